@@ -1,0 +1,77 @@
+import type { z } from 'zod';
+import type { Permission } from '../domain/permissions';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Who may call a route. The authorization middleware enforces it before the handler runs; services
+ * add the finer rules (self-service, escalation, owner-only) on the subjects they touch.
+ */
+export type RouteAccess =
+  /** No token needed (API Gateway attaches no authorizer). */
+  | { readonly kind: 'public' }
+  /** Any valid token, no tenant membership needed. */
+  | { readonly kind: 'authenticated' }
+  /** Caller is in the Cognito group `platform-admin`. */
+  | { readonly kind: 'platform-admin' }
+  /** Any active member of the `{tenantId}` in the path. */
+  | { readonly kind: 'member' }
+  /** An active member of `{tenantId}` holding `permission`. */
+  | { readonly kind: 'permission'; readonly permission: Permission }
+  /** An active member holding `permission`, or the member the path names (checked by the service). */
+  | { readonly kind: 'permission-or-self'; readonly permission: Permission }
+  /** The tenant's Owner. */
+  | { readonly kind: 'owner' };
+
+/**
+ * AWS access a route's function needs beyond logging. CDK turns each into grant calls (least privilege);
+ * the infra tests compare every synthesized policy with this list.
+ */
+export type ResourceGrant =
+  /** GetItem/Query/BatchGetItem on the main table and its indexes. */
+  | 'main:read'
+  /** Put/Update/Delete/TransactWrite on the main table (read included). */
+  | 'main:write'
+  /** Query on the audit table and its indexes (never write: only the stream consumer writes it). */
+  | 'audit:read'
+  /** Cognito admin calls to create an identity for an accepted invitation and look users up. */
+  | 'userPool:manageUsers'
+  /** Cognito AdminUserGlobalSignOut, to revoke a suspended member's sessions. */
+  | 'userPool:signOut'
+  /** Put/Get objects in the export bucket (presigning a GET needs GetObject). */
+  | 'exports:readWrite';
+
+export interface RouteResponse {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+}
+
+export interface RouteDefinition {
+  /** Stable name: OpenAPI operationId, CDK construct id, local log field. */
+  readonly operationId: string;
+  readonly method: HttpMethod;
+  /** API Gateway path template, e.g. `/v1/tenants/{tenantId}/members/{memberId}`. */
+  readonly path: string;
+  /** The Lambda entry point, relative to the repository root: where this route's code starts. */
+  readonly handler: string;
+  readonly summary: string;
+  readonly tags: readonly string[];
+  readonly access: RouteAccess;
+  /** What the function may touch in AWS; nothing else is granted. */
+  readonly grants: readonly ResourceGrant[];
+  readonly request?: {
+    readonly params?: z.ZodObject;
+    readonly query?: z.ZodObject;
+    readonly body?: z.ZodType;
+  };
+  /** Success responses by status code; error responses (problem+json) are added uniformly. */
+  readonly responses: Readonly<Record<number, RouteResponse>>;
+}
+
+export function isTenantScoped(route: RouteDefinition): boolean {
+  return route.path.startsWith('/v1/tenants/{tenantId}');
+}
+
+export function requiresToken(route: RouteDefinition): boolean {
+  return route.access.kind !== 'public';
+}

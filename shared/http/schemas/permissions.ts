@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { permissionSchema } from './common';
+
+export const permissionCatalogSchema = z
+  .object({
+    modules: z.array(
+      z.object({
+        module: z.string(),
+        label: z.string(),
+        permissions: z.array(
+          z.object({ permission: permissionSchema, description: z.string(), implies: z.array(permissionSchema) }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: 'PermissionCatalog' });
