@@ -148,9 +148,16 @@ export const routeList: readonly RouteDefinition[] = Object.values(routes);
 
 /**
  * Requests that match no route get a problem+json 404 from this function (API Gateway `$default`),
- * rather than API Gateway's own plain body.
+ * rather than API Gateway's own plain body. It is not in `routeList`: it serves no path of its own.
  */
 export const fallbackRoute = {
   operationId: 'notFound',
+  method: 'GET',
+  path: '$default',
   handler: 'functions/meta/not-found.ts',
-} as const;
+  summary: 'Problem+json 404 for every unmatched request',
+  tags: ['meta'],
+  access: { kind: 'public' },
+  grants: [],
+  responses: {},
+} as const satisfies RouteDefinition;

@@ -1,0 +1,9 @@
+import { httpHandler, json } from '../../shared/http/http-handler';
+import { routes } from '../../shared/http/routes';
+import { memberView } from '../../shared/http/views';
+import { listMembers } from '../../shared/services/member-service';
+
+export const handler = httpHandler(routes.listMembers, async ({ query, caller, deps }) => {
+  const page = await listMembers(deps, caller, { status: query.status }, { limit: query.limit, cursor: query.cursor });
+  return json(200, { items: page.items.map(memberView), nextCursor: page.nextCursor });
+});

@@ -1,0 +1,61 @@
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AuditActor } from '../domain/actor';
+import { keys } from './keys';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Audit actions (SPEC §4). */
+export type AuditAction =
+  | 'tenant.created'
+  | 'tenant.updated'
+  | 'role.created'
+  | 'role.updated'
+  | 'role.deleted'
+  | 'member.invited'
+  | 'member.joined'
+  | 'member.roles_changed'
+  | 'member.permissions_changed'
+  | 'member.suspended'
+  | 'member.reactivated'
+  | 'member.removed'
+  | 'member.ownership_transferred'
+  | 'invitation.resent'
+  | 'invitation.revoked'
+  | 'invitation.declined'
+  | 'invitation.expired'
+  | 'role_assignment.expired'
+  | 'audit.exported';
+
+/**
+ * An event written in the same TransactWriteItems as the change it describes (transactional outbox).
+ * The stream consumer turns it into exactly one audit entry and performs its side effects (email),
+ * so there is never a change without its event, nor an event without its change.
+ */
+export interface OutboxEvent {
+  readonly eventId: string;
+  readonly tenantId: string;
+  readonly occurredAt: string;
+  readonly action: AuditAction;
+  readonly actor: AuditActor;
+  readonly target: { readonly type: string; readonly id: string; readonly label: string };
+  readonly changes: { readonly before: unknown; readonly after: unknown };
+  readonly requestId: string;
+}
+
+/** Outbox items are deleted by the consumer once processed; the TTL only sweeps what a failure left behind. */
+const OUTBOX_RETENTION_SECONDS = 30 * 24 * 3600;
+
+export function outboxPut(tableName: string, event: OutboxEvent): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.outboxEvent(event.eventId),
+        entity: 'outbox',
+        event,
+        ttl: Math.floor(Date.parse(event.occurredAt) / 1000) + OUTBOX_RETENTION_SECONDS,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+}

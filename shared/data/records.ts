@@ -1,0 +1,52 @@
+import type { RoleAssignment } from '../domain/effective-permissions';
+
+/** What the repositories read and write: domain records, free of DynamoDB key attributes. */
+
+export type MemberStatus = 'invited' | 'active' | 'suspended';
+
+export interface TenantRecord {
+  readonly tenantId: string;
+  readonly name: string;
+  readonly seatLimit: number;
+  /** Invited + active + suspended members; changed only in the transaction that changes membership. */
+  readonly seatsUsed: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+export interface MemberRecord {
+  readonly tenantId: string;
+  readonly memberId: string;
+  /** Normalised: trimmed and lower-cased. */
+  readonly email: string;
+  readonly displayName: string | null;
+  readonly status: MemberStatus;
+  readonly roles: readonly RoleAssignment[];
+  /** Direct grants, on top of the roles. */
+  readonly permissions: readonly string[];
+  /** Cognito `sub`, once the invitation was accepted. */
+  readonly userId?: string;
+  readonly invitedAt: string;
+  readonly invitedBy?: string;
+  readonly joinedAt?: string;
+  readonly lastLoginAt?: string;
+  readonly version: number;
+}
+
+export interface CustomRoleRecord {
+  readonly tenantId: string;
+  readonly roleId: string;
+  readonly name: string;
+  readonly description: string;
+  readonly permissions: readonly string[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+export interface PrincipalLinkRecord {
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly memberId: string;
+}

@@ -1,0 +1,69 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetItems } from './batch-get';
+import type { DataDeps } from './data-deps';
+import { stripKeys } from './data-deps';
+import { keys } from './keys';
+import type { TenantRecord } from './records';
+import type { TransactItem } from './transactions';
+
+export function tenantItem(tenant: TenantRecord): Record<string, unknown> {
+  return { ...keys.tenant(tenant.tenantId), entity: 'tenant', ...tenant };
+}
+
+export async function getTenant(deps: DataDeps, tenantId: string): Promise<TenantRecord | undefined> {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.tableName, Key: keys.tenant(tenantId), ConsistentRead: true }),
+  );
+  return Item ? stripKeys<TenantRecord>(Item) : undefined;
+}
+
+/** Tenants by id, in no particular order; missing ids are absent from the result. */
+export async function getTenants(deps: DataDeps, tenantIds: readonly string[]): Promise<Map<string, TenantRecord>> {
+  const items = await batchGetItems(deps, [...new Set(tenantIds)].map((id) => keys.tenant(id)));
+  return new Map(items.map((item) => stripKeys<TenantRecord>(item)).map((tenant) => [tenant.tenantId, tenant]));
+}
+
+export function putNewTenant(deps: DataDeps, tenant: TenantRecord): TransactItem {
+  return {
+    Put: { TableName: deps.tableName, Item: tenantItem(tenant), ConditionExpression: 'attribute_not_exists(PK)' },
+  };
+}
+
+/**
+ * Updates name and/or seat limit. The seat limit may not drop below the seats in use, and `expectedVersion`
+ * (from If-Match) must match when given: both are conditions of the write, not prior reads.
+ */
+export function updateTenantItem(
+  deps: DataDeps,
+  tenantId: string,
+  change: { name?: string; seatLimit?: number },
+  now: string,
+  expectedVersion: number | undefined,
+): TransactItem {
+  const sets = ['updatedAt = :now', 'version = version + :one'];
+  const values: Record<string, unknown> = { ':now': now, ':one': 1 };
+  const conditions = ['attribute_exists(PK)'];
+  if (change.name !== undefined) {
+    sets.push('#name = :name');
+    values[':name'] = change.name;
+  }
+  if (change.seatLimit !== undefined) {
+    sets.push('seatLimit = :seatLimit');
+    values[':seatLimit'] = change.seatLimit;
+    conditions.push('seatsUsed <= :seatLimit');
+  }
+  if (expectedVersion !== undefined) {
+    conditions.push('version = :expectedVersion');
+    values[':expectedVersion'] = expectedVersion;
+  }
+  return {
+    Update: {
+      TableName: deps.tableName,
+      Key: keys.tenant(tenantId),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: change.name !== undefined ? { '#name': 'name' } : undefined,
+      ExpressionAttributeValues: values,
+    },
+  };
+}

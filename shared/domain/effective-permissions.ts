@@ -1,0 +1,54 @@
+import { allPermissions, impliedBy, isPermission, type Permission } from './permissions';
+import type { RoleDefinition } from './roles';
+
+export interface RoleAssignment {
+  readonly roleId: string;
+  /** ISO-8601 instant after which the assignment grants nothing. */
+  readonly expiresAt?: string;
+}
+
+export interface EffectivePermission {
+  readonly permission: Permission;
+  /** Role ids granting it, `direct` for a direct grant, `implied` when another held permission implies it. */
+  readonly sources: string[];
+}
+
+export function isAssignmentActive(assignment: RoleAssignment, now: Date): boolean {
+  return assignment.expiresAt === undefined || Date.parse(assignment.expiresAt) > now.getTime();
+}
+
+/**
+ * Effective permissions = union over unexpired role assignments + direct grants + everything those imply.
+ * Evaluated on every request with the current time, so an expiring assignment stops granting at its instant
+ * whether or not the purge job has run. Roles that no longer exist (deleted custom roles) grant nothing.
+ * The result is in catalog order so that responses are stable.
+ */
+export function computeEffectivePermissions(input: {
+  readonly assignments: readonly RoleAssignment[];
+  readonly directPermissions: readonly string[];
+  readonly roles: ReadonlyMap<string, RoleDefinition>;
+  readonly now: Date;
+}): EffectivePermission[] {
+  const sources = new Map<Permission, Set<string>>();
+  const grant = (permission: Permission, source: string) => {
+    let set = sources.get(permission);
+    if (!set) sources.set(permission, (set = new Set()));
+    set.add(source);
+  };
+
+  for (const assignment of input.assignments) {
+    if (!isAssignmentActive(assignment, input.now)) continue;
+    const role = input.roles.get(assignment.roleId);
+    for (const permission of role?.permissions ?? []) grant(permission, assignment.roleId);
+  }
+  for (const permission of input.directPermissions) {
+    if (isPermission(permission)) grant(permission, 'direct');
+  }
+  for (const permission of [...sources.keys()]) {
+    for (const implied of impliedBy(permission)) grant(implied, 'implied');
+  }
+
+  return allPermissions
+    .filter((permission) => sources.has(permission))
+    .map((permission) => ({ permission, sources: [...sources.get(permission)!] }));
+}

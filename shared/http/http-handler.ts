@@ -1,0 +1,166 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpEventNormalizer from '@middy/http-event-normalizer';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { config } from '../config';
+import type { Identity, RequestMeta, TenantCaller } from '../domain/actor';
+import { DomainError, PayloadTooLarge } from '../domain/errors';
+import { logger } from '../observability';
+import { defaultServiceDeps, type ServiceDeps } from '../services/service-deps';
+import { authorize } from './middleware/authorization';
+import { identityFromEvent } from './middleware/authentication';
+import { parseIfMatch, parseRequestPart } from './middleware/validation';
+import { problemResponse } from './problem';
+import type { RouteDefinition } from './route-definition';
+
+type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+type Result = APIGatewayProxyStructuredResultV2;
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+type RequestPart<R extends RouteDefinition, P extends 'params' | 'query' | 'body'> = R extends {
+  request: { [K in P]: infer S };
+}
+  ? Parsed<S>
+  : P extends 'body'
+    ? undefined
+    : Record<string, never>;
+
+type CallerFor<K extends RouteDefinition['access']['kind']> = K extends 'public'
+  ? undefined
+  : K extends 'authenticated' | 'platform-admin'
+    ? Identity
+    : TenantCaller;
+
+/** What a handler receives: validated input, the authorized caller, and request metadata for auditing. */
+export interface HttpRequest<R extends RouteDefinition> {
+  readonly params: RequestPart<R, 'params'>;
+  readonly query: RequestPart<R, 'query'>;
+  readonly body: RequestPart<R, 'body'>;
+  readonly caller: CallerFor<R['access']['kind']>;
+  readonly meta: RequestMeta;
+  /** The version from `If-Match`, when the client sent one. */
+  readonly ifMatch: number | undefined;
+  readonly deps: ServiceDeps;
+}
+
+export interface HttpResult {
+  readonly status: number;
+  readonly body?: unknown;
+  /** Sets `ETag` to the resource version, the value clients echo in If-Match. */
+  readonly version?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export const json = (status: number, body: unknown, version?: number): HttpResult => ({ status, body, version });
+
+interface HttpState {
+  identity?: Identity;
+  caller?: Identity | TenantCaller;
+  params?: unknown;
+}
+type HandlerContext = Context & { http: HttpState };
+
+/** Bodies larger than the API's limit are refused before anything parses them. */
+const bodySizeLimit = (): MiddlewareObj<Event, Result> => ({
+  before: ({ event }) => {
+    if (!event.body) return;
+    const limit = config().MAX_BODY_BYTES;
+    const size = event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : Buffer.byteLength(event.body);
+    if (size > limit) throw new PayloadTooLarge(limit);
+  },
+});
+
+/** Maps every error to problem+json (STYLE 4); 5xx are logged with their cause but answered generically. */
+const problemErrorHandler = (): MiddlewareObj<Event, Result> => ({
+  onError: (request) => {
+    const error = request.error;
+    const response = problemResponse(error, request.event.requestContext?.requestId);
+    if (response.statusCode! >= 500) logger.error('request failed', { error: error as Error });
+    else logger.info('request refused', { status: response.statusCode, code: error instanceof DomainError ? error.code : undefined });
+    request.response = response;
+  },
+});
+
+const noStore = (): MiddlewareObj<Event, Result> => ({
+  after: ({ response }) => {
+    if (response && typeof response === 'object') response.headers = { 'cache-control': 'no-store', ...response.headers };
+  },
+});
+
+/**
+ * The one middy chain every API function is built with (STYLE 2), in a fixed order:
+ * normalise → logger context → size limit → authenticate → validate path → authorize → parse and
+ * validate query and body → handler; security headers and problem+json on the way out.
+ * Input is validated only after authorization so that non-members cannot probe a tenant's routes.
+ */
+export function httpHandler<R extends RouteDefinition>(
+  route: R,
+  handle: (request: HttpRequest<R>) => Promise<HttpResult>,
+): middy.MiddyfiedHandler<Event, Result, Error, HandlerContext> {
+  const needsToken = route.access.kind !== 'public';
+  const parseBody = route.request?.body !== undefined;
+
+  const authentication: MiddlewareObj<Event, Result, Error, HandlerContext> = {
+    before: async ({ event, context }) => {
+      context.http = {};
+      const tenantId = event.pathParameters?.tenantId;
+      logger.appendKeys({ requestId: event.requestContext?.requestId, route: route.operationId, tenantId });
+      if (needsToken) context.http.identity = identityFromEvent(event);
+    },
+  };
+  const pathAndAuthorization: MiddlewareObj<Event, Result, Error, HandlerContext> = {
+    before: async ({ event, context }) => {
+      const params = route.request?.params
+        ? (parseRequestPart(route.request.params, event.pathParameters ?? {}, 'params') as Record<string, unknown>)
+        : {};
+      context.http.params = params;
+      if (context.http.identity) {
+        const tenantId = typeof params.tenantId === 'string' ? params.tenantId : undefined;
+        context.http.caller = await authorize(defaultServiceDeps(), route.access, context.http.identity, tenantId);
+      }
+    },
+  };
+
+  const chain = middy<Event, Result, Error, HandlerContext>()
+    .use(httpSecurityHeaders())
+    .use(problemErrorHandler())
+    .use(noStore())
+    .use(httpHeaderNormalizer())
+    .use(httpEventNormalizer())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(bodySizeLimit())
+    .use(authentication)
+    .use(pathAndAuthorization);
+  // Routes without a body schema ignore whatever body is sent rather than parse it.
+  if (parseBody) chain.use(httpJsonBodyParser());
+  return chain.handler(async (event, context) => {
+      const headers = event.headers ?? {};
+      const request = {
+        params: context.http.params,
+        query: route.request?.query ? parseRequestPart(route.request.query, event.queryStringParameters ?? {}, 'query') : {},
+        body: route.request?.body ? parseRequestPart(route.request.body, event.body, 'body') : undefined,
+        caller: context.http.caller,
+        meta: {
+          requestId: event.requestContext.requestId,
+          ip: event.requestContext.http?.sourceIp,
+          userAgent: headers['user-agent']?.slice(0, 512),
+        },
+        ifMatch: parseIfMatch(headers['if-match']),
+        deps: defaultServiceDeps(),
+      } as HttpRequest<R>;
+      const result = await handle(request);
+      return {
+        statusCode: result.status,
+        headers: {
+          ...(result.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(result.version !== undefined ? { etag: `"${result.version}"` } : {}),
+          ...result.headers,
+        },
+        body: result.body === undefined ? '' : JSON.stringify(result.body),
+      };
+    });
+}

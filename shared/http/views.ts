@@ -1,0 +1,41 @@
+import type { RoleDefinition } from '../domain/roles';
+import type { TenantRecord } from '../data/records';
+import type { MemberWithPermissions } from '../services/member-service';
+import type { MemberView } from './schemas/members';
+import type { RoleView } from './schemas/roles';
+import type { TenantView } from './schemas/tenants';
+
+/** Records → API resource shapes (SPEC §4). Field names here are the contract. */
+
+export const tenantView = (tenant: TenantRecord): TenantView => ({
+  tenantId: tenant.tenantId,
+  name: tenant.name,
+  seatLimit: tenant.seatLimit,
+  seatsUsed: tenant.seatsUsed,
+  createdAt: tenant.createdAt,
+  version: tenant.version,
+});
+
+export const roleView = (role: RoleDefinition): RoleView => ({
+  roleId: role.roleId,
+  name: role.name,
+  description: role.description,
+  permissions: [...role.permissions],
+  builtIn: role.builtIn,
+  version: role.version,
+});
+
+export const memberView = ({ member, effectivePermissions }: MemberWithPermissions): MemberView => ({
+  memberId: member.memberId,
+  tenantId: member.tenantId,
+  email: member.email,
+  displayName: member.displayName,
+  status: member.status,
+  roles: member.roles.map((r) => (r.expiresAt ? { roleId: r.roleId, expiresAt: r.expiresAt } : { roleId: r.roleId })),
+  permissions: [...member.permissions],
+  effectivePermissions,
+  invitedAt: member.invitedAt,
+  ...(member.joinedAt ? { joinedAt: member.joinedAt } : {}),
+  ...(member.lastLoginAt ? { lastLoginAt: member.lastLoginAt } : {}),
+  version: member.version,
+});

@@ -1,0 +1,34 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { OUTBOX_PREFIX } from '../data/keys';
+import type { OutboxEvent } from '../data/outbox';
+
+/**
+ * A side effect of outbox events: the audit writer and the invitation mailer register here.
+ * Each effect must be idempotent on `event.eventId`: a batch is retried after any failure, so the
+ * same event can reach an effect more than once.
+ */
+export interface OutboxEffect {
+  readonly name: string;
+  handles(event: OutboxEvent): boolean;
+  apply(event: OutboxEvent): Promise<void>;
+}
+
+/**
+ * The outbox event in a stream record, or undefined for records that are not new outbox items
+ * (member updates, deletions of processed outbox items, ...). CDK filters those out at the event
+ * source; the local poller does not, so they are skipped here too.
+ */
+export function outboxEventOf(record: DynamoDBRecord): OutboxEvent | undefined {
+  if (record.eventName !== 'INSERT') return undefined;
+  const image = record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined;
+  if (!image || !image.PK?.S?.startsWith(OUTBOX_PREFIX)) return undefined;
+  return unmarshall(image).event as OutboxEvent;
+}
+
+export async function applyEffects(effects: readonly OutboxEffect[], event: OutboxEvent): Promise<void> {
+  for (const effect of effects) {
+    if (effect.handles(event)) await effect.apply(event);
+  }
+}

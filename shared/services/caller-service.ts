@@ -1,0 +1,45 @@
+import { buildAbility } from '../domain/ability';
+import type { Identity, TenantCaller } from '../domain/actor';
+import { computeEffectivePermissions, isAssignmentActive } from '../domain/effective-permissions';
+import { Forbidden, NotFound } from '../domain/errors';
+import { getMember } from '../data/member-repository';
+import { getPrincipalLink } from '../data/principal-repository';
+import { resolveRoles } from './role-resolution';
+import type { ServiceDeps } from './service-deps';
+
+/**
+ * The caller's membership in `tenantId`, read fresh from DynamoDB on every request: a role change,
+ * an expired assignment or a suspension applies to the very next request, with no re-login.
+ *
+ * Someone who is not a member learns nothing, not even whether the tenant exists (404). A suspended
+ * member is told so (403 `member_suspended`).
+ */
+export async function resolveTenantCaller(deps: ServiceDeps, identity: Identity, tenantId: string): Promise<TenantCaller> {
+  const link = await getPrincipalLink(deps, identity.userId, tenantId);
+  const member = link && (await getMember(deps, tenantId, link.memberId));
+  if (!member || member.userId !== identity.userId) throw new NotFound('Tenant', 'tenant_not_found');
+  if (member.status === 'suspended') throw new Forbidden('Your membership in this tenant is suspended.', 'member_suspended');
+  if (member.status !== 'active') throw new NotFound('Tenant', 'tenant_not_found');
+
+  const now = deps.now();
+  const activeAssignments = member.roles.filter((assignment) => isAssignmentActive(assignment, now));
+  const roles = await resolveRoles(deps, tenantId, activeAssignments.map((a) => a.roleId));
+  const effectivePermissions = computeEffectivePermissions({
+    assignments: activeAssignments,
+    directPermissions: member.permissions,
+    roles,
+    now,
+  });
+  return {
+    ...identity,
+    tenantId,
+    memberId: member.memberId,
+    roleIds: activeAssignments.map((a) => a.roleId),
+    effectivePermissions,
+    ability: buildAbility(
+      tenantId,
+      effectivePermissions.map((p) => p.permission),
+    ),
+    isOwner: activeAssignments.some((a) => a.roleId === 'owner'),
+  };
+}

@@ -1,0 +1,65 @@
+import { PLATFORM_ADMIN_GROUP, type Identity } from '../domain/actor';
+import { computeEffectivePermissions, type EffectivePermission } from '../domain/effective-permissions';
+import { getMembers } from '../data/member-repository';
+import { listPrincipalLinks } from '../data/principal-repository';
+import type { MemberStatus } from '../data/records';
+import { getTenants } from '../data/tenant-repository';
+import { resolveRoles } from './role-resolution';
+import type { ServiceDeps } from './service-deps';
+
+export interface Me {
+  readonly userId: string;
+  readonly email: string | null;
+  readonly platformAdmin: boolean;
+  readonly memberships: {
+    tenantId: string;
+    tenantName: string;
+    memberId: string;
+    status: MemberStatus;
+    effectivePermissions: EffectivePermission[];
+  }[];
+}
+
+/**
+ * The caller and every tenant they belong to. A suspended membership is listed (with no permissions),
+ * so people can see why a tenant refuses them.
+ */
+export async function getMe(deps: ServiceDeps, identity: Identity): Promise<Me> {
+  const links = await listPrincipalLinks(deps, identity.userId);
+  const [members, tenants] = await Promise.all([
+    getMembers(deps, links),
+    getTenants(
+      deps,
+      links.map((l) => l.tenantId),
+    ),
+  ]);
+  const now = deps.now();
+  const memberships = await Promise.all(
+    members
+      .filter((member) => member.userId === identity.userId && tenants.has(member.tenantId))
+      .map(async (member) => {
+        const roles = await resolveRoles(
+          deps,
+          member.tenantId,
+          member.roles.map((r) => r.roleId),
+        );
+        return {
+          tenantId: member.tenantId,
+          tenantName: tenants.get(member.tenantId)!.name,
+          memberId: member.memberId,
+          status: member.status,
+          effectivePermissions:
+            member.status === 'active'
+              ? computeEffectivePermissions({ assignments: member.roles, directPermissions: member.permissions, roles, now })
+              : [],
+        };
+      }),
+  );
+  memberships.sort((a, b) => a.tenantName.localeCompare(b.tenantName));
+  return {
+    userId: identity.userId,
+    email: identity.email ?? members[0]?.email ?? null,
+    platformAdmin: identity.groups.includes(PLATFORM_ADMIN_GROUP),
+    memberships,
+  };
+}

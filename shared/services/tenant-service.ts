@@ -1,0 +1,127 @@
+import { auditActorOf, type Identity, type RequestMeta } from '../domain/actor';
+import { Conflict, NotFound, PreconditionFailed } from '../domain/errors';
+import { putNewMember } from '../data/member-repository';
+import { outboxPut } from '../data/outbox';
+import type { MemberRecord, TenantRecord } from '../data/records';
+import { getTenant, putNewTenant, updateTenantItem } from '../data/tenant-repository';
+import { transactWrite } from '../data/transactions';
+import type { ServiceDeps } from './service-deps';
+
+export interface CreateTenantInput {
+  readonly name: string;
+  readonly ownerEmail: string;
+  readonly seatLimit: number;
+}
+
+/**
+ * Creates a tenant and its Owner membership in one transaction (platform admins only; the route enforces it).
+ * The owner starts as `invited`, holding the one seat they use, until they accept.
+ */
+export async function createTenant(
+  deps: ServiceDeps,
+  actor: Identity,
+  input: CreateTenantInput,
+  meta: RequestMeta,
+): Promise<{ tenant: TenantRecord; owner: MemberRecord }> {
+  const now = deps.now().toISOString();
+  const tenant: TenantRecord = {
+    tenantId: deps.newId(),
+    name: input.name,
+    seatLimit: input.seatLimit,
+    seatsUsed: 1,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  const owner: MemberRecord = {
+    tenantId: tenant.tenantId,
+    memberId: deps.newId(),
+    email: input.ownerEmail,
+    displayName: null,
+    status: 'invited',
+    roles: [{ roleId: 'owner' }],
+    permissions: [],
+    invitedAt: now,
+    invitedBy: actor.userId,
+    version: 1,
+  };
+  await transactWrite(deps, [
+    { item: putNewTenant(deps, tenant) },
+    ...putNewMember(deps, owner).map((item) => ({ item })),
+    {
+      item: outboxPut(deps.tableName, {
+        eventId: deps.newId(),
+        tenantId: tenant.tenantId,
+        occurredAt: now,
+        action: 'tenant.created',
+        actor: auditActorOf(actor, meta),
+        target: { type: 'tenant', id: tenant.tenantId, label: tenant.name },
+        changes: {
+          before: null,
+          after: { name: tenant.name, seatLimit: tenant.seatLimit, ownerEmail: owner.email, ownerMemberId: owner.memberId },
+        },
+        requestId: meta.requestId,
+      }),
+    },
+  ]);
+  return { tenant, owner };
+}
+
+export async function getTenantSummary(deps: ServiceDeps, tenantId: string): Promise<TenantRecord> {
+  const tenant = await getTenant(deps, tenantId);
+  if (!tenant) throw new NotFound('Tenant', 'tenant_not_found');
+  return tenant;
+}
+
+export interface UpdateTenantInput {
+  readonly name?: string;
+  readonly seatLimit?: number;
+}
+
+/**
+ * Renames a tenant or changes its seat limit. With `expectedVersion` (If-Match) a concurrent change
+ * gives 412; the write is conditional on the version read, so the audit event's before-image is exact.
+ */
+export async function updateTenant(
+  deps: ServiceDeps,
+  actor: Identity,
+  tenantId: string,
+  input: UpdateTenantInput,
+  expectedVersion: number | undefined,
+  meta: RequestMeta,
+): Promise<TenantRecord> {
+  const current = await getTenantSummary(deps, tenantId);
+  if (expectedVersion !== undefined && expectedVersion !== current.version) throw new PreconditionFailed(current.version);
+  if (input.seatLimit !== undefined && input.seatLimit < current.seatsUsed) {
+    throw new Conflict('seat_limit_below_usage', `The tenant uses ${current.seatsUsed} seats; the limit cannot be lower.`, {
+      seatsUsed: current.seatsUsed,
+    });
+  }
+  const now = deps.now().toISOString();
+  const changedKeys = (['name', 'seatLimit'] as const).filter((k) => input[k] !== undefined && input[k] !== current[k]);
+  await transactWrite(deps, [
+    {
+      item: updateTenantItem(deps, tenantId, input, now, current.version),
+      onConditionFailed: (found) =>
+        found && typeof found.seatsUsed === 'number' && input.seatLimit !== undefined && input.seatLimit < found.seatsUsed
+          ? new Conflict('seat_limit_below_usage', `The tenant uses ${found.seatsUsed} seats; the limit cannot be lower.`)
+          : new PreconditionFailed(typeof found?.version === 'number' ? found.version : undefined),
+    },
+    {
+      item: outboxPut(deps.tableName, {
+        eventId: deps.newId(),
+        tenantId,
+        occurredAt: now,
+        action: 'tenant.updated',
+        actor: auditActorOf(actor, meta),
+        target: { type: 'tenant', id: tenantId, label: input.name ?? current.name },
+        changes: {
+          before: Object.fromEntries(changedKeys.map((k) => [k, current[k]])),
+          after: Object.fromEntries(changedKeys.map((k) => [k, input[k]])),
+        },
+        requestId: meta.requestId,
+      }),
+    },
+  ]);
+  return { ...current, ...input, updatedAt: now, version: current.version + 1 };
+}
