@@ -1,0 +1,111 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { httpEvent, lambdaContext, parseResult } from '../support/http-event';
+
+/**
+ * The middy chain as a client meets it, on routes whose outcome is decided before (or without) a
+ * DynamoDB round trip. DynamoDB is mocked only to inject faults (STYLE: aws-sdk-client-mock for faults).
+ */
+beforeAll(() => {
+  vi.stubEnv('TABLE_NAME', 'unit-Main');
+  vi.stubEnv('AUDIT_TABLE_NAME', 'unit-Audit');
+  vi.stubEnv('USER_POOL_ID', 'pool');
+  vi.stubEnv('USER_POOL_CLIENT_ID', 'client');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+});
+
+const platformAdmin = { sub: 'admin-sub', email: 'admin@example.com', email_verified: 'true', 'cognito:groups': '[platform-admin]' };
+
+async function createTenant(body: string | object | undefined, headers: Record<string, string> = {}, claims: any = platformAdmin) {
+  const { handler } = await import('../../functions/tenants/create-tenant');
+  return parseResult((await handler(httpEvent({ method: 'POST', path: '/v1/tenants', body, headers, claims }), lambdaContext())) as any);
+}
+
+describe('HTTP chain', () => {
+  it('answers malformed JSON with 400 malformed_json', async () => {
+    const result = await createTenant('{"name": ');
+    expect(result.status).toBe(400);
+    expect(result.headers['content-type']).toBe('application/problem+json');
+    expect(result.body.code).toBe('malformed_json');
+  });
+
+  it('answers a non-JSON content type with 415', async () => {
+    const result = await createTenant('name=x', { 'content-type': 'text/plain' });
+    expect(result.status).toBe(415);
+    expect(result.body.code).toBe('unsupported_media_type');
+  });
+
+  it('answers wrong types with 400 and the offending fields', async () => {
+    const result = await createTenant({ name: 42, ownerEmail: 'not-an-email', seatLimit: '10', extra: true });
+    expect(result.status).toBe(400);
+    expect(result.body.code).toBe('validation_failed');
+    const paths = result.body.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['body.name', 'body.ownerEmail', 'body.seatLimit']));
+    expect(result.body.errors.some((e: { code: string }) => e.code === 'unrecognized_keys')).toBe(true);
+  });
+
+  it('answers an oversize body with 413 before parsing it', async () => {
+    const result = await createTenant(JSON.stringify({ name: 'x'.repeat(70 * 1024) }));
+    expect(result.status).toBe(413);
+    expect(result.body.code).toBe('payload_too_large');
+  });
+
+  it('refuses a token route without verified claims with 401', async () => {
+    const result = await createTenant({ name: 'A', ownerEmail: 'a@example.com', seatLimit: 3 }, {}, null);
+    expect(result.status).toBe(401);
+    expect(result.body.code).toBe('unauthorized');
+    expect(result.headers['www-authenticate']).toBe('Bearer');
+  });
+
+  it('refuses platform routes to callers outside the platform-admin group', async () => {
+    const result = await createTenant({ name: 'A', ownerEmail: 'a@example.com', seatLimit: 3 }, {}, { sub: 'u', 'cognito:groups': '[other]' });
+    expect(result.status).toBe(403);
+    expect(result.body.code).toBe('platform_admin_required');
+  });
+
+  it('turns DynamoDB throttling into 503 with Retry-After, and other faults into a bare 500', async () => {
+    const dynamo = mockClient(DynamoDBDocumentClient);
+    try {
+      dynamo.on(TransactWriteCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
+      const throttled = await createTenant({ name: 'A', ownerEmail: 'a@example.com', seatLimit: 3 });
+      expect(throttled.status).toBe(503);
+      expect(throttled.headers['retry-after']).toBe('1');
+
+      dynamo.on(TransactWriteCommand).rejects(new Error('Requested resource not found: Table: unit-Main not found'));
+      const broken = await createTenant({ name: 'A', ownerEmail: 'a@example.com', seatLimit: 3 });
+      expect(broken.status).toBe(500);
+      expect(JSON.stringify(broken.body)).not.toContain('unit-Main');
+      expect(broken.body.code).toBe('internal_error');
+    } finally {
+      dynamo.restore();
+    }
+  });
+
+  it('sets security headers and no-store on every response, errors included', async () => {
+    const result = await createTenant('{');
+    expect(result.headers['x-content-type-options']).toBe('nosniff');
+    expect(result.headers['strict-transport-security']).toBeDefined();
+    expect(result.headers['cache-control']).toBe('no-store');
+  });
+
+  it('answers unknown routes with a problem+json 404', async () => {
+    const { handler } = await import('../../functions/meta/not-found');
+    const result = parseResult((await handler(httpEvent({ method: 'GET', path: '/v1/nope', routeKey: '$default' }), lambdaContext())) as any);
+    expect(result.status).toBe(404);
+    expect(result.body.code).toBe('route_not_found');
+  });
+
+  it('serves an OpenAPI 3.1 document describing every route', async () => {
+    const { handler } = await import('../../functions/meta/get-openapi');
+    const { routeList } = await import('../../shared/http/routes');
+    const result = parseResult((await handler(httpEvent({ method: 'GET', path: '/v1/openapi.json' }), lambdaContext())) as any);
+    expect(result.status).toBe(200);
+    expect(result.body.openapi).toBe('3.1.0');
+    for (const route of routeList) {
+      expect(result.body.paths[route.path]?.[route.method.toLowerCase()]?.operationId, route.operationId).toBe(route.operationId);
+    }
+    expect(result.body.components.schemas.Member.properties.effectivePermissions).toBeDefined();
+  });
+});
