@@ -62,7 +62,8 @@ interface HttpState {
   caller?: Identity | TenantCaller;
   params?: unknown;
 }
-type HandlerContext = Context & { http: HttpState };
+/** The Lambda context, carrying what the middlewares established to the handler. */
+type HandlerContext = Context & { http?: HttpState };
 
 /** Bodies larger than the API's limit are refused before anything parses them. */
 const bodySizeLimit = (): MiddlewareObj<Event, Result> => ({
@@ -106,21 +107,22 @@ export function httpHandler<R extends RouteDefinition>(
 
   const authentication: MiddlewareObj<Event, Result, Error, HandlerContext> = {
     before: async ({ event, context }) => {
-      context.http = {};
+      const state: HttpState = (context.http = {});
       const tenantId = event.pathParameters?.tenantId;
       logger.appendKeys({ requestId: event.requestContext?.requestId, route: route.operationId, tenantId });
-      if (needsToken) context.http.identity = identityFromEvent(event);
+      if (needsToken) state.identity = identityFromEvent(event);
     },
   };
   const pathAndAuthorization: MiddlewareObj<Event, Result, Error, HandlerContext> = {
     before: async ({ event, context }) => {
+      const state = context.http!;
       const params = route.request?.params
         ? (parseRequestPart(route.request.params, event.pathParameters ?? {}, 'params') as Record<string, unknown>)
         : {};
-      context.http.params = params;
-      if (context.http.identity) {
+      state.params = params;
+      if (state.identity) {
         const tenantId = typeof params.tenantId === 'string' ? params.tenantId : undefined;
-        context.http.caller = await authorize(defaultServiceDeps(), route.access, context.http.identity, tenantId);
+        state.caller = await authorize(defaultServiceDeps(), route.access, state.identity, tenantId);
       }
     },
   };
@@ -140,10 +142,10 @@ export function httpHandler<R extends RouteDefinition>(
   return chain.handler(async (event, context) => {
       const headers = event.headers ?? {};
       const request = {
-        params: context.http.params,
+        params: context.http!.params,
         query: route.request?.query ? parseRequestPart(route.request.query, event.queryStringParameters ?? {}, 'query') : {},
         body: route.request?.body ? parseRequestPart(route.request.body, event.body, 'body') : undefined,
-        caller: context.http.caller,
+        caller: context.http!.caller,
         meta: {
           requestId: event.requestContext.requestId,
           ip: event.requestContext.http?.sourceIp,

@@ -1,0 +1,86 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulidx';
+import { describe, expect, it } from 'vitest';
+import { keys } from '../../shared/data/keys';
+import { getMember } from '../../shared/data/member-repository';
+import { DomainError } from '../../shared/domain/errors';
+import { activateMember } from '../../shared/services/member-service';
+import { createTenant, getTenantSummary, updateTenant } from '../../shared/services/tenant-service';
+import { deps, meta, platformAdmin, tenantWithOwner, uniqueEmail } from '../support/fixtures';
+
+const codeOf = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+    return 'resolved';
+  } catch (error) {
+    if (error instanceof DomainError) return error.code;
+    throw error;
+  }
+};
+
+/** Deps whose ids are recorded, so a test can look for the outbox event a call would have written. */
+function recordingDeps() {
+  const ids: string[] = [];
+  return { deps: { ...deps(), newId: () => { const id = ulid(); ids.push(id); return id; } }, ids };
+}
+
+async function outboxEvent(eventId: string) {
+  const d = deps();
+  const { Item } = await d.db.send(new GetCommand({ TableName: d.tableName, Key: keys.outboxEvent(eventId), ConsistentRead: true }));
+  return Item?.event as { action: string; tenantId: string; actor: { id: string }; changes: { before: unknown; after: unknown } } | undefined;
+}
+
+describe('tenants (DynamoDB Local)', () => {
+  it('creates a tenant with an invited Owner who holds one seat, and writes tenant.created in the same transaction', async () => {
+    const { deps: d, ids } = recordingDeps();
+    const ownerEmail = uniqueEmail('owner');
+    const { tenant, owner } = await createTenant(d, platformAdmin, { name: 'Acme', ownerEmail, seatLimit: 5 }, meta());
+
+    const stored = await getTenantSummary(deps(), tenant.tenantId);
+    expect(stored).toMatchObject({ name: 'Acme', seatLimit: 5, seatsUsed: 1, version: 1 });
+    const storedOwner = await getMember(deps(), tenant.tenantId, owner.memberId);
+    expect(storedOwner).toMatchObject({ email: ownerEmail, status: 'invited', roles: [{ roleId: 'owner' }] });
+
+    const events = (await Promise.all(ids.map(outboxEvent))).filter((e) => e !== undefined);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: 'tenant.created', tenantId: tenant.tenantId, actor: { id: platformAdmin.userId } });
+  });
+
+  it('lets an invited owner join once; joining again is invalid_state', async () => {
+    const { tenantId, owner } = await tenantWithOwner();
+    expect(owner.member.status).toBe('active');
+    const again = activateMember(deps(), { tenantId, memberId: owner.member.memberId, userId: 'other' }, { id: 'x' }, meta());
+    expect(await codeOf(again)).toBe('invalid_state');
+  });
+
+  it('updates name and seat limit, with If-Match giving 412 on a stale version', async () => {
+    const { tenantId } = await tenantWithOwner(10);
+    const updated = await updateTenant(deps(), platformAdmin, tenantId, { name: 'Renamed' }, 1, meta());
+    expect(updated).toMatchObject({ name: 'Renamed', version: 2 });
+    expect(await codeOf(updateTenant(deps(), platformAdmin, tenantId, { seatLimit: 20 }, 1, meta()))).toBe('version_mismatch');
+    expect(await getTenantSummary(deps(), tenantId)).toMatchObject({ name: 'Renamed', seatLimit: 10, version: 2 });
+  });
+
+  it('refuses a seat limit below the seats in use, and writes no event for the refused change', async () => {
+    const { tenantId } = await tenantWithOwner(10);
+    const { deps: d, ids } = recordingDeps();
+    expect(await codeOf(updateTenant(d, platformAdmin, tenantId, { seatLimit: 0 as number }, undefined, meta()))).toBe(
+      'seat_limit_below_usage',
+    );
+    expect((await Promise.all(ids.map(outboxEvent))).filter(Boolean)).toHaveLength(0);
+  });
+
+  it('of 10 parallel updates with the same If-Match, exactly one wins and the others get 412', async () => {
+    const { tenantId } = await tenantWithOwner(10);
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => codeOf(updateTenant(deps(), platformAdmin, tenantId, { seatLimit: 20 + i }, 1, meta()))),
+    );
+    expect(outcomes.filter((o) => o === 'resolved')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'version_mismatch')).toHaveLength(9);
+    expect((await getTenantSummary(deps(), tenantId)).version).toBe(2);
+  });
+
+  it('answers an unknown tenant with tenant_not_found', async () => {
+    expect(await codeOf(getTenantSummary(deps(), ulid()))).toBe('tenant_not_found');
+  });
+});
