@@ -1,0 +1,553 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  APIGatewayEventRequestContextJWTAuthorizer,
+  APIGatewayEventRequestContextV2,
+  APIGatewayProxyEventV2WithRequestContext,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
+import { PROBLEM_CONTENT_TYPE, problemType } from '../../shared/http/problem';
+import { requiresToken, type RouteDefinition } from '../../shared/http/route-definition';
+import type { JwtAuthorizer } from './jwt-authorizer';
+import { LambdaTimeoutError, type LambdaRuntime } from './lambda-runtime';
+import { errorFields, type StackLogger } from './log';
+
+/**
+ * The local stand-in for API Gateway (HTTP API, payload format 2.0) in front of the route table's Lambdas.
+ *
+ * - Serves exactly `routes`; anything else (unknown path, or a known path with another method, HEAD and
+ *   non-preflight OPTIONS included) goes to `fallback`, like API Gateway's `$default` route.
+ * - Routes that need a token go through the JWT authorizer first; failures are a 401 problem+json with
+ *   `www-authenticate: Bearer`, and the handler is not called.
+ * - CORS preflights (OPTIONS with Origin and Access-Control-Request-Method) are answered here with 204,
+ *   as API Gateway does when the API has a CORS configuration; other responses are left to the handlers.
+ * - Bodies above 10 MB (API Gateway's payload limit) are refused with 413; the API's own smaller limit is
+ *   the handlers' business.
+ * - A handler that throws, times out (30 s, API Gateway's integration timeout) or returns something API
+ *   Gateway could not map becomes a 500/503 problem+json with no internal detail.
+ * - One JSON log line per request: method, path, route, status, ms, request id. Never headers, bodies or
+ *   query strings (invitation tokens travel in `?token=`).
+ *
+ * Local-only endpoints, not part of the route table and never deployed, live under `/__local/`:
+ * `POST /__local/drain` waits until the stream consumer has processed every record written so far, and
+ * `POST /__local/jobs/{name}` runs a scheduled job once. They are registered only when `internal` is given.
+ */
+/** The payload 2.0 event; `authorizer` is present on routes with the JWT authorizer. */
+export type HttpApiEvent = APIGatewayProxyEventV2WithRequestContext<
+  APIGatewayEventRequestContextV2 & { authorizer?: APIGatewayEventRequestContextJWTAuthorizer }
+>;
+
+export interface ApiServerOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly routes: readonly RouteDefinition[];
+  readonly fallback: { readonly operationId: string; readonly handler: string };
+  readonly runtime: LambdaRuntime;
+  readonly authorizer: JwtAuthorizer;
+  readonly region: string;
+  readonly accountId: string;
+  readonly apiId?: string;
+  readonly cors?: { readonly allowOrigins: readonly string[] };
+  readonly internal?: {
+    drain(timeoutMs: number): Promise<{ processed: number }>;
+    runJob(name: string): Promise<unknown>;
+  };
+  readonly log: StackLogger;
+  /** Log each request (default true). */
+  readonly logRequests?: boolean;
+}
+
+export interface ApiServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** API Gateway's request payload limit. */
+export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/** API Gateway HTTP API's maximum integration timeout. */
+const INTEGRATION_TIMEOUT_MS = 30_000;
+const CORS_ALLOW_HEADERS = 'authorization,content-type,if-match';
+
+interface CompiledRoute {
+  readonly route: RouteDefinition;
+  readonly routeKey: string;
+  readonly segments: readonly Segment[];
+}
+type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };
+
+export function compileRoutes(routes: readonly RouteDefinition[]): CompiledRoute[] {
+  return routes.map((route) => ({
+    route,
+    routeKey: `${route.method} ${route.path}`,
+    segments: route.path
+      .split('/')
+      .slice(1)
+      .map((part): Segment => {
+        const greedy = /^\{(.+)\+\}$/.exec(part);
+        if (greedy) return { kind: 'greedy', name: greedy[1]! };
+        const param = /^\{(.+)\}$/.exec(part);
+        if (param) return { kind: 'param', name: param[1]! };
+        return { kind: 'literal', value: part };
+      }),
+  }));
+}
+
+/**
+ * API Gateway's route selection: a route matches when every literal segment is equal and every `{param}`
+ * covers exactly one non-empty segment (`{proxy+}` the rest); the most specific match wins (at the first
+ * segment where two matches differ, a literal beats a parameter, which beats a greedy parameter).
+ */
+export function matchRoute(
+  compiled: readonly CompiledRoute[],
+  method: string,
+  rawPath: string,
+): { compiled: CompiledRoute; pathParameters: Record<string, string> } | undefined {
+  const parts = rawPath.split('/').slice(1);
+  let best: { compiled: CompiledRoute; pathParameters: Record<string, string>; rank: number[] } | undefined;
+  for (const candidate of compiled) {
+    if (candidate.route.method !== method) continue;
+    const params: Record<string, string> = {};
+    const rank: number[] = [];
+    let ok = true;
+    for (let i = 0; i < candidate.segments.length && ok; i++) {
+      const segment = candidate.segments[i]!;
+      const part = parts[i];
+      if (segment.kind === 'greedy') {
+        const rest = parts.slice(i).join('/');
+        if (rest === '') ok = false;
+        else params[segment.name] = safeDecode(rest) ?? '';
+        rank.push(0);
+        break;
+      }
+      if (part === undefined || part === '') {
+        ok = false;
+      } else if (segment.kind === 'literal') {
+        ok = part === segment.value;
+        rank.push(2);
+      } else {
+        const decoded = safeDecode(part);
+        if (decoded === undefined) ok = false;
+        else params[segment.name] = decoded;
+        rank.push(1);
+      }
+    }
+    const last = candidate.segments[candidate.segments.length - 1];
+    if (ok && last?.kind !== 'greedy' && parts.length !== candidate.segments.length) ok = false;
+    if (!ok) continue;
+    if (!best || compareRank(rank, best.rank) > 0) best = { compiled: candidate, pathParameters: params, rank };
+  }
+  return best && { compiled: best.compiled, pathParameters: best.pathParameters };
+}
+
+function compareRank(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const diff = (a[i] ?? -1) - (b[i] ?? -1);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+function safeDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const compiled = compileRoutes(options.routes);
+  const apiId = options.apiId ?? 'local';
+  const logRequests = options.logRequests ?? true;
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    const requestId = apigwRequestId();
+    let routeName: string | undefined;
+    const method = req.method ?? 'GET';
+    const rawUrl = req.url ?? '/';
+    const queryStart = rawUrl.indexOf('?');
+    const rawPath = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
+    res.setHeader('apigw-requestid', requestId);
+    res.once('finish', () => {
+      if (!logRequests) return;
+      options.log.info('request', {
+        method,
+        path: rawPath,
+        route: routeName,
+        status: res.statusCode,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        requestId,
+      });
+    });
+
+    const handle = async (): Promise<void> => {
+      if (options.internal && rawPath.startsWith('/__local/')) {
+        routeName = 'local-internal';
+        await handleInternal(req, res, rawPath, options.internal);
+        return;
+      }
+
+      if (method === 'OPTIONS' && req.headers.origin && req.headers['access-control-request-method']) {
+        routeName = 'cors-preflight';
+        answerPreflight(req, res, compiled, options.cors);
+        return;
+      }
+
+      const match = matchRoute(compiled, method, rawPath);
+      const target = match
+        ? { operationId: match.compiled.route.operationId, handler: match.compiled.route.handler, routeKey: match.compiled.routeKey }
+        : { operationId: options.fallback.operationId, handler: options.fallback.handler, routeKey: '$default' };
+      routeName = target.operationId;
+
+      const body = await readBody(req, MAX_REQUEST_BYTES);
+      if (body === 'too-large') {
+        res.setHeader('connection', 'close');
+        sendProblem(res, 413, 'Payload too large', `Request bodies are limited to ${MAX_REQUEST_BYTES} bytes.`, 'payload_too_large', requestId);
+        // Stop reading what is left of the upload.
+        res.once('finish', () => req.destroy());
+        return;
+      }
+
+      let authorizer: APIGatewayEventRequestContextJWTAuthorizer | undefined;
+      if (match && requiresToken(match.compiled.route)) {
+        const result = await options.authorizer.authorize(req.headers.authorization);
+        if (!result.ok) {
+          sendProblem(res, 401, 'Unauthorized', result.detail, 'unauthorized', requestId, { 'www-authenticate': 'Bearer' });
+          return;
+        }
+        authorizer = { jwt: { claims: result.claims, scopes: result.scopes } };
+      }
+
+      const event = buildEvent({
+        req,
+        rawUrl,
+        rawPath,
+        body,
+        routeKey: target.routeKey,
+        pathParameters: match?.pathParameters,
+        requestId,
+        apiId,
+        accountId: options.accountId,
+        authorizer,
+      });
+
+      let result: unknown;
+      try {
+        result = await options.runtime.invoke(target.handler, target.operationId, event, INTEGRATION_TIMEOUT_MS);
+      } catch (error) {
+        if (error instanceof LambdaTimeoutError) {
+          options.log.error('handler timed out', { route: target.operationId, requestId });
+          sendProblem(res, 503, 'Service unavailable', 'The request took too long to process.', 'service_unavailable', requestId);
+        } else {
+          options.log.error('handler failed', { route: target.operationId, requestId, ...errorFields(error) });
+          sendInternalError(res, requestId);
+        }
+        return;
+      }
+      const response = toHttpResponse(result);
+      if (!response) {
+        options.log.error('handler returned a response API Gateway cannot map', { route: target.operationId, requestId });
+        sendInternalError(res, requestId);
+        return;
+      }
+      res.statusCode = response.statusCode;
+      for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+      if (response.cookies.length > 0) res.setHeader('set-cookie', response.cookies);
+      res.setHeader('content-length', response.body.length);
+      res.end(response.body);
+    };
+
+    handle().catch((error: unknown) => {
+      options.log.error('local API server failed', { path: rawPath, requestId, ...errorFields(error) });
+      if (!res.headersSent) sendInternalError(res, requestId);
+      else res.destroy();
+    });
+  });
+  // Keep-alive sockets must not hold `close()` up (tests, Ctrl-C): see close() below.
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: options.port, host: options.host, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${options.host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve('too-large');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Stop reading; the caller answers 413 and closes the connection.
+        req.pause();
+        req.off('data', onData);
+        req.off('end', onEnd);
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', reject);
+  });
+}
+
+/** Content types API Gateway passes as text; every other body (or one without a type) arrives base64. */
+function isTextContentType(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return (
+    type.startsWith('text/') ||
+    type === 'application/json' ||
+    type.endsWith('+json') ||
+    type === 'application/xml' ||
+    type.endsWith('+xml') ||
+    type === 'application/javascript'
+  );
+}
+
+interface EventInput {
+  req: IncomingMessage;
+  rawUrl: string;
+  rawPath: string;
+  body: Buffer;
+  routeKey: string;
+  pathParameters: Record<string, string> | undefined;
+  requestId: string;
+  apiId: string;
+  accountId: string;
+  authorizer: APIGatewayEventRequestContextJWTAuthorizer | undefined;
+}
+
+/** The payload format 2.0 event API Gateway sends to a Lambda integration. */
+export function buildEvent(input: EventInput): HttpApiEvent {
+  const { req } = input;
+  const queryStart = input.rawUrl.indexOf('?');
+  const rawQueryString = queryStart === -1 ? '' : input.rawUrl.slice(queryStart + 1);
+
+  // Header names lower-cased, repeated headers joined with commas; cookies move to `cookies`.
+  const headers: Record<string, string> = {};
+  let cookies: string[] | undefined;
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (!values) continue;
+    if (name === 'cookie') {
+      cookies = values.flatMap((value) => value.split(';').map((c) => c.trim()).filter(Boolean));
+      continue;
+    }
+    headers[name] = values.join(',');
+  }
+  const sourceIp = normalizeIp(req.socket.remoteAddress);
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
+  headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+
+  let queryStringParameters: Record<string, string> | undefined;
+  if (rawQueryString !== '') {
+    queryStringParameters = {};
+    for (const [key, value] of new URLSearchParams(rawQueryString)) {
+      const existing = queryStringParameters[key];
+      queryStringParameters[key] = existing === undefined ? value : `${existing},${value}`;
+    }
+  }
+
+  const host = headers['host'] ?? '127.0.0.1';
+  const now = new Date();
+  const event: HttpApiEvent = {
+    version: '2.0',
+    routeKey: input.routeKey,
+    rawPath: input.rawPath,
+    rawQueryString,
+    ...(cookies && cookies.length > 0 ? { cookies } : {}),
+    headers,
+    ...(queryStringParameters ? { queryStringParameters } : {}),
+    requestContext: {
+      accountId: input.accountId,
+      apiId: input.apiId,
+      ...(input.authorizer ? { authorizer: input.authorizer } : {}),
+      domainName: host,
+      domainPrefix: host.split('.')[0]!.split(':')[0]!,
+      http: {
+        method: req.method ?? 'GET',
+        path: input.rawPath,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: input.requestId,
+      routeKey: input.routeKey,
+      stage: '$default',
+      time: clfTime(now),
+      timeEpoch: now.getTime(),
+    },
+    ...(input.pathParameters && Object.keys(input.pathParameters).length > 0 ? { pathParameters: input.pathParameters } : {}),
+    isBase64Encoded: false,
+  };
+  if (input.body.length > 0) {
+    if (isTextContentType(headers['content-type'])) {
+      event.body = input.body.toString('utf8');
+    } else {
+      event.body = input.body.toString('base64');
+      event.isBase64Encoded = true;
+    }
+  }
+  return event;
+}
+
+/**
+ * API Gateway's reading of a payload 2.0 Lambda response: an object with `statusCode` is used as it is;
+ * any other value is a 200 `application/json` whose body is the value as JSON. Returns undefined when
+ * the response cannot be mapped (API Gateway answers 500 then).
+ */
+export function toHttpResponse(
+  result: unknown,
+): { statusCode: number; headers: Record<string, string>; cookies: string[]; body: Buffer } | undefined {
+  if (result !== null && typeof result === 'object' && 'statusCode' in result) {
+    const structured = result as APIGatewayProxyStructuredResultV2;
+    const status = structured.statusCode;
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return undefined;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(structured.headers ?? {})) {
+      if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
+    }
+    const body =
+      structured.body === undefined || structured.body === null
+        ? Buffer.alloc(0)
+        : structured.isBase64Encoded
+          ? Buffer.from(structured.body, 'base64')
+          : Buffer.from(String(structured.body), 'utf8');
+    return { statusCode: status, headers, cookies: structured.cookies ?? [], body };
+  }
+  const text = typeof result === 'string' ? result : JSON.stringify(result ?? null);
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(text, 'utf8') };
+}
+
+function answerPreflight(
+  req: IncomingMessage,
+  res: ServerResponse,
+  compiled: readonly CompiledRoute[],
+  cors: ApiServerOptions['cors'],
+): void {
+  const origin = req.headers.origin!;
+  res.statusCode = 204;
+  if (cors && (cors.allowOrigins.includes('*') || cors.allowOrigins.includes(origin))) {
+    const methods = [...new Set(compiled.map((c) => c.route.method))].sort().join(',');
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('access-control-allow-methods', methods);
+    res.setHeader('access-control-allow-headers', CORS_ALLOW_HEADERS);
+    res.setHeader('access-control-max-age', '600');
+    res.setHeader('vary', 'origin');
+  }
+  res.end();
+}
+
+async function handleInternal(
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawPath: string,
+  internal: NonNullable<ApiServerOptions['internal']>,
+): Promise<void> {
+  // Consume any body so that keep-alive connections stay usable.
+  for await (const _ of req) void _;
+  const send = (status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    res.statusCode = status;
+    res.setHeader('content-type', 'application/json');
+    res.setHeader('content-length', Buffer.byteLength(text));
+    res.end(text);
+  };
+  if (req.method !== 'POST') {
+    send(405, { message: 'POST only' });
+    return;
+  }
+  if (rawPath === '/__local/drain') {
+    try {
+      send(200, await internal.drain(30_000));
+    } catch (error) {
+      send(504, { message: (error as Error).message });
+    }
+    return;
+  }
+  const job = /^\/__local\/jobs\/([A-Za-z0-9_-]+)$/.exec(rawPath);
+  if (job) {
+    try {
+      const result = await internal.runJob(job[1]!);
+      send(200, { job: job[1], result: result ?? null });
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode ?? 500;
+      send(status, { message: (error as Error).message });
+    }
+    return;
+  }
+  send(404, { message: 'unknown local endpoint' });
+}
+
+function sendProblem(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail: string,
+  code: string,
+  requestId: string,
+  headers: Record<string, string> = {},
+): void {
+  const body = JSON.stringify({ type: problemType(code), title, status, detail, code, instance: `urn:request:${requestId}` });
+  res.statusCode = status;
+  res.setHeader('content-type', PROBLEM_CONTENT_TYPE);
+  res.setHeader('cache-control', 'no-store');
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+function sendInternalError(res: ServerResponse, requestId: string): void {
+  sendProblem(
+    res,
+    500,
+    'Internal server error',
+    'An unexpected error occurred. Quote the request id when you contact support.',
+    'internal_error',
+    requestId,
+  );
+}
+
+/** API Gateway's request ids look like `Ab1cDefGhIjKlMn=`; any unique string does locally. */
+function apigwRequestId(): string {
+  return randomUUID();
+}
+
+function normalizeIp(address: string | undefined): string {
+  if (!address) return '127.0.0.1';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/** `22/Nov/2026:22:50:01 +0000`, the format of `requestContext.time`. */
+function clfTime(date: Date): string {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(
+    date.getUTCMinutes(),
+  )}:${pad(date.getUTCSeconds())} +0000`;
+}

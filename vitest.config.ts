@@ -1,0 +1,58 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Four projects, one run (`npm test` starts the local stack first and passes its environment):
+ * - unit: pure logic and adapters with aws-sdk-client-mock; no emulator.
+ * - integration: services and handlers against the emulators. Test files make their own tenants, so
+ *   they run in parallel (and alongside e2e) against the one stack.
+ * - infra: CDK synth + assertions + cdk-nag; synth is heavy (seconds, hundreds of MB), so one file at a
+ *   time, with generous timeouts.
+ * - e2e: HTTP against the local API server, as a client would.
+ * Select one with `npm test -- --project unit` (unit and infra alone start no stack).
+ */
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    // `npm test` passes --run; a bare `npx vitest` should not watch in CI either.
+    watch: false,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 10_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          maxWorkers: 1,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
