@@ -1,0 +1,50 @@
+import { Validations, type App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { stageConfig, STAGE_NAME_PATTERN, type StageOverrides } from './stage-config';
+import { stackName, UsersAndRolesStack } from './users-and-roles-stack';
+
+export interface BuildOptions {
+  /** Register cdk-nag (AwsSolutions) as a validation plugin: synth fails on any unacknowledged finding. @default true */
+  readonly nag?: boolean;
+}
+
+/**
+ * Adds the stack of the stage named by `-c stage=<name>` to `app` (context overrides: appUrl,
+ * senderEmail, corsOrigins, logLevel). Shared by `infra/app.ts` and the infra tests.
+ */
+export function buildApp(app: App, options: BuildOptions = {}): UsersAndRolesStack {
+  const stage: unknown = app.node.tryGetContext('stage');
+  if (typeof stage !== 'string' || stage.length === 0) {
+    throw new Error('No stage given: pass `-c stage=<name>` (e.g. `npx cdk synth -c stage=dev`).');
+  }
+  if (!STAGE_NAME_PATTERN.test(stage)) {
+    throw new Error(`Invalid stage "${stage}": must match ${STAGE_NAME_PATTERN} (lower case, starts with a letter).`);
+  }
+  const overrides: StageOverrides = {
+    appUrl: stringContext(app, 'appUrl'),
+    senderEmail: stringContext(app, 'senderEmail'),
+    corsOrigins: stringContext(app, 'corsOrigins'),
+    logLevel: stringContext(app, 'logLevel'),
+  };
+  const config = stageConfig(stage, overrides);
+
+  const stack = new UsersAndRolesStack(app, stackName(stage), {
+    config,
+    description: `Users & Roles: team and access management (${stage})`,
+    // Environment-agnostic unless the CLI knows the account/region: synth never needs AWS access.
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    terminationProtection: config.isProduction,
+  });
+
+  if (options.nag ?? true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  }
+  return stack;
+}
+
+function stringContext(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new Error(`Context ${key} must be a string.`);
+  return value;
+}

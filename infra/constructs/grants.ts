@@ -1,0 +1,140 @@
+import { Stack } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ResourceGrant } from '../../shared/http/route-definition';
+import { acknowledge, iam5ResourceFinding } from '../nag';
+
+/**
+ * Grants that only infrastructure functions get; route functions use `ResourceGrant` from the route
+ * table. `audit:append` is the single write path into the audit table (stream consumer only);
+ * `email:send` sends from the stage's sender identity; `outboxKey:read` (also a route grant) lets the
+ * consumer unseal invitation tokens for the email link.
+ */
+export type InternalGrant = 'audit:append' | 'email:send' | 'outboxKey:read';
+export type Grant = ResourceGrant | InternalGrant;
+
+/**
+ * The IAM actions each grant implies. No Scan anywhere (SPEC §5: every list is a key-condition
+ * Query), and the audit table is never updated or deleted from: not even `audit:append` has
+ * UpdateItem/DeleteItem/BatchWriteItem. TransactWriteItems/TransactGetItems have no IAM action of
+ * their own: DynamoDB authorizes each item with Put/Update/Delete/ConditionCheck/GetItem.
+ */
+export const grantActions = {
+  'main:read': ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  'main:write': [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+  'audit:read': ['dynamodb:GetItem', 'dynamodb:Query'],
+  'audit:append': ['dynamodb:PutItem'],
+  'userPool:manageUsers': [
+    'cognito-idp:AdminCreateUser',
+    'cognito-idp:AdminGetUser',
+    'cognito-idp:AdminSetUserPassword',
+    'cognito-idp:AdminUpdateUserAttributes',
+    'cognito-idp:ListUsers',
+  ],
+  'userPool:signOut': ['cognito-idp:AdminUserGlobalSignOut'],
+  'exports:readWrite': ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+  'email:send': ['ses:SendEmail', 'ses:SendRawEmail'],
+  'outboxKey:read': ['secretsmanager:GetSecretValue'],
+} as const satisfies Record<Grant, readonly string[]>;
+
+/** What grants can point at. */
+export interface GrantResources {
+  readonly mainTable: ITableV2;
+  readonly auditTable: ITableV2;
+  readonly userPool: IUserPool;
+  readonly exportBucket: IBucket;
+  /** Per-stage secret sealing invitation tokens inside outbox events (shared/security/sealing.ts). */
+  readonly outboxSealingSecret: ISecret;
+  /** Verified SES identity: the sender address (or the domain it belongs to, if that is what is verified). */
+  readonly senderEmail: string;
+}
+
+const indexArn = (table: ITableV2): string => `${table.tableArn}/index/*`;
+
+/**
+ * THE mapping from grants to IAM, least privilege: each grant becomes one statement with exactly
+ * `grantActions[grant]` on exactly the resources it needs. cdk-nag wildcard findings that a grant
+ * necessarily creates are acknowledged here, on the role, with the reason.
+ */
+export function applyGrants(role: Role, grants: readonly Grant[], resources: GrantResources): void {
+  const stack = Stack.of(role);
+  for (const grant of new Set(grants)) {
+    const actions = [...grantActions[grant]];
+    switch (grant) {
+      case 'main:read':
+      case 'main:write':
+        role.addToPrincipalPolicy(
+          new PolicyStatement({ actions, resources: [resources.mainTable.tableArn, indexArn(resources.mainTable)] }),
+        );
+        acknowledge(
+          role,
+          iam5ResourceFinding(role, indexArn(resources.mainTable)),
+          'Queries on the main table GSIs (GSI1-GSI3, overloaded per entity); the wildcard covers only the indexes ' +
+            'of this one table.',
+        );
+        break;
+      case 'audit:read':
+        role.addToPrincipalPolicy(
+          new PolicyStatement({ actions, resources: [resources.auditTable.tableArn, indexArn(resources.auditTable)] }),
+        );
+        acknowledge(
+          role,
+          iam5ResourceFinding(role, indexArn(resources.auditTable)),
+          'Audit filters query the ByActor/ByTarget/ByAction indexes; read-only actions, this table only.',
+        );
+        break;
+      case 'audit:append':
+        // Table ARN only: writes never target an index.
+        role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [resources.auditTable.tableArn] }));
+        break;
+      case 'userPool:manageUsers':
+      case 'userPool:signOut':
+        role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [resources.userPool.userPoolArn] }));
+        break;
+      case 'exports:readWrite': {
+        const objects = resources.exportBucket.arnForObjects('*');
+        role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [objects] }));
+        acknowledge(
+          role,
+          iam5ResourceFinding(role, objects),
+          'Export object keys are generated per export (exports/<tenantId>/<exportId>.csv); object-level ' +
+            'actions only, in the private export bucket.',
+        );
+        break;
+      }
+      case 'outboxKey:read':
+        role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [resources.outboxSealingSecret.secretArn] }));
+        break;
+      case 'email:send': {
+        const { senderEmail } = resources;
+        const domain = senderEmail.slice(senderEmail.indexOf('@') + 1);
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions,
+            resources: [senderEmail, domain].map((identity) =>
+              stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+            ),
+            conditions: { StringEquals: { 'ses:FromAddress': senderEmail } },
+          }),
+        );
+        break;
+      }
+      default: {
+        const unknown: never = grant;
+        throw new Error(`No IAM mapping for grant ${String(unknown)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { Duration } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, ApplicationLogLevel, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { acknowledge } from '../nag';
+import { fromRepoRoot } from '../paths';
+import type { StageConfig } from '../stage-config';
+
+/**
+ * ESM bundles have no `require`; some CommonJS dependencies bundled by esbuild still call it
+ * (e.g. for Node built-ins). An aliased import avoids clashing with a bundled `createRequire`.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __topLevelCreateRequire } from 'node:module'; const require = __topLevelCreateRequire(import.meta.url);";
+
+export interface ServiceFunctionProps {
+  /** Entry file relative to the repository root, as written in the route table or job list. */
+  readonly entry: string;
+  readonly config: StageConfig;
+  /** Environment read by `shared/config.ts`; the Powertools and Node variables are added here. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly description?: string;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default 10 seconds (API Gateway waits at most 30) */
+  readonly timeout?: Duration;
+}
+
+/**
+ * Our Lambda defaults (STYLE 9): Node 22 on arm64, one ESM bundle per entry (minified, tree-shaken,
+ * AWS SDK v3 bundled, source maps), JSON logs into an explicit log group with the stage's retention,
+ * and a dedicated role that can write only to that log group. Everything else is granted explicitly
+ * through `applyGrants`: no AWS managed policy is attached.
+ *
+ * The role and the log group are siblings of the function (`<id>Role`, `<id>Logs`) because they
+ * must exist before `super()`.
+ */
+export class ServiceFunction extends NodejsFunction {
+  /** The execution role (never undefined, unlike `role`). */
+  readonly serviceRole: Role;
+  /** The function's log group (typed; `logGroup` on the base class is an `ILogGroup`). */
+  readonly serviceLogGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    const { config } = props;
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id} (${config.stage})`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: fromRepoRoot(props.entry),
+      handler: 'handler',
+      projectRoot: fromRepoRoot('.'),
+      depsLockFilePath: fromRepoRoot('package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      description: props.description,
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[config.logLevel],
+      systemLogLevelV2: SystemLogLevel.INFO,
+      tracing: config.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: 'users-and-roles',
+        POWERTOOLS_METRICS_NAMESPACE: 'UsersAndRoles',
+        POWERTOOLS_LOG_LEVEL: config.logLevel,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT, // index.mjs.map next to the bundle, linked by a comment
+        sourcesContent: false,
+        bundleAwsSDK: true,
+        externalModules: [],
+        tsconfig: fromRepoRoot('tsconfig.json'),
+        forceDockerBundling: false,
+      },
+    });
+    this.serviceRole = role;
+    this.serviceLogGroup = logGroup;
+
+    acknowledge(
+      this,
+      'AwsSolutions-L1',
+      'Pinned to nodejs22.x on purpose: bundles target node22 and the project supports Node 20/22 locally; ' +
+        'the move to nodejs24.x is a deliberate upgrade, not a side effect of a CDK bump.',
+    );
+    if (config.tracing) {
+      acknowledge(
+        role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.',
+      );
+    }
+  }
+}

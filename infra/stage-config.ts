@@ -1,0 +1,136 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** `-c stage=<name>`: lower case, starts with a letter, 2-21 characters (it ends up in resource names). */
+export const STAGE_NAME_PATTERN = /^[a-z][a-z0-9-]{1,20}$/;
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** Everything that differs between stages. One object per stack; constructs read, never compute, it. */
+export interface StageConfig {
+  readonly stage: string;
+  /** Production-grade protection: RETAIN, deletion protection, Cognito threat protection, access logs on S3. */
+  readonly isProduction: boolean;
+  /** Stateful resources (tables, user pool, buckets, queues, log groups). */
+  readonly removalPolicy: RemovalPolicy;
+  /** DynamoDB and Cognito deletion protection. */
+  readonly deletionProtection: boolean;
+  /** Lambda and API access log groups. */
+  readonly logRetention: RetentionDays;
+  readonly logLevel: LogLevel;
+  /** API Gateway default-stage throttling: steady-state requests/second and burst. */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Origins allowed by the CORS preflight (the web console). */
+  readonly corsAllowedOrigins: readonly string[];
+  /** Base URL of the web app; invitation links are `${appUrl}/accept-invite?token=...`. */
+  readonly appUrl: string;
+  /** SES identity the invitation emails are sent from (must be verified in SES for the account/region). */
+  readonly senderEmail: string;
+  /** Active X-Ray tracing on every function. Off by default: we do not ship the Powertools tracer yet. */
+  readonly tracing: boolean;
+  /** Cognito Plus feature plan with standard threat protection in full-function mode (extra cost per MAU). */
+  readonly cognitoThreatProtection: boolean;
+  /** S3 server access logs for the export bucket (into a dedicated log bucket). */
+  readonly exportBucketAccessLogs: boolean;
+  /** Export CSVs are deleted after this many days (download links live for minutes). */
+  readonly exportExpiration: Duration;
+  /** Largest accepted request body in bytes (MAX_BODY_BYTES). */
+  readonly maxBodyBytes: number;
+}
+
+type StageDefaults = Omit<StageConfig, 'stage'>;
+
+const devLike: StageDefaults = {
+  isProduction: false,
+  removalPolicy: RemovalPolicy.DESTROY,
+  deletionProtection: false,
+  logRetention: RetentionDays.ONE_WEEK,
+  logLevel: 'DEBUG',
+  throttle: { rateLimit: 50, burstLimit: 100 },
+  corsAllowedOrigins: ['http://localhost:3000'],
+  appUrl: 'http://localhost:3000',
+  senderEmail: 'no-reply@example.com',
+  tracing: false,
+  cognitoThreatProtection: false,
+  exportBucketAccessLogs: false,
+  exportExpiration: Duration.days(7),
+  maxBodyBytes: 64 * 1024,
+};
+
+const knownStages: Readonly<Record<string, StageDefaults>> = {
+  dev: devLike,
+  staging: {
+    ...devLike,
+    logRetention: RetentionDays.ONE_MONTH,
+    logLevel: 'INFO',
+    throttle: { rateLimit: 100, burstLimit: 200 },
+    corsAllowedOrigins: ['https://staging.app.example.com'],
+    appUrl: 'https://staging.app.example.com',
+  },
+  prod: {
+    ...devLike,
+    isProduction: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
+    logRetention: RetentionDays.SIX_MONTHS,
+    logLevel: 'INFO',
+    throttle: { rateLimit: 500, burstLimit: 1000 },
+    corsAllowedOrigins: ['https://app.example.com'],
+    appUrl: 'https://app.example.com',
+    cognitoThreatProtection: true,
+    exportBucketAccessLogs: true,
+  },
+};
+
+/** Context keys that override the stage defaults, e.g. `-c appUrl=https://app.acme.io`. */
+export interface StageOverrides {
+  readonly appUrl?: string;
+  readonly senderEmail?: string;
+  /** Comma-separated list of origins. */
+  readonly corsOrigins?: string;
+  readonly logLevel?: string;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+/**
+ * The configuration of `stage`: a known stage's settings, or dev-like defaults for any other name
+ * (personal or feature stages), with context overrides applied and validated.
+ */
+export function stageConfig(stage: string, overrides: StageOverrides = {}): StageConfig {
+  if (!STAGE_NAME_PATTERN.test(stage)) {
+    throw new Error(`Invalid stage "${stage}": use 2-21 characters [a-z0-9-], starting with a letter.`);
+  }
+  const defaults = knownStages[stage] ?? devLike;
+  const appUrl = overrides.appUrl ?? defaults.appUrl;
+  const senderEmail = overrides.senderEmail ?? defaults.senderEmail;
+  assertUrl('appUrl', appUrl);
+  const corsAllowedOrigins = overrides.corsOrigins
+    ? overrides.corsOrigins.split(',').map((o) => o.trim()).filter((o) => o.length > 0)
+    : overrides.appUrl
+      ? [new URL(appUrl).origin]
+      : defaults.corsAllowedOrigins;
+  const logLevel = (overrides.logLevel?.toUpperCase() ?? defaults.logLevel) as LogLevel;
+
+  corsAllowedOrigins.forEach((origin) => assertUrl('corsOrigins', origin));
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(senderEmail)) {
+    throw new Error(`Invalid senderEmail "${senderEmail}".`);
+  }
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new Error(`Invalid logLevel "${overrides.logLevel}": one of ${LOG_LEVELS.join(', ')}.`);
+  }
+  return { ...defaults, stage, appUrl, senderEmail, corsAllowedOrigins, logLevel };
+}
+
+function assertUrl(name: string, value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`Invalid ${name} "${value}": not a URL.`);
+  }
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
+    throw new Error(`Invalid ${name} "${value}": https is required (http only for localhost).`);
+  }
+}

@@ -1,0 +1,525 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { grantActions, type Grant } from '../../infra/constructs/grants';
+import { jobGrants } from '../../infra/constructs/jobs';
+import { OUTBOX_PK_PREFIX, STREAM_CONSUMER_GRANTS } from '../../infra/constructs/messaging';
+import type { ServiceFunction } from '../../infra/constructs/service-function';
+import { auditTable, mainTable, type TableDefinition } from '../../shared/data/table-definitions';
+import { PLATFORM_ADMIN_GROUP } from '../../shared/domain/actor';
+import { requiresToken } from '../../shared/http/route-definition';
+import { fallbackRoute, routeList } from '../../shared/http/routes';
+import { scheduledJobs, streamConsumer } from '../../shared/jobs/schedules';
+import {
+  acknowledgements,
+  allNagFindings,
+  logicalId,
+  nagViolations,
+  synthStage,
+  type Synthesized,
+} from './synth';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
+
+/** Environment every function needs: what shared/config.ts reads, plus Powertools/Node settings. */
+const REQUIRED_ENV = [
+  'STAGE',
+  'TABLE_NAME',
+  'AUDIT_TABLE_NAME',
+  'USER_POOL_ID',
+  'USER_POOL_CLIENT_ID',
+  'OUTBOX_SEALING_SECRET_ARN',
+  'EXPORT_BUCKET',
+  'APP_URL',
+  'SENDER_EMAIL',
+  'MAX_BODY_BYTES',
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_LOG_LEVEL',
+  'POWERTOOLS_METRICS_NAMESPACE',
+  'NODE_OPTIONS',
+];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+let dev: Synthesized;
+let prod: Synthesized;
+let resources: Resources;
+
+beforeAll(() => {
+  dev = synthStage('dev');
+  prod = synthStage('prod');
+  resources = dev.template.toJSON().Resources as Resources;
+}, 60_000);
+
+// ---------------------------------------------------------------------------------------------
+// IAM helpers: a policy as a set of "action resource" strings, resources flattened like cdk-nag does.
+
+function flatten(node: unknown): string {
+  if (typeof node === 'string') return node;
+  const obj = node as Record<string, any>;
+  if (obj['Fn::Join']) return (obj['Fn::Join'][1] as unknown[]).map(flatten).join(obj['Fn::Join'][0]);
+  if (obj['Fn::GetAtt']) return `<${obj['Fn::GetAtt'][0]}.${obj['Fn::GetAtt'][1]}>`;
+  if (obj.Ref) return `<${obj.Ref}>`;
+  return JSON.stringify(node);
+}
+
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** All Allow statements of the policies attached to `roleId`, as "action resource" pairs. */
+function permissionsOfRole(res: Resources, roleId: string): Set<string> {
+  const pairs = new Set<string>();
+  for (const resource of Object.values(res)) {
+    if (resource.Type !== 'AWS::IAM::Policy') continue;
+    const roles = (resource.Properties.Roles as { Ref: string }[]).map((r) => r.Ref);
+    if (!roles.includes(roleId)) continue;
+    for (const statement of resource.Properties.PolicyDocument.Statement) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of asArray(statement.Action as string | string[])) {
+        for (const target of asArray(statement.Resource)) pairs.add(`${action} ${flatten(target)}`);
+      }
+    }
+  }
+  return pairs;
+}
+
+function permissionsOf(synth: Synthesized, fn: ServiceFunction): Set<string> {
+  return permissionsOfRole(synth.template.toJSON().Resources as Resources, logicalId(fn.serviceRole));
+}
+
+/** What `grants` must produce, written out from the resources' logical ids. */
+function expectedPermissions(synth: Synthesized, fn: ServiceFunction, grants: readonly Grant[]): Set<string> {
+  const main = logicalId(synth.stack.data.mainTable);
+  const audit = logicalId(synth.stack.data.auditTable);
+  const pool = logicalId(synth.stack.identity.userPool);
+  const bucket = logicalId(synth.stack.audit.exportBucket);
+  const secret = logicalId(synth.stack.data.outboxSealingSecret);
+  const targets: Record<Grant, string[]> = {
+    'main:read': [`<${main}.Arn>`, `<${main}.Arn>/index/*`],
+    'main:write': [`<${main}.Arn>`, `<${main}.Arn>/index/*`],
+    'audit:read': [`<${audit}.Arn>`, `<${audit}.Arn>/index/*`],
+    'audit:append': [`<${audit}.Arn>`],
+    'userPool:manageUsers': [`<${pool}.Arn>`],
+    'userPool:signOut': [`<${pool}.Arn>`],
+    'exports:readWrite': [`<${bucket}.Arn>/*`],
+    'outboxKey:read': [`<${secret}>`],
+    'email:send': [
+      `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/${synth.stack.config.senderEmail}`,
+      `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/${synth.stack.config.senderEmail.split('@')[1]}`,
+    ],
+  };
+  const logs = `<${logicalId(fn.serviceLogGroup)}.Arn>`;
+  const expected = new Set([`logs:CreateLogStream ${logs}`, `logs:PutLogEvents ${logs}`]);
+  for (const grant of grants) {
+    for (const action of grantActions[grant]) for (const target of targets[grant]) expected.add(`${action} ${target}`);
+  }
+  return expected;
+}
+
+const sorted = (set: Set<string>) => [...set].sort();
+
+// ---------------------------------------------------------------------------------------------
+
+describe('functions', () => {
+  it('one function per route, plus the fallback, the stream consumer and one per scheduled job', () => {
+    const expected = routeList.length + 1 + 1 + scheduledJobs.length;
+    dev.template.resourceCountIs('AWS::Lambda::Function', expected);
+    expect(dev.stack.api.routeFunctions.size).toBe(routeList.length);
+    // Every function has its own role; nothing else creates roles.
+    dev.template.resourceCountIs('AWS::IAM::Role', expected);
+  });
+
+  it('every function runs Node 22 on arm64 as an ESM bundle with the full environment and its own log group', () => {
+    const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures, id).toEqual(['arm64']);
+      expect(fn.Properties.Handler, id).toBe('index.handler');
+      const env = fn.Properties.Environment.Variables as Record<string, unknown>;
+      expect(Object.keys(env).sort(), id).toEqual(expect.arrayContaining(REQUIRED_ENV));
+      expect(env.STAGE).toBe('dev');
+      expect(env.POWERTOOLS_SERVICE_NAME).toBe('users-and-roles');
+      expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+      expect(fn.Properties.LoggingConfig.LogFormat, id).toBe('JSON');
+      expect(fn.Properties.LoggingConfig.LogGroup.Ref, id).toMatch(/Logs/);
+      // No AWS managed policy anywhere (cdk-nag IAM4): roles are ours.
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+      expect(resources[roleId]!.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+
+  it('log groups have the stage retention and removal policy', () => {
+    dev.template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    prod.template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 180 });
+    for (const [, group] of Object.entries(prod.template.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.DeletionPolicy).toBe('Retain');
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  const routeResource = (method: string, path: string) => {
+    const found = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === `${method} ${path}`,
+    );
+    expect(found, `${method} ${path}`).toHaveLength(1);
+    return found[0]!;
+  };
+  const integrationTarget = (route: Resources[string]): string => {
+    const integrationId = route.Properties.Target['Fn::Join'][1][1].Ref as string;
+    return resources[integrationId]!.Properties.IntegrationUri['Fn::GetAtt'][0] as string;
+  };
+
+  it('has one route per route-table entry, wired to that route’s function', () => {
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', routeList.length + 1);
+    for (const route of routeList) {
+      const resource = routeResource(route.method, route.path);
+      expect(integrationTarget(resource)).toBe(logicalId(dev.stack.api.routeFunctions.get(route.operationId)!));
+    }
+  });
+
+  it('puts the JWT authorizer on every non-public route and none on public ones', () => {
+    const authorizerId = logicalId(dev.stack.api.httpApi.node.findChild('CognitoJwt'));
+    for (const route of routeList) {
+      const { Properties } = routeResource(route.method, route.path);
+      if (requiresToken(route)) {
+        expect(Properties.AuthorizationType, route.operationId).toBe('JWT');
+        expect(Properties.AuthorizerId, route.operationId).toEqual({ Ref: authorizerId });
+      } else {
+        expect(route.access.kind).toBe('public');
+        expect(Properties.AuthorizationType, route.operationId).toBe('NONE');
+        expect(Properties.AuthorizerId, route.operationId).toBeUndefined();
+      }
+    }
+  });
+
+  it('verifies Cognito JWTs of this pool, for this app client', () => {
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        // ProviderURL is https://cognito-idp.<region>.amazonaws.com/<poolId>
+        Issuer: { 'Fn::GetAtt': [logicalId(dev.stack.identity.userPool), 'ProviderURL'] },
+        Audience: [{ Ref: logicalId(dev.stack.identity.userPoolClient) }],
+      },
+    });
+  });
+
+  it('routes $default (unknown routes) to the public problem+json 404 function', () => {
+    const defaults = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === '$default',
+    );
+    expect(defaults).toHaveLength(1);
+    expect(defaults[0]!.Properties.AuthorizationType).toBe('NONE');
+    expect(integrationTarget(defaults[0]!)).toBe(logicalId(dev.stack.api.notFoundFunction));
+    expect(fallbackRoute.handler).toMatch(/^functions\//);
+  });
+
+  it('throttles the default stage per stage config and logs access as JSON without headers or query strings', () => {
+    for (const synth of [dev, prod]) {
+      synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: synth.stack.config.throttle.rateLimit,
+          ThrottlingBurstLimit: synth.stack.config.throttle.burstLimit,
+        },
+        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
+      });
+    }
+    const stage = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!;
+    const format = stage.Properties.AccessLogSettings.Format as string;
+    const fields = JSON.parse(format) as Record<string, string>;
+    expect(fields.requestId).toBe('$context.requestId');
+    expect(format).not.toMatch(/authorization|header|querystring|query_string|token/i);
+    expect(fields.path).toBe('$context.path');
+  });
+
+  it('answers CORS preflight for the configured origins only', () => {
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.objectLike({ AllowOrigins: [...dev.stack.config.corsAllowedOrigins] }),
+    });
+    prod.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.example.com'] }),
+    });
+  });
+});
+
+describe('tables', () => {
+  const tableResource = (synth: Synthesized, def: TableDefinition) => {
+    const table = def.id === mainTable.id ? synth.stack.data.mainTable : synth.stack.data.auditTable;
+    return (synth.template.toJSON().Resources as Resources)[logicalId(table)]!;
+  };
+
+  it.each([mainTable, auditTable])('$id table matches its definition: keys, GSIs (ALL), on-demand, PITR', (def) => {
+    const { Properties } = tableResource(dev, def);
+    expect(Properties.KeySchema).toEqual([
+      { AttributeName: def.partitionKey, KeyType: 'HASH' },
+      { AttributeName: def.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(Properties.GlobalSecondaryIndexes).toEqual(
+      def.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+    expect(Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+  });
+
+  it('main table has a NEW_AND_OLD_IMAGES stream and TTL on its TTL attribute', () => {
+    const { Properties } = tableResource(dev, mainTable);
+    expect(Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(Properties.TimeToLiveSpecification).toEqual({ AttributeName: mainTable.timeToLiveAttribute, Enabled: true });
+  });
+
+  it('prod retains both tables with deletion protection; dev destroys them', () => {
+    for (const def of [mainTable, auditTable]) {
+      const prodTable = tableResource(prod, def);
+      expect(prodTable.DeletionPolicy).toBe('Retain');
+      expect(prodTable.Properties.Replicas[0].DeletionProtectionEnabled).toBe(true);
+      const devTable = tableResource(dev, def);
+      expect(devTable.DeletionPolicy).toBe('Delete');
+      expect(devTable.Properties.Replicas[0].DeletionProtectionEnabled).toBe(false);
+    }
+  });
+});
+
+describe('least privilege', () => {
+  it('the grant vocabulary means what route-definition.ts says it means', () => {
+    expect(new Set(grantActions['main:read'])).toEqual(
+      new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem']),
+    );
+    expect(new Set(grantActions['audit:read'])).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:Query']));
+    expect(grantActions['audit:append']).toEqual(['dynamodb:PutItem']);
+    expect(grantActions['userPool:signOut']).toEqual(['cognito-idp:AdminUserGlobalSignOut']);
+    for (const actions of Object.values(grantActions)) {
+      for (const action of actions) expect(action).not.toMatch(/\*|dynamodb:Scan/);
+    }
+  });
+
+  it.each(routeList.map((route) => [route.operationId, route] as const))(
+    'route %s gets exactly its grants (plus writing its own logs)',
+    (operationId, route) => {
+      const fn = dev.stack.api.routeFunctions.get(operationId)!;
+      const actual = permissionsOf(dev, fn);
+      expect(sorted(actual)).toEqual(sorted(expectedPermissions(dev, fn, route.grants)));
+      if (!route.grants.includes('main:write')) {
+        for (const pair of actual) expect(WRITE_ACTIONS.some((a) => pair.startsWith(`${a} `)), pair).toBe(false);
+      }
+    },
+  );
+
+  it('the fallback function may only write its logs', () => {
+    const fn = dev.stack.api.notFoundFunction;
+    expect(sorted(permissionsOf(dev, fn))).toEqual(sorted(expectedPermissions(dev, fn, [])));
+  });
+
+  it.each(scheduledJobs.map((job) => [job.name, job] as const))('job %s gets exactly its grants', (_name, job) => {
+    const fn = dev.stack.jobs.functions.get(job.name)!;
+    expect(sorted(permissionsOf(dev, fn))).toEqual(sorted(expectedPermissions(dev, fn, jobGrants(job))));
+  });
+
+  it('the stream consumer gets its grants, the main table stream and its DLQ, nothing else', () => {
+    const { consumer, deadLetterQueue } = dev.stack.messaging;
+    const main = logicalId(dev.stack.data.mainTable);
+    const dlq = `<${logicalId(deadLetterQueue)}.Arn>`;
+    const expected = expectedPermissions(dev, consumer, STREAM_CONSUMER_GRANTS);
+    for (const action of ['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams']) {
+      expected.add(`dynamodb:${action} <${main}.StreamArn>`);
+    }
+    for (const action of ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']) expected.add(`${action} ${dlq}`);
+    expect(sorted(permissionsOf(dev, consumer))).toEqual(sorted(expected));
+  });
+
+  it('nobody may update or delete audit items; only the stream consumer may put them', () => {
+    const audit = logicalId(dev.stack.data.auditTable);
+    const consumerRole = logicalId(dev.stack.messaging.consumer.serviceRole);
+    const roles = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::IAM::Role')
+      .map(([id]) => id);
+    for (const roleId of roles) {
+      for (const pair of permissionsOfRole(resources, roleId)) {
+        const [action, target] = pair.split(' ') as [string, string];
+        if (!target.includes(`<${audit}.`)) continue;
+        expect(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], `${roleId}: ${pair}`).toContain(action);
+        if (action === 'dynamodb:PutItem') {
+          expect(roleId).toBe(consumerRole);
+          expect(target).toBe(`<${audit}.Arn>`);
+        }
+      }
+    }
+    // And no wildcard action anywhere that could include them.
+    for (const roleId of roles) {
+      for (const pair of permissionsOfRole(resources, roleId)) expect(pair.split(' ')[0]).not.toMatch(/\*/);
+    }
+  });
+});
+
+describe('stream consumer', () => {
+  it('is fed only INSERTs of OUTBOX# items, with partial batch failures, bounded retries and a DLQ', () => {
+    const mappings = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    const { Properties } = mappings[0]!;
+    expect(Properties.FunctionName).toEqual({ Ref: logicalId(dev.stack.messaging.consumer) });
+    expect(Properties.EventSourceArn).toEqual({
+      'Fn::GetAtt': [logicalId(dev.stack.data.mainTable), 'StreamArn'],
+    });
+    expect(Properties.FilterCriteria.Filters).toHaveLength(1);
+    expect(JSON.parse(Properties.FilterCriteria.Filters[0].Pattern as string)).toEqual({
+      eventName: ['INSERT'],
+      dynamodb: { NewImage: { PK: { S: [{ prefix: OUTBOX_PK_PREFIX }] } } },
+    });
+    expect(OUTBOX_PK_PREFIX).toBe('OUTBOX#');
+    expect(Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(Properties.BatchSize).toBe(streamConsumer.batchSize);
+    expect(Properties.MaximumRetryAttempts).toBe(streamConsumer.maxRetries);
+    expect(Properties.BisectBatchOnFunctionError).toBe(true);
+    expect(Properties.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+    expect(Properties.DestinationConfig.OnFailure.Destination).toEqual({
+      'Fn::GetAtt': [logicalId(dev.stack.messaging.deadLetterQueue), 'Arn'],
+    });
+  });
+
+  it('its DLQ is encrypted and TLS-only', () => {
+    dev.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    dev.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('scheduled jobs', () => {
+  it.each(scheduledJobs.map((job) => [job.name, job] as const))('%s runs on its schedule', (_name, job) => {
+    const fn = dev.stack.jobs.functions.get(job.name)!;
+    dev.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: job.awsSchedule,
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] } })],
+    });
+  });
+});
+
+describe('identity', () => {
+  it('is an email sign-in pool with admin-only creation, a strong password policy and optional TOTP', () => {
+    dev.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: ['email'],
+      UsernameConfiguration: { CaseSensitive: false },
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+    });
+    dev.template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: PLATFORM_ADMIN_GROUP });
+  });
+
+  it('has a public app client with password/SRP/refresh flows and no OAuth', () => {
+    dev.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+      AllowedOAuthFlowsUserPoolClient: false,
+    });
+  });
+
+  it('prod runs the Plus plan with threat protection enforced and deletion protection', () => {
+    prod.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      DeletionProtection: 'ACTIVE',
+    });
+    prod.template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('export bucket', () => {
+  it('is private, TLS-only, encrypted, unversioned, and expires exports', () => {
+    const bucketId = logicalId(dev.stack.audit.exportBucket);
+    const bucket = resources[bucketId]!;
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual(
+      { SSEAlgorithm: 'AES256' },
+    );
+    expect(bucket.Properties.VersioningConfiguration).toBeUndefined();
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ExpirationInDays: 7, Status: 'Enabled' })]),
+    );
+    dev.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('has server access logs in prod only', () => {
+    expect(resources[logicalId(dev.stack.audit.exportBucket)]!.Properties.LoggingConfiguration).toBeUndefined();
+    prod.template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(prod.stack.audit.accessLogBucket!) } },
+    });
+  });
+});
+
+describe('stack', () => {
+  it('is named per stage and exports what clients and scripts need', () => {
+    expect(dev.stack.stackName).toBe('UsersAndRoles-dev');
+    expect(prod.stack.stackName).toBe('UsersAndRoles-prod');
+    expect(prod.stack.terminationProtection).toBe(true);
+    const outputs = Object.keys(dev.template.toJSON().Outputs as object);
+    expect(outputs).toEqual(
+      expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'AuditTableName', 'ExportBucketName']),
+    );
+  });
+});
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it.each(['dev', 'prod'])('%s has no unacknowledged error or warning', (stage) => {
+    const synth = stage === 'dev' ? dev : prod;
+    const violations = nagViolations(synth.app).map(
+      (v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it.each(['dev', 'prod'])('%s: every acknowledgement has a reason and matches a real finding', (stage) => {
+    const synth = stage === 'dev' ? dev : prod;
+    const records = acknowledgements(synth.app).filter((r) => r.id.startsWith('AwsSolutions-'));
+    expect(records.length).toBeGreaterThan(0);
+    const findings = allNagFindings(synth.app);
+    for (const record of records) {
+      expect(record.reason.trim().length, `${record.path} ${record.id}`).toBeGreaterThanOrEqual(20);
+      expect(findings.has(record.id), `stale acknowledgement ${record.id} on ${record.path}`).toBe(true);
+    }
+  });
+});
