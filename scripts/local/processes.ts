@@ -15,6 +15,8 @@ export interface ServiceProcess {
   hasExited(): boolean;
   /** SIGTERM to the whole process group, SIGKILL after `graceMs`; resolves when the process is gone. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL to the whole process group, synchronously: the last resort when this process exits. */
+  killNow(): void;
 }
 
 export interface SpawnServiceOptions {
@@ -77,6 +79,7 @@ export function spawnService(options: SpawnServiceOptions): ServiceProcess {
 
   return {
     name: options.name,
+    killNow: () => signalGroup('SIGKILL'),
     child,
     tail: () => lines.join('\n'),
     exited: () => exitPromise,

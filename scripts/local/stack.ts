@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { startDynamoDb } from './dynamodb';
+import { assertJava17, startDynamoDb } from './dynamodb';
 import { createLogger, errorFields, type StackLogger } from './log';
 import { assertPortFree, freePorts, httpResponds, spawnService, waitUntilReady, type ServiceProcess } from './processes';
 
@@ -120,6 +120,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
   if (inMemory) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
 
   try {
+    // Fail before starting anything when DynamoDB Local cannot run.
+    assertJava17();
     if (!inMemory) acquireLock(dataDir, cleanups);
     const ports = await choosePorts(options.ports ?? 'fixed');
     const urls = {
@@ -158,7 +160,13 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
 
     // Emulators, in parallel.
     const children: ServiceProcess[] = [];
-    cleanups.push(() => Promise.all(children.map((child) => child.stop())).then(() => undefined));
+    // Should this process exit without stop() (process.exit, a crash), take the emulators along.
+    const killChildren = () => children.forEach((child) => child.killNow());
+    process.once('exit', killChildren);
+    cleanups.push(async () => {
+      await Promise.all(children.map((child) => child.stop()));
+      process.off('exit', killChildren);
+    });
     const require = createRequire(import.meta.url);
     const childEnv = { ...process.env, NODE_NO_WARNINGS: '1', AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' };
     const timeoutMs = options.startupTimeoutMs ?? 30_000;

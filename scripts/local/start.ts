@@ -69,13 +69,15 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${banner(stack.info, stack.stackFile, performance.now() - started)}\n`);
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // npm and tsx relay the terminal's Ctrl-C, so one keypress can arrive twice: only a later one forces.
+      if (Date.now() - stoppingSince < 1000) return;
       process.stderr.write('Forced exit.\n');
-      process.exit(130);
+      process.exit(130); // the stack's exit hook still kills the emulators
     }
-    stopping = true;
+    stoppingSince = Date.now();
     process.stdout.write(`\n${signal}: stopping the local stack...\n`);
     stack
       .stop()

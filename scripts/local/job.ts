@@ -1,0 +1,38 @@
+/**
+ * `npm run job:purge` (or `tsx scripts/local/job.ts <name>`): runs one scheduled job once in the running
+ * `npm start` stack, through its local-only `POST /__local/jobs/{name}` endpoint, so the job runs with the
+ * stack's environment and never overlaps the job's own timer. Reads the API URL from `.local/stack.json`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultDataDir, type StackInfo } from './stack';
+
+async function main(): Promise<number> {
+  const name = process.argv[2];
+  if (!name) {
+    process.stderr.write('usage: tsx scripts/local/job.ts <job name>   (e.g. purge)\n');
+    return 2;
+  }
+  const stackFile = process.env.LOCAL_STACK_FILE ?? join(defaultDataDir, 'stack.json');
+  if (!existsSync(stackFile)) {
+    process.stderr.write(`${stackFile} not found: start the stack with npm start first.\n`);
+    return 1;
+  }
+  const { apiUrl } = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
+  let response: Response;
+  try {
+    response = await fetch(`${apiUrl}/__local/jobs/${encodeURIComponent(name)}`, { method: 'POST' });
+  } catch {
+    process.stderr.write(`No local stack answers at ${apiUrl}: start it with npm start first.\n`);
+    return 1;
+  }
+  const body = (await response.json()) as { result?: unknown; message?: string };
+  if (!response.ok) {
+    process.stderr.write(`job ${name} failed (${response.status}): ${body.message ?? 'see the npm start output'}\n`);
+    return 1;
+  }
+  process.stdout.write(`job ${name} finished: ${JSON.stringify(body.result ?? null)}\n`);
+  return 0;
+}
+
+process.exitCode = await main();
