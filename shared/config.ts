@@ -11,6 +11,9 @@ const configSchema = z.object({
   AUDIT_TABLE_NAME: z.string().min(1),
   USER_POOL_ID: z.string().min(1),
   USER_POOL_CLIENT_ID: z.string().min(1),
+  /** Issuer of the pool's JWTs; derived from region and pool id in AWS, the emulator's URL locally. */
+  TOKEN_ISSUER: z.url().optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
   EXPORT_BUCKET: z.string().min(1).optional(),
   APP_URL: z.url().default('http://localhost:3000'),
   SENDER_EMAIL: z.email().default('no-reply@example.com'),
@@ -19,6 +22,12 @@ const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The issuer API Gateway's JWT authorizer is configured with; functions that verify tokens use the same. */
+export function tokenIssuer(): string {
+  const { TOKEN_ISSUER, AWS_REGION, USER_POOL_ID } = config();
+  return TOKEN_ISSUER ?? `https://cognito-idp.${AWS_REGION}.amazonaws.com/${USER_POOL_ID}`;
+}
 
 let cached: Config | undefined;
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../../shared/config';
-import { PLATFORM_ADMIN_GROUP, SYSTEM_ACTOR } from '../../shared/domain/actor';
+import { PLATFORM_ADMIN_GROUP } from '../../shared/domain/actor';
 import { getTenant } from '../../shared/data/tenant-repository';
 import { cognitoIdentityDirectory, type IdentityDirectory } from '../../shared/identity/identity-directory';
-import { activateMember } from '../../shared/services/member-service';
+import { acceptInvitation } from '../../shared/services/invitation-service';
 import { defaultServiceDeps } from '../../shared/services/service-deps';
 import { createTenant } from '../../shared/services/tenant-service';
 
@@ -32,7 +32,7 @@ async function ensureIdentity(directory: IdentityDirectory, email: string, passw
  * Seeds the local stack with a demo tenant whose Owner is active, and a platform admin; idempotent:
  * with the `previous` seed (from an earlier `.local/stack.json`) whose tenant still exists, it only makes
  * sure both identities sign in with the recorded passwords.
- * The tenant goes through the same services as the API (createTenant, then the owner joins).
+ * The tenant goes through the same services as the API: createTenant, then the owner accepts the invitation.
  */
 export async function seedDemoTenant(previous?: SeedInfo): Promise<SeedInfo> {
   const deps = defaultServiceDeps();
@@ -54,10 +54,11 @@ export async function seedDemoTenant(previous?: SeedInfo): Promise<SeedInfo> {
     { name: 'Demo Workspace', ownerEmail: owner.email, seatLimit: 25 },
     meta,
   );
-  await activateMember(
+  // The owner joins the way every owner does: by accepting the invitation, signed in.
+  await acceptInvitation(
     deps,
-    { tenantId: created.tenant.tenantId, memberId: created.owner.memberId, userId: ownerId, displayName: 'Demo Owner' },
-    { ...SYSTEM_ACTOR, id: ownerId, email: owner.email },
+    directory,
+    { token: created.ownerToken, displayName: 'Demo Owner', identity: { userId: ownerId, email: owner.email, groups: [] } },
     meta,
   );
   return { tenantId: created.tenant.tenantId, owner, platformAdmin };

@@ -9,7 +9,14 @@
  * | custom role        | TENANT#<t>              | ROLE#<roleId>             | -                                              |
  * | role-name guard    | TENANT#<t>              | ROLENAME#<lower name>     | -                                              |
  * | principal link     | USER#<sub>              | TENANT#<t>                | -                                              |
+ * | invitation         | TENANT#<t>              | INVITATION#<id>           | TENANT#<t>#INVITATIONS / <expiresAt>#<id>      |
+ * | invitation token   | INVITATION_TOKEN#<sha256> | TOKEN                   | -                                              |
  * | outbox event       | OUTBOX#<eventId>        | OUTBOX                    | -                                              |
+ *
+ * Invitations also use GSI2 (EXPIRY#INVITATION#<shard> / <expiresAt>#<t>#<id>) so the purge finds every
+ * expired invitation of every tenant with key-condition queries, and GSI3 (EMAIL#<email> /
+ * INVITATION#<createdAt>#<id>) for an invitee's own pending invitations. Expiry partitions are sharded
+ * so that no single GSI partition takes every invitation write.
  *
  * The principal link maps a Cognito identity (`sub`) to its member id in a tenant: it is what every
  * authenticated request reads (consistently) to find the caller's membership, and what `/v1/me` queries.
@@ -20,6 +27,14 @@ export const TENANT_PREFIX = 'TENANT#';
 export const MEMBER_PREFIX = 'MEMBER#';
 export const ROLE_PREFIX = 'ROLE#';
 export const OUTBOX_PREFIX = 'OUTBOX#';
+
+/** Partitions per expiry index: the purge queries each; writes spread over them. */
+export const EXPIRY_SHARDS = 4;
+
+/** Stable shard of an id: ULIDs end in 80 random bits, so the last character is uniform. */
+function shardOf(id: string): number {
+  return id.charCodeAt(id.length - 1) % EXPIRY_SHARDS;
+}
 
 export interface ItemKey {
   PK: string;
@@ -55,6 +70,24 @@ export const keys = {
 
   principalLink: (userId: string, tenantId: string): ItemKey => ({ PK: `USER#${userId}`, SK: `${TENANT_PREFIX}${tenantId}` }),
   principalLinksOfUser: (userId: string) => ({ PK: `USER#${userId}`, skPrefix: TENANT_PREFIX }),
+
+  invitation: (tenantId: string, invitationId: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `INVITATION#${invitationId}`,
+  }),
+  invitationIndexes: (tenantId: string, invitationId: string, email: string, expiresAt: string, createdAt: string) => ({
+    GSI1PK: `${TENANT_PREFIX}${tenantId}#INVITATIONS`,
+    GSI1SK: `${expiresAt}#${invitationId}`,
+    GSI2PK: `EXPIRY#INVITATION#${shardOf(invitationId)}`,
+    GSI2SK: `${expiresAt}#${tenantId}#${invitationId}`,
+    GSI3PK: `EMAIL#${email}`,
+    GSI3SK: `INVITATION#${createdAt}#${invitationId}`,
+  }),
+  invitationsOfTenant: (tenantId: string) => ({ GSI1PK: `${TENANT_PREFIX}${tenantId}#INVITATIONS` }),
+  invitationExpiryShards: () =>
+    Array.from({ length: EXPIRY_SHARDS }, (_, shard) => ({ GSI2PK: `EXPIRY#INVITATION#${shard}` })),
+  invitationsForEmail: (email: string) => ({ GSI3PK: `EMAIL#${email}`, skPrefix: 'INVITATION#' }),
+  invitationToken: (tokenHash: string): ItemKey => ({ PK: `INVITATION_TOKEN#${tokenHash}`, SK: 'TOKEN' }),
 
   outboxEvent: (eventId: string): ItemKey => ({ PK: `${OUTBOX_PREFIX}${eventId}`, SK: 'OUTBOX' }),
 } as const;

@@ -112,3 +112,32 @@ export function replaceMember(deps: DataDeps, member: MemberRecord, expectedVers
     },
   };
 }
+
+/** Removes a member and its email guard (freeing the address), if the member is still in `status` at `version`. */
+export function deleteMember(deps: DataDeps, member: MemberRecord): TransactItem[] {
+  return [
+    {
+      Delete: {
+        TableName: deps.tableName,
+        Key: keys.member(member.tenantId, member.memberId),
+        ConditionExpression: '#status = :status AND version = :version',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': member.status, ':version': member.version },
+      },
+    },
+    {
+      Delete: {
+        TableName: deps.tableName,
+        Key: keys.emailGuard(member.tenantId, member.email),
+        ConditionExpression: 'memberId = :memberId',
+        ExpressionAttributeValues: { ':memberId': member.memberId },
+      },
+    },
+  ];
+}
+
+/** The member id holding each of these emails in a tenant (one BatchGetItem on the email guards). */
+export async function memberIdsByEmail(deps: DataDeps, tenantId: string, emails: readonly string[]): Promise<Map<string, string>> {
+  const items = await batchGetItems(deps, [...new Set(emails)].map((email) => keys.emailGuard(tenantId, email)));
+  return new Map(items.map((item) => [String(item.SK).slice('EMAIL#'.length), item.memberId as string]));
+}

@@ -27,6 +27,20 @@ export type AuditAction =
   | 'audit.exported';
 
 /**
+ * An email the consumer sends for this event (invitation and resend). The token is sealed
+ * (shared/security/sealing.ts, bound to the event id) and this part never reaches the audit trail.
+ */
+export interface InvitationDelivery {
+  readonly kind: 'invitation';
+  readonly to: string;
+  readonly tenantName: string;
+  readonly inviterEmail?: string;
+  readonly sealedToken: string;
+  readonly expiresAt: string;
+  readonly message?: string;
+}
+
+/**
  * An event written in the same TransactWriteItems as the change it describes (transactional outbox).
  * The stream consumer turns it into exactly one audit entry and performs its side effects (email),
  * so there is never a change without its event, nor an event without its change.
@@ -40,6 +54,7 @@ export interface OutboxEvent {
   readonly target: { readonly type: string; readonly id: string; readonly label: string };
   readonly changes: { readonly before: unknown; readonly after: unknown };
   readonly requestId: string;
+  readonly delivery?: InvitationDelivery;
 }
 
 /** Outbox items are deleted by the consumer once processed; the TTL only sweeps what a failure left behind. */

@@ -50,3 +50,21 @@ export interface PrincipalLinkRecord {
   readonly tenantId: string;
   readonly memberId: string;
 }
+
+export interface InvitationRecord {
+  readonly invitationId: string;
+  readonly tenantId: string;
+  /** The member (status `invited`) the invitation created and holds a seat for. */
+  readonly memberId: string;
+  readonly email: string;
+  readonly roles: readonly RoleAssignment[];
+  readonly invitedBy: { readonly id: string; readonly email?: string };
+  readonly message?: string;
+  /** Validity in days, kept so that a resend resets the expiry to the same length. */
+  readonly validDays: number;
+  readonly expiresAt: string;
+  readonly createdAt: string;
+  /** SHA-256 of the current token (base64url). The token itself is never stored. */
+  readonly tokenHash: string;
+  readonly version: number;
+}

@@ -67,3 +67,32 @@ export function updateTenantItem(
     },
   };
 }
+
+/**
+ * Takes `count` seats, as a condition of the same transaction that creates the members: the limit holds
+ * under any concurrency. `seatLimit` is pinned to the value the caller planned with.
+ */
+export function reserveSeats(deps: DataDeps, tenantId: string, count: number, seatLimit: number): TransactItem {
+  return {
+    Update: {
+      TableName: deps.tableName,
+      Key: keys.tenant(tenantId),
+      UpdateExpression: 'SET seatsUsed = seatsUsed + :count',
+      ConditionExpression: 'seatLimit = :seatLimit AND seatsUsed <= :maxBefore',
+      ExpressionAttributeValues: { ':count': count, ':seatLimit': seatLimit, ':maxBefore': seatLimit - count },
+    },
+  };
+}
+
+/** Gives back `count` seats, in the transaction that removes the members holding them. */
+export function releaseSeats(deps: DataDeps, tenantId: string, count: number): TransactItem {
+  return {
+    Update: {
+      TableName: deps.tableName,
+      Key: keys.tenant(tenantId),
+      UpdateExpression: 'SET seatsUsed = seatsUsed - :count',
+      ConditionExpression: 'seatsUsed >= :count',
+      ExpressionAttributeValues: { ':count': count },
+    },
+  };
+}

@@ -44,6 +44,8 @@ export interface HttpRequest<R extends RouteDefinition> {
   readonly meta: RequestMeta;
   /** The version from `If-Match`, when the client sent one. */
   readonly ifMatch: number | undefined;
+  /** Lower-cased request headers. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
   readonly deps: ServiceDeps;
 }
 
@@ -152,6 +154,7 @@ export function httpHandler<R extends RouteDefinition>(
           userAgent: headers['user-agent']?.slice(0, 512),
         },
         ifMatch: parseIfMatch(headers['if-match']),
+        headers,
         deps: defaultServiceDeps(),
       } as HttpRequest<R>;
       const result = await handle(request);

@@ -39,7 +39,9 @@ export type ResourceGrant =
   /** Cognito AdminUserGlobalSignOut, to revoke a suspended member's sessions. */
   | 'userPool:signOut'
   /** Put/Get objects in the export bucket (presigning a GET needs GetObject). */
-  | 'exports:readWrite';
+  | 'exports:readWrite'
+  /** Read the per-stage secret that seals invitation tokens in outbox events (shared/security/sealing.ts). */
+  | 'outboxKey:read';
 
 export interface RouteResponse {
   readonly description: string;

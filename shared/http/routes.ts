@@ -4,6 +4,20 @@ import { permissionCatalogSchema } from './schemas/permissions';
 import { roleListSchema, rolePathSchema, roleSchema } from './schemas/roles';
 import { listMembersQuerySchema, memberPageSchema, memberPathSchema, memberSchema } from './schemas/members';
 import { meSchema } from './schemas/me';
+import {
+  acceptBodySchema,
+  acceptResultSchema,
+  createInvitationsBodySchema,
+  createInvitationsResultSchema,
+  declineBodySchema,
+  invitationPageSchema,
+  invitationPathSchema,
+  invitationPreviewSchema,
+  invitationSchema,
+  listInvitationsQuerySchema,
+  lookupQuerySchema,
+  myInvitationsSchema,
+} from './schemas/invitations';
 
 /**
  * THE route table. CDK creates one Lambda and one API Gateway route per entry, the local server
@@ -45,7 +59,7 @@ export const routes = {
     summary: 'Create a tenant with a seat limit; its owner is invited with the Owner role',
     tags: ['platform'],
     access: { kind: 'platform-admin' },
-    grants: ['main:write'],
+    grants: ['main:write', 'outboxKey:read'],
     request: { body: createTenantBodySchema },
     responses: { 201: { description: 'Tenant created', schema: tenantSchema } },
   },
@@ -139,6 +153,109 @@ export const routes = {
     grants: ['main:read'],
     request: { params: memberPathSchema },
     responses: { 200: { description: 'The member', schema: memberSchema } },
+  },
+
+  createInvitations: {
+    operationId: 'createInvitations',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/invitations',
+    handler: 'functions/invitations/create-invitations.ts',
+    summary: 'Invite up to 100 people by email with roles; each address succeeds or fails on its own',
+    tags: ['invitations'],
+    access: { kind: 'permission', permission: 'users:write' },
+    grants: ['main:write', 'outboxKey:read'],
+    request: { params: tenantPathSchema, body: createInvitationsBodySchema },
+    responses: { 201: { description: 'Invitations created (see `failed` for refused addresses)', schema: createInvitationsResultSchema } },
+  },
+
+  listInvitations: {
+    operationId: 'listInvitations',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/invitations',
+    handler: 'functions/invitations/list-invitations.ts',
+    summary: 'Pending or expired (not yet purged) invitations, by expiry',
+    tags: ['invitations'],
+    access: { kind: 'permission', permission: 'users:read' },
+    grants: ['main:read'],
+    request: { params: tenantPathSchema, query: listInvitationsQuerySchema },
+    responses: { 200: { description: 'A page of invitations', schema: invitationPageSchema } },
+  },
+
+  resendInvitation: {
+    operationId: 'resendInvitation',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/invitations/{invitationId}/resend',
+    handler: 'functions/invitations/resend-invitation.ts',
+    summary: 'New link and email; the old link dies and the expiry is reset',
+    tags: ['invitations'],
+    access: { kind: 'permission', permission: 'users:write' },
+    grants: ['main:write', 'outboxKey:read'],
+    request: { params: invitationPathSchema },
+    responses: { 200: { description: 'The invitation with its new expiry', schema: invitationSchema } },
+  },
+
+  revokeInvitation: {
+    operationId: 'revokeInvitation',
+    method: 'DELETE',
+    path: '/v1/tenants/{tenantId}/invitations/{invitationId}',
+    handler: 'functions/invitations/revoke-invitation.ts',
+    summary: 'Revoke an invitation; its seat is freed',
+    tags: ['invitations'],
+    access: { kind: 'permission', permission: 'users:write' },
+    grants: ['main:write'],
+    request: { params: invitationPathSchema },
+    responses: { 204: { description: 'Revoked' } },
+  },
+
+  lookupInvitation: {
+    operationId: 'lookupInvitation',
+    method: 'GET',
+    path: '/v1/invitations/lookup',
+    handler: 'functions/invitations/lookup-invitation.ts',
+    summary: 'What an invitation link offers (does not consume the token)',
+    tags: ['invitee'],
+    access: { kind: 'public' },
+    grants: ['main:read'],
+    request: { query: lookupQuerySchema },
+    responses: { 200: { description: 'The invitation', schema: invitationPreviewSchema } },
+  },
+
+  acceptInvitation: {
+    operationId: 'acceptInvitation',
+    method: 'POST',
+    path: '/v1/invitations/accept',
+    handler: 'functions/invitations/accept-invitation.ts',
+    summary: 'Accept: with a password for a new account, or with a bearer token of the invited address',
+    tags: ['invitee'],
+    access: { kind: 'public' },
+    grants: ['main:write', 'userPool:manageUsers'],
+    request: { body: acceptBodySchema },
+    responses: { 200: { description: 'Joined', schema: acceptResultSchema } },
+  },
+
+  declineInvitation: {
+    operationId: 'declineInvitation',
+    method: 'POST',
+    path: '/v1/invitations/decline',
+    handler: 'functions/invitations/decline-invitation.ts',
+    summary: 'Decline an invitation; its seat is freed',
+    tags: ['invitee'],
+    access: { kind: 'public' },
+    grants: ['main:write'],
+    request: { body: declineBodySchema },
+    responses: { 204: { description: 'Declined' } },
+  },
+
+  listMyInvitations: {
+    operationId: 'listMyInvitations',
+    method: 'GET',
+    path: '/v1/me/invitations',
+    handler: 'functions/me/list-my-invitations.ts',
+    summary: "Pending invitations to the caller's verified email, in every tenant",
+    tags: ['me'],
+    access: { kind: 'authenticated' },
+    grants: ['main:read'],
+    responses: { 200: { description: 'Invitations', schema: myInvitationsSchema } },
   },
 } as const satisfies Record<string, RouteDefinition>;
 

@@ -1,6 +1,7 @@
 import type { RoleDefinition } from '../domain/roles';
-import type { TenantRecord } from '../data/records';
+import type { InvitationRecord, TenantRecord } from '../data/records';
 import type { MemberWithPermissions } from '../services/member-service';
+import type { InvitationView } from './schemas/invitations';
 import type { MemberView } from './schemas/members';
 import type { RoleView } from './schemas/roles';
 import type { TenantView } from './schemas/tenants';
@@ -38,4 +39,17 @@ export const memberView = ({ member, effectivePermissions }: MemberWithPermissio
   ...(member.joinedAt ? { joinedAt: member.joinedAt } : {}),
   ...(member.lastLoginAt ? { lastLoginAt: member.lastLoginAt } : {}),
   version: member.version,
+});
+
+export const invitationView = (invitation: InvitationRecord, now: Date): InvitationView => ({
+  invitationId: invitation.invitationId,
+  memberId: invitation.memberId,
+  email: invitation.email,
+  status: Date.parse(invitation.expiresAt) > now.getTime() ? 'pending' : 'expired',
+  roles: invitation.roles.map((r) => (r.expiresAt ? { roleId: r.roleId, expiresAt: r.expiresAt } : { roleId: r.roleId })),
+  invitedBy: invitation.invitedBy.email ? { id: invitation.invitedBy.id, email: invitation.invitedBy.email } : { id: invitation.invitedBy.id },
+  ...(invitation.message ? { message: invitation.message } : {}),
+  expiresAt: invitation.expiresAt,
+  createdAt: invitation.createdAt,
+  version: invitation.version,
 });

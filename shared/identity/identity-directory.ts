@@ -6,6 +6,7 @@ import {
   CognitoIdentityProviderClient,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { config } from '../config';
 
 /**
  * The Cognito user pool, behind the few operations the service needs. Services take an
@@ -21,6 +22,14 @@ export interface IdentityDirectory {
 }
 
 export class IdentityAlreadyExists extends Error {}
+
+let defaultDirectory: IdentityDirectory | undefined;
+
+/** The configured user pool, with a module-scope client (created on first use). */
+export function identityDirectory(): IdentityDirectory {
+  defaultDirectory ??= cognitoIdentityDirectory(new CognitoIdentityProviderClient({}), config().USER_POOL_ID);
+  return defaultDirectory;
+}
 
 export function cognitoIdentityDirectory(client: CognitoIdentityProviderClient, userPoolId: string): IdentityDirectory {
   return {

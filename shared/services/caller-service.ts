@@ -32,6 +32,8 @@ export async function resolveTenantCaller(deps: ServiceDeps, identity: Identity,
   });
   return {
     ...identity,
+    // The member's address was verified by accepting the invitation; access tokens carry no email claim.
+    email: identity.email ?? member.email,
     tenantId,
     memberId: member.memberId,
     roleIds: activeAssignments.map((a) => a.roleId),

@@ -1,10 +1,10 @@
 import { auditActorOf, type Identity, type RequestMeta } from '../domain/actor';
 import { Conflict, NotFound, PreconditionFailed } from '../domain/errors';
-import { putNewMember } from '../data/member-repository';
 import { outboxPut } from '../data/outbox';
-import type { MemberRecord, TenantRecord } from '../data/records';
+import type { InvitationRecord, MemberRecord, TenantRecord } from '../data/records';
 import { getTenant, putNewTenant, updateTenantItem } from '../data/tenant-repository';
 import { transactWrite } from '../data/transactions';
+import { draftOwnerInvitation } from './invitation-service';
 import type { ServiceDeps } from './service-deps';
 
 export interface CreateTenantInput {
@@ -14,15 +14,17 @@ export interface CreateTenantInput {
 }
 
 /**
- * Creates a tenant and its Owner membership in one transaction (platform admins only; the route enforces it).
- * The owner starts as `invited`, holding the one seat they use, until they accept.
+ * Creates a tenant and invites its Owner, in one transaction (platform admins only; the route enforces it).
+ * The owner is an `invited` member holding the one seat they use until they accept; the invitation email
+ * rides on the `tenant.created` event. The raw token is returned for the local seed only: the API never
+ * shows it.
  */
 export async function createTenant(
   deps: ServiceDeps,
   actor: Identity,
   input: CreateTenantInput,
   meta: RequestMeta,
-): Promise<{ tenant: TenantRecord; owner: MemberRecord }> {
+): Promise<{ tenant: TenantRecord; owner: MemberRecord; invitation: InvitationRecord; ownerToken: string }> {
   const now = deps.now().toISOString();
   const tenant: TenantRecord = {
     tenantId: deps.newId(),
@@ -33,38 +35,36 @@ export async function createTenant(
     updatedAt: now,
     version: 1,
   };
-  const owner: MemberRecord = {
-    tenantId: tenant.tenantId,
-    memberId: deps.newId(),
-    email: input.ownerEmail,
-    displayName: null,
-    status: 'invited',
-    roles: [{ roleId: 'owner' }],
-    permissions: [],
-    invitedAt: now,
-    invitedBy: actor.userId,
-    version: 1,
-  };
+  const eventId = deps.newId();
+  const inviter = auditActorOf(actor, meta);
+  const owner = await draftOwnerInvitation(deps, { tenant, ownerEmail: input.ownerEmail, inviter, meta, carrierEventId: eventId });
   await transactWrite(deps, [
     { item: putNewTenant(deps, tenant) },
-    ...putNewMember(deps, owner).map((item) => ({ item })),
+    ...owner.items.map((item) => ({ item })),
     {
       item: outboxPut(deps.tableName, {
-        eventId: deps.newId(),
+        eventId,
         tenantId: tenant.tenantId,
         occurredAt: now,
         action: 'tenant.created',
-        actor: auditActorOf(actor, meta),
+        actor: inviter,
         target: { type: 'tenant', id: tenant.tenantId, label: tenant.name },
         changes: {
           before: null,
-          after: { name: tenant.name, seatLimit: tenant.seatLimit, ownerEmail: owner.email, ownerMemberId: owner.memberId },
+          after: {
+            name: tenant.name,
+            seatLimit: tenant.seatLimit,
+            ownerEmail: owner.member.email,
+            ownerMemberId: owner.member.memberId,
+            ownerInvitationId: owner.invitation.invitationId,
+          },
         },
         requestId: meta.requestId,
+        delivery: owner.delivery,
       }),
     },
   ]);
-  return { tenant, owner };
+  return { tenant, owner: owner.member, invitation: owner.invitation, ownerToken: owner.token };
 }
 
 export async function getTenantSummary(deps: ServiceDeps, tenantId: string): Promise<TenantRecord> {

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../shared/domain/actor';
 import { routeList, type RouteName } from '../../shared/http/routes';
-import { memberIn, platformAdmin, tenantWithOwner, uniqueEmail } from '../support/fixtures';
+import { resolveTenantCaller } from '../../shared/services/caller-service';
+import { inviteMembers } from '../../shared/services/invitation-service';
+import { deps, meta, memberIn, pendingOwnerInvitation, platformAdmin, strongPassword, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 
 /**
@@ -16,6 +18,7 @@ type Outcome = 'ok' | 401 | 403 | 404;
 
 const member = { owner: 'ok', admin: 'ok', manager: 'ok', agent: 'ok', viewer: 'ok', suspended: 403, nonMember: 404, platformAdmin: 404, anonymous: 401 } as const;
 const usersRead = { ...member, agent: 403 } as const;
+const usersWrite = { ...usersRead, manager: 403, viewer: 403 } as const;
 const platform = { owner: 403, admin: 403, manager: 403, agent: 403, viewer: 403, suspended: 403, nonMember: 403, platformAdmin: 'ok', anonymous: 401 } as const;
 const anyIdentity = { owner: 'ok', admin: 'ok', manager: 'ok', agent: 'ok', viewer: 'ok', suspended: 'ok', nonMember: 'ok', platformAdmin: 'ok', anonymous: 401 } as const;
 const everyone = { ...anyIdentity, anonymous: 'ok' } as const;
@@ -31,6 +34,14 @@ const matrix: Record<RouteName, Record<Caller, Outcome>> = {
   getRole: usersRead,
   listMembers: usersRead,
   getMember: usersRead,
+  createInvitations: usersWrite,
+  listInvitations: usersRead,
+  resendInvitation: usersWrite,
+  revokeInvitation: usersWrite,
+  lookupInvitation: everyone,
+  acceptInvitation: everyone,
+  declineInvitation: everyone,
+  listMyInvitations: anyIdentity,
 };
 
 const callers = Object.keys(member) as Caller[];
@@ -52,10 +63,28 @@ beforeAll(async () => {
   targetMemberId = (await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] })).member.memberId;
 });
 
+/** A fresh invitation in the matrix tenant, so that every caller finds one to resend or revoke. */
+async function freshInvitationId() {
+  const owner = await resolveTenantCaller(deps(), identities.owner!, tenantId);
+  const { created } = await inviteMembers(deps(), owner, { emails: [uniqueEmail('matrix')], roles: [{ roleId: 'viewer' }] }, meta());
+  return created[0]!.invitationId;
+}
+
 /** A valid request for each route, so that only the caller decides the outcome. */
-function requestFor(operationId: RouteName) {
+async function requestFor(operationId: RouteName) {
   const params = { tenantId, memberId: targetMemberId, roleId: 'viewer' };
   switch (operationId) {
+    case 'createInvitations':
+      return { params, body: { emails: [uniqueEmail('matrix')], roles: [{ roleId: 'viewer' }] } };
+    case 'resendInvitation':
+    case 'revokeInvitation':
+      return { params: { ...params, invitationId: await freshInvitationId() } };
+    case 'lookupInvitation':
+      return { query: { token: (await pendingOwnerInvitation()).token } };
+    case 'acceptInvitation':
+      return { body: { token: (await pendingOwnerInvitation()).token, password: strongPassword() } };
+    case 'declineInvitation':
+      return { body: { token: (await pendingOwnerInvitation()).token } };
     case 'createTenant':
       return { params, body: { name: 'Matrix tenant', ownerEmail: uniqueEmail('matrix'), seatLimit: 3 } };
     case 'updateTenant':
@@ -74,7 +103,7 @@ describe('authorization matrix', () => {
     for (const caller of callers) {
       const expected = matrix[route.operationId as RouteName]?.[caller];
       it(`${route.operationId} as ${caller} → ${expected}`, async () => {
-        const result = await invoke(route, { identity: identities[caller], ...requestFor(route.operationId as RouteName) });
+        const result = await invoke(route, { identity: identities[caller], ...(await requestFor(route.operationId as RouteName)) });
         if (expected === 'ok') {
           expect(result.status, JSON.stringify(result.body)).toBeGreaterThanOrEqual(200);
           expect(result.status).toBeLessThan(300);

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/data/keys';
 import { getMember } from '../../shared/data/member-repository';
 import { DomainError } from '../../shared/domain/errors';
-import { activateMember } from '../../shared/services/member-service';
 import { createTenant, getTenantSummary, updateTenant } from '../../shared/services/tenant-service';
 import { deps, meta, platformAdmin, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 
@@ -46,12 +45,6 @@ describe('tenants (DynamoDB Local)', () => {
     expect(events[0]).toMatchObject({ action: 'tenant.created', tenantId: tenant.tenantId, actor: { id: platformAdmin.userId } });
   });
 
-  it('lets an invited owner join once; joining again is invalid_state', async () => {
-    const { tenantId, owner } = await tenantWithOwner();
-    expect(owner.member.status).toBe('active');
-    const again = activateMember(deps(), { tenantId, memberId: owner.member.memberId, userId: 'other' }, { id: 'x' }, meta());
-    expect(await codeOf(again)).toBe('invalid_state');
-  });
 
   it('updates name and seat limit, with If-Match giving 412 on a stale version', async () => {
     const { tenantId } = await tenantWithOwner(10);

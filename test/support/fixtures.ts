@@ -6,7 +6,8 @@ import { putNewMember } from '../../shared/data/member-repository';
 import { putNewPrincipalLink } from '../../shared/data/principal-repository';
 import type { MemberRecord, MemberStatus } from '../../shared/data/records';
 import { transactWrite } from '../../shared/data/transactions';
-import { activateMember } from '../../shared/services/member-service';
+import { acceptInvitation } from '../../shared/services/invitation-service';
+import type { IdentityDirectory } from '../../shared/identity/identity-directory';
 import { defaultServiceDeps } from '../../shared/services/service-deps';
 import { createTenant } from '../../shared/services/tenant-service';
 
@@ -27,17 +28,18 @@ export interface TestMember {
   readonly member: MemberRecord;
 }
 
-/** A tenant whose Owner has joined; returns the tenant id and the owner's identity. */
+/** Accepting with a signed-in identity needs no directory; a call to it would be a bug in the test. */
+const noDirectory: IdentityDirectory = new Proxy({} as IdentityDirectory, {
+  get: () => () => Promise.reject(new Error('unexpected identity directory call')),
+});
+
+/** A tenant whose Owner accepted the invitation; returns the tenant id and the owner's identity. */
 export async function tenantWithOwner(seatLimit = 50, name = `Tenant ${ulid()}`) {
   const ownerEmail = uniqueEmail('owner');
-  const { tenant, owner } = await createTenant(deps(), platformAdmin, { name, ownerEmail, seatLimit }, meta());
+  const { tenant, owner, ownerToken } = await createTenant(deps(), platformAdmin, { name, ownerEmail, seatLimit }, meta());
   const identity: Identity = { userId: `sub-${ulid()}`, email: ownerEmail, groups: [] };
-  const joined = await activateMember(
-    deps(),
-    { tenantId: tenant.tenantId, memberId: owner.memberId, userId: identity.userId },
-    { id: identity.userId, email: ownerEmail },
-    meta(),
-  );
+  await acceptInvitation(deps(), noDirectory, { token: ownerToken, identity }, meta());
+  const joined = { ...owner, status: 'active' as const, userId: identity.userId, version: owner.version + 1 };
   return { tenantId: tenant.tenantId, tenant, owner: { identity, member: joined } satisfies TestMember };
 }
 
@@ -82,3 +84,13 @@ export function claimsOf(identity: Identity): Record<string, string> {
     token_use: 'id',
   };
 }
+
+/** A live invitation token nobody has used: the Owner invitation of a fresh tenant. */
+export async function pendingOwnerInvitation(seatLimit = 10) {
+  const ownerEmail = uniqueEmail('invitee');
+  const created = await createTenant(deps(), platformAdmin, { name: `Pending ${ulid()}`, ownerEmail, seatLimit }, meta());
+  return { tenantId: created.tenant.tenantId, token: created.ownerToken, email: ownerEmail, invitation: created.invitation, member: created.owner };
+}
+
+/** A password the user pool accepts. */
+export const strongPassword = () => `Pw-${ulid()}-x9!`;

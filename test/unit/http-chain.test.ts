@@ -14,6 +14,7 @@ beforeAll(() => {
   vi.stubEnv('USER_POOL_CLIENT_ID', 'client');
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('OUTBOX_SEALING_KEY', 'unit-test-key');
 });
 
 const platformAdmin = { sub: 'admin-sub', email: 'admin@example.com', email_verified: 'true', 'cognito:groups': '[platform-admin]' };

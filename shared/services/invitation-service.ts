@@ -1,0 +1,563 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { canOn } from '../domain/ability';
+import { SYSTEM_ACTOR, auditActorOf, type AuditActor, type Identity, type RequestMeta, type TenantCaller } from '../domain/actor';
+import type { RoleAssignment } from '../domain/effective-permissions';
+import { Conflict, DomainError, Forbidden, NotFound, PreconditionFailed, ServiceUnavailable, ValidationFailed } from '../domain/errors';
+import { assertCanGrant } from '../domain/escalation';
+import {
+  deleteInvitation,
+  deleteToken,
+  expiredInvitationsPage,
+  getInvitation,
+  getInvitationByTokenHash,
+  listInvitations as queryInvitations,
+  listInvitationsForEmail,
+  putNewInvitation,
+  replaceInvitationAndToken,
+} from '../data/invitation-repository';
+import { keys } from '../data/keys';
+import { deleteMember, getMember, getMembers, memberIdsByEmail, putNewMember, replaceMember } from '../data/member-repository';
+import { outboxPut, type OutboxEvent } from '../data/outbox';
+import { putNewPrincipalLink } from '../data/principal-repository';
+import type { InvitationRecord, MemberRecord, TenantRecord } from '../data/records';
+import { getTenant, getTenants, releaseSeats, reserveSeats } from '../data/tenant-repository';
+import { transactWrite, type TransactionStep, type TransactItem } from '../data/transactions';
+import type { IdentityDirectory } from '../identity/identity-directory';
+import { IdentityAlreadyExists } from '../identity/identity-directory';
+import { hashToken, looksLikeToken, newInvitationToken } from '../security/invitation-token';
+import { seal } from '../security/sealing';
+import { resolveRoles } from './role-resolution';
+import type { ServiceDeps } from './service-deps';
+
+export const DEFAULT_INVITATION_DAYS = 7;
+/** Each invitation writes 5 items; with the seat counter a transaction holds at most 1 + 5 × 19 = 96 of 100. */
+const INVITATIONS_PER_TRANSACTION = 19;
+const MAX_TRANSACTION_ATTEMPTS = 25;
+
+export type InvitationFailureCode = 'invalid_email' | 'already_member' | 'already_invited' | 'seat_limit_reached';
+
+export interface InviteInput {
+  /** As the client sent them: trimmed and lower-cased here. */
+  readonly emails: readonly string[];
+  readonly roles: readonly RoleAssignment[];
+  readonly expiresInDays?: number;
+  readonly message?: string;
+}
+
+export interface InviteOutcome {
+  readonly created: InvitationRecord[];
+  readonly failed: { email: string; code: InvitationFailureCode }[];
+}
+
+const emailCheck = z.email();
+const addDays = (date: Date, days: number) => new Date(date.getTime() + days * 24 * 3600 * 1000);
+const isExpired = (invitation: InvitationRecord, now: Date) => Date.parse(invitation.expiresAt) <= now.getTime();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const backoff = (attempt: number) => sleep(Math.random() * Math.min(400, 10 * 2 ** attempt));
+
+/** Resolves requested role ids in the tenant; any unknown id or past expiry makes the whole request invalid. */
+async function resolveRequestedRoles(deps: ServiceDeps, tenantId: string, assignments: readonly RoleAssignment[]) {
+  const roles = await resolveRoles(deps, tenantId, assignments.map((a) => a.roleId));
+  const unknown = assignments.filter((a) => !roles.has(a.roleId)).map((a) => a.roleId);
+  if (unknown.length > 0) {
+    throw new ValidationFailed(`Unknown role: ${unknown.join(', ')}.`, unknown.map((roleId) => ({ path: 'body.roles', message: `unknown role ${roleId}` })), 'unknown_role');
+  }
+  const now = deps.now().getTime();
+  if (assignments.some((a) => a.expiresAt !== undefined && Date.parse(a.expiresAt) <= now)) {
+    throw new ValidationFailed('A role assignment cannot expire in the past.', [{ path: 'body.roles', message: 'expiresAt must be in the future' }]);
+  }
+  return assignments.map((a) => roles.get(a.roleId)!);
+}
+
+/** Everything one new invitation writes, and the raw token (which goes nowhere but into the sealed delivery). */
+async function draftInvitation(
+  deps: ServiceDeps,
+  input: {
+    tenant: TenantRecord;
+    email: string;
+    roles: readonly RoleAssignment[];
+    validDays: number;
+    message?: string;
+    inviter: AuditActor;
+    /**
+     * The outbox event that will carry the email. Without it the draft writes its own `member.invited`;
+     * with it (tenant creation) the caller's event carries the delivery.
+     */
+    carrierEventId?: string;
+    meta: RequestMeta;
+  },
+) {
+  const now = deps.now();
+  const { token, tokenHash } = newInvitationToken();
+  const member: MemberRecord = {
+    tenantId: input.tenant.tenantId,
+    memberId: deps.newId(),
+    email: input.email,
+    displayName: null,
+    status: 'invited',
+    roles: input.roles,
+    permissions: [],
+    invitedAt: now.toISOString(),
+    invitedBy: input.inviter.id,
+    version: 1,
+  };
+  const invitation: InvitationRecord = {
+    invitationId: deps.newId(),
+    tenantId: input.tenant.tenantId,
+    memberId: member.memberId,
+    email: input.email,
+    roles: input.roles,
+    invitedBy: { id: input.inviter.id, email: input.inviter.email },
+    ...(input.message ? { message: input.message } : {}),
+    validDays: input.validDays,
+    expiresAt: addDays(now, input.validDays).toISOString(),
+    createdAt: now.toISOString(),
+    tokenHash,
+    version: 1,
+  };
+  const eventId = input.carrierEventId ?? deps.newId();
+  const delivery = {
+    kind: 'invitation' as const,
+    to: input.email,
+    tenantName: input.tenant.name,
+    inviterEmail: input.inviter.email,
+    sealedToken: await seal(token, eventId),
+    expiresAt: invitation.expiresAt,
+    ...(input.message ? { message: input.message } : {}),
+  };
+  const event: OutboxEvent | undefined = input.carrierEventId === undefined ? {
+    eventId,
+    tenantId: input.tenant.tenantId,
+    occurredAt: now.toISOString(),
+    action: 'member.invited',
+    actor: input.inviter,
+    target: { type: 'member', id: member.memberId, label: member.email },
+    changes: {
+      before: null,
+      after: { email: member.email, status: member.status, roles: member.roles, invitationId: invitation.invitationId, expiresAt: invitation.expiresAt },
+    },
+    requestId: input.meta.requestId,
+    delivery,
+  } : undefined;
+  return {
+    member,
+    invitation,
+    token,
+    eventId,
+    delivery,
+    items: [...putNewMember(deps, member), ...putNewInvitation(deps, invitation), ...(event ? [outboxPut(deps.tableName, event)] : [])],
+  };
+}
+
+/**
+ * Invites people by email (SPEC §2 scenario 1). Each address is invited or fails on its own; the
+ * uniqueness of emails and the seat limit are conditions of the writes, so they hold under any
+ * concurrency. Invitations are written in transactions of up to 19, each taking its seats in the same
+ * transaction; a transaction cancelled by one address is retried without it.
+ */
+export async function inviteMembers(deps: ServiceDeps, caller: TenantCaller, input: InviteInput, meta: RequestMeta): Promise<InviteOutcome> {
+  if (!canOn(caller.ability, 'users:write', caller.tenantId)) throw new Forbidden();
+  const roleDefinitions = await resolveRequestedRoles(deps, caller.tenantId, input.roles);
+  assertCanGrant(caller, { roles: roleDefinitions });
+
+  const failed = new Map<string, InvitationFailureCode>();
+  const candidates: string[] = [];
+  for (const raw of input.emails) {
+    const email = raw.trim().toLowerCase();
+    if (email === '' || failed.has(email) || candidates.includes(email)) continue;
+    if (email.length > 254 || !emailCheck.safeParse(email).success) failed.set(email, 'invalid_email');
+    else candidates.push(email);
+  }
+
+  // Most duplicates are found by one read; the conditional writes below catch the rest (races).
+  const existing = await memberIdsByEmail(deps, caller.tenantId, candidates);
+  if (existing.size > 0) {
+    const members = await getMembers(deps, [...existing.values()].map((memberId) => ({ tenantId: caller.tenantId, memberId })));
+    for (const [email] of existing) {
+      const member = members.find((m) => m.email === email);
+      failed.set(email, member?.status === 'invited' ? 'already_invited' : 'already_member');
+    }
+  }
+  let pending = candidates.filter((email) => !failed.has(email));
+  const created: InvitationRecord[] = [];
+  const inviter = auditActorOf(caller, meta);
+
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt >= MAX_TRANSACTION_ATTEMPTS) throw new ServiceUnavailable('The tenant is too busy to take these invitations now; retry.');
+    const tenant = await getTenant(deps, caller.tenantId);
+    if (!tenant) throw new NotFound('Tenant', 'tenant_not_found');
+    const free = tenant.seatLimit - tenant.seatsUsed;
+    if (free <= 0) {
+      for (const email of pending) failed.set(email, 'seat_limit_reached');
+      break;
+    }
+    const batch = pending.slice(0, Math.min(free, INVITATIONS_PER_TRANSACTION));
+    const drafts = await Promise.all(
+      batch.map((email) =>
+        draftInvitation(deps, {
+          tenant,
+          email,
+          roles: input.roles,
+          validDays: input.expiresInDays ?? DEFAULT_INVITATION_DAYS,
+          message: input.message,
+          inviter,
+          meta,
+        }),
+      ),
+    );
+    const items: TransactItem[] = [reserveSeats(deps, tenant.tenantId, batch.length, tenant.seatLimit), ...drafts.flatMap((d) => d.items)];
+    try {
+      await deps.db.send(new TransactWriteCommand({ TransactItems: items }));
+      created.push(...drafts.map((d) => d.invitation));
+      pending = pending.slice(batch.length);
+      attempt = -1;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      // Items per draft: member, email guard, invitation, token, outbox event (in that order).
+      const lostRaces = batch.filter((_, i) => reasons[1 + i * 5 + 1]?.Code === 'ConditionalCheckFailed');
+      if (lostRaces.length > 0) {
+        const holders = await memberIdsByEmail(deps, caller.tenantId, lostRaces);
+        const members = await getMembers(deps, [...holders.values()].map((memberId) => ({ tenantId: caller.tenantId, memberId })));
+        for (const email of lostRaces) {
+          failed.set(email, members.find((m) => m.email === email)?.status === 'invited' ? 'already_invited' : 'already_member');
+        }
+        pending = pending.filter((email) => !lostRaces.includes(email));
+      } else if (reasons.some((r) => r.Code === 'TransactionConflict') || reasons[0]?.Code === 'ConditionalCheckFailed') {
+        await backoff(attempt); // another request moved the seat counter: re-read it and try again
+      } else {
+        throw error;
+      }
+    }
+  }
+  // `pending` kept request order throughout, so `created` is in request order too.
+  return { created, failed: [...failed].map(([email, code]) => ({ email, code })) };
+}
+
+/**
+ * The Owner's invitation, created with the tenant (SPEC §2 scenario 8): its items join the tenant's
+ * transaction, and its email rides on the `tenant.created` event (`carrierEventId`).
+ */
+export function draftOwnerInvitation(
+  deps: ServiceDeps,
+  input: { tenant: TenantRecord; ownerEmail: string; inviter: AuditActor; meta: RequestMeta; carrierEventId: string },
+) {
+  return draftInvitation(deps, {
+    tenant: input.tenant,
+    email: input.ownerEmail,
+    roles: [{ roleId: 'owner' }],
+    validDays: DEFAULT_INVITATION_DAYS,
+    inviter: input.inviter,
+    meta: input.meta,
+    carrierEventId: input.carrierEventId,
+  });
+}
+
+export async function listInvitations(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  status: 'pending' | 'expired',
+  page: { limit: number; cursor?: string },
+) {
+  if (!canOn(caller.ability, 'users:read', caller.tenantId)) throw new Forbidden();
+  return queryInvitations(deps, caller.tenantId, status, deps.now(), page);
+}
+
+async function requireInvitation(deps: ServiceDeps, tenantId: string, invitationId: string) {
+  const invitation = await getInvitation(deps, tenantId, invitationId);
+  if (!invitation) throw new NotFound('Invitation', 'invitation_not_found');
+  return invitation;
+}
+
+/**
+ * A new link for the same invitation: a new token (the old one dies in the same write), the expiry reset
+ * to the original validity from now, and a new email. Works on expired invitations the purge has not removed.
+ */
+export async function resendInvitation(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  invitationId: string,
+  expectedVersion: number | undefined,
+  meta: RequestMeta,
+): Promise<InvitationRecord> {
+  if (!canOn(caller.ability, 'users:write', caller.tenantId)) throw new Forbidden();
+  const current = await requireInvitation(deps, caller.tenantId, invitationId);
+  if (expectedVersion !== undefined && expectedVersion !== current.version) throw new PreconditionFailed(current.version);
+  const tenant = await getTenant(deps, caller.tenantId);
+  const now = deps.now();
+  const { token, tokenHash } = newInvitationToken();
+  const next: InvitationRecord = {
+    ...current,
+    tokenHash,
+    expiresAt: addDays(now, current.validDays).toISOString(),
+    version: current.version + 1,
+  };
+  const eventId = deps.newId();
+  const [replace, ...tokenSwap] = replaceInvitationAndToken(deps, current, next);
+  await transactWrite(deps, [
+    { item: replace!, onConditionFailed: () => new PreconditionFailed() },
+    ...tokenSwap.map((item) => ({ item, onConditionFailed: () => new PreconditionFailed() })),
+    {
+      item: outboxPut(deps.tableName, {
+        eventId,
+        tenantId: caller.tenantId,
+        occurredAt: now.toISOString(),
+        action: 'invitation.resent',
+        actor: auditActorOf(caller, meta),
+        target: { type: 'invitation', id: invitationId, label: current.email },
+        changes: { before: { expiresAt: current.expiresAt }, after: { expiresAt: next.expiresAt } },
+        requestId: meta.requestId,
+        delivery: {
+          kind: 'invitation',
+          to: current.email,
+          tenantName: tenant?.name ?? '',
+          inviterEmail: caller.email,
+          sealedToken: await seal(token, eventId),
+          expiresAt: next.expiresAt,
+          ...(current.message ? { message: current.message } : {}),
+        },
+      }),
+    },
+  ]);
+  return next;
+}
+
+/** Steps that end an invitation without a join: invitation, token, invited member and its seat go together. */
+function withdrawalSteps(deps: ServiceDeps, invitation: InvitationRecord, member: MemberRecord, event: OutboxEvent): TransactionStep[] {
+  const gone = () => new Conflict('invitation_not_pending', 'The invitation was accepted, resent or withdrawn meanwhile.');
+  return [
+    { item: deleteInvitation(deps, invitation), onConditionFailed: gone },
+    { item: deleteToken(deps, invitation.tokenHash), onConditionFailed: gone },
+    ...deleteMember(deps, member).map((item) => ({ item, onConditionFailed: gone })),
+    { item: releaseSeats(deps, invitation.tenantId, 1) },
+    { item: outboxPut(deps.tableName, event) },
+  ];
+}
+
+async function invitedMemberOf(deps: ServiceDeps, invitation: InvitationRecord): Promise<MemberRecord> {
+  const member = await getMember(deps, invitation.tenantId, invitation.memberId);
+  if (!member || member.status !== 'invited') {
+    throw new Conflict('invitation_not_pending', 'The invitation was already accepted or withdrawn.');
+  }
+  return member;
+}
+
+/** Revokes an invitation: the link stops working and the seat is free at once. */
+export async function revokeInvitation(deps: ServiceDeps, caller: TenantCaller, invitationId: string, meta: RequestMeta): Promise<void> {
+  if (!canOn(caller.ability, 'users:write', caller.tenantId)) throw new Forbidden();
+  const invitation = await requireInvitation(deps, caller.tenantId, invitationId);
+  const member = await invitedMemberOf(deps, invitation);
+  await transactWrite(
+    deps,
+    withdrawalSteps(deps, invitation, member, {
+      eventId: deps.newId(),
+      tenantId: caller.tenantId,
+      occurredAt: deps.now().toISOString(),
+      action: 'invitation.revoked',
+      actor: auditActorOf(caller, meta),
+      target: { type: 'invitation', id: invitationId, label: invitation.email },
+      changes: { before: { status: 'pending', memberId: member.memberId, roles: invitation.roles }, after: null },
+      requestId: meta.requestId,
+    }),
+  );
+}
+
+/** The live invitation behind a token; unknown, used and replaced tokens are all just "not found". */
+async function invitationForToken(deps: ServiceDeps, token: string, options: { allowExpired?: boolean } = {}) {
+  const invitation = looksLikeToken(token) ? await getInvitationByTokenHash(deps, hashToken(token)) : undefined;
+  if (!invitation) throw new NotFound('Invitation', 'invitation_not_found');
+  if (!options.allowExpired && isExpired(invitation, deps.now())) {
+    throw new DomainError(410, 'invitation_expired', 'Invitation expired', 'This invitation has expired; ask for a new one.');
+  }
+  return invitation;
+}
+
+export interface InvitationPreview {
+  readonly invitationId: string;
+  readonly tenantId: string;
+  readonly tenantName: string;
+  readonly email: string;
+  readonly invitedBy: { email?: string };
+  readonly roles: { roleId: string; name: string; expiresAt?: string }[];
+  readonly expiresAt: string;
+  readonly message?: string;
+}
+
+async function previewOf(deps: ServiceDeps, invitation: InvitationRecord, tenant?: TenantRecord): Promise<InvitationPreview> {
+  const roles = await resolveRoles(deps, invitation.tenantId, invitation.roles.map((r) => r.roleId));
+  return {
+    invitationId: invitation.invitationId,
+    tenantId: invitation.tenantId,
+    tenantName: (tenant ?? (await getTenant(deps, invitation.tenantId)))?.name ?? '',
+    email: invitation.email,
+    invitedBy: { email: invitation.invitedBy.email },
+    roles: invitation.roles.map((r) => ({ roleId: r.roleId, name: roles.get(r.roleId)?.name ?? r.roleId, ...(r.expiresAt ? { expiresAt: r.expiresAt } : {}) })),
+    expiresAt: invitation.expiresAt,
+    ...(invitation.message ? { message: invitation.message } : {}),
+  };
+}
+
+/** What the accept page shows before the invitee decides. Reading it does not consume the token. */
+export async function lookupInvitation(deps: ServiceDeps, token: string): Promise<InvitationPreview> {
+  return previewOf(deps, await invitationForToken(deps, token));
+}
+
+export interface AcceptInput {
+  readonly token: string;
+  /** For a new identity: the password to create it with. */
+  readonly password?: string;
+  readonly displayName?: string;
+  /** For an existing identity: who is signed in (their verified email must match the invitation). */
+  readonly identity?: Identity;
+}
+
+/**
+ * Accepts an invitation: consumes the token (single use, by a conditional delete), removes the invitation,
+ * activates the member and links the identity to it, with `member.joined`, in one transaction.
+ * A new identity is created in Cognito first, with the invitation's (hence verified) email.
+ */
+export async function acceptInvitation(
+  deps: ServiceDeps,
+  directory: IdentityDirectory,
+  input: AcceptInput,
+  meta: RequestMeta,
+): Promise<{ tenantId: string; tenantName: string; memberId: string; status: 'active' }> {
+  const invitation = await invitationForToken(deps, input.token);
+  const member = await invitedMemberOf(deps, invitation);
+  let userId: string;
+  let email: string;
+  if (input.identity) {
+    if (input.identity.email !== invitation.email) {
+      throw new Forbidden('This invitation was sent to another email address than the one you are signed in with.', 'email_mismatch');
+    }
+    userId = input.identity.userId;
+    email = input.identity.email;
+  } else {
+    if (!input.password) {
+      throw new ValidationFailed('Give a password to create your account, or sign in and accept with your session.', [
+        { path: 'body.password', message: 'required without a bearer token' },
+      ], 'password_required');
+    }
+    try {
+      userId = await directory.createVerifiedUser(invitation.email, input.password, input.displayName);
+    } catch (error) {
+      if (error instanceof IdentityAlreadyExists) {
+        throw new Conflict('identity_exists', 'An account with this email exists: sign in, then accept with your session.');
+      }
+      throw error;
+    }
+    email = invitation.email;
+  }
+  const now = deps.now().toISOString();
+  const joined: MemberRecord = {
+    ...member,
+    status: 'active',
+    userId,
+    displayName: input.displayName ?? member.displayName,
+    joinedAt: now,
+    version: member.version + 1,
+  };
+  const used = () => new Conflict('invitation_not_pending', 'This invitation was already used.');
+  await transactWrite(deps, [
+    { item: deleteToken(deps, invitation.tokenHash), onConditionFailed: used },
+    { item: deleteInvitation(deps, invitation), onConditionFailed: used },
+    { item: replaceMember(deps, joined, member.version), onConditionFailed: used },
+    {
+      item: putNewPrincipalLink(deps, { userId, tenantId: invitation.tenantId, memberId: member.memberId }),
+      onConditionFailed: () => new Conflict('already_member', 'You are already a member of this tenant.'),
+    },
+    {
+      item: outboxPut(deps.tableName, {
+        eventId: deps.newId(),
+        tenantId: invitation.tenantId,
+        occurredAt: now,
+        action: 'member.joined',
+        actor: { id: userId, email, ip: meta.ip, userAgent: meta.userAgent },
+        target: { type: 'member', id: member.memberId, label: member.email },
+        changes: { before: { status: 'invited' }, after: { status: 'active', userId, invitationId: invitation.invitationId } },
+        requestId: meta.requestId,
+      }),
+    },
+  ]);
+  const tenant = await getTenant(deps, invitation.tenantId);
+  return { tenantId: invitation.tenantId, tenantName: tenant?.name ?? '', memberId: member.memberId, status: 'active' };
+}
+
+/** The invitee says no: the invitation, the invited member and the seat go. */
+export async function declineInvitation(deps: ServiceDeps, token: string, meta: RequestMeta): Promise<void> {
+  const invitation = await invitationForToken(deps, token);
+  const member = await invitedMemberOf(deps, invitation);
+  await transactWrite(
+    deps,
+    withdrawalSteps(deps, invitation, member, {
+      eventId: deps.newId(),
+      tenantId: invitation.tenantId,
+      occurredAt: deps.now().toISOString(),
+      action: 'invitation.declined',
+      actor: { id: `invitee:${member.memberId}`, email: invitation.email, ip: meta.ip, userAgent: meta.userAgent },
+      target: { type: 'invitation', id: invitation.invitationId, label: invitation.email },
+      changes: { before: { status: 'pending', memberId: member.memberId }, after: null },
+      requestId: meta.requestId,
+    }),
+  );
+}
+
+/** Pending invitations addressed to the caller's verified email, in every tenant. */
+export async function listMyInvitations(deps: ServiceDeps, identity: Identity): Promise<InvitationPreview[]> {
+  if (!identity.email) return [];
+  const invitations = await listInvitationsForEmail(deps, identity.email, deps.now());
+  const tenants = await getTenants(deps, invitations.map((i) => i.tenantId));
+  return Promise.all(invitations.map((invitation) => previewOf(deps, invitation, tenants.get(invitation.tenantId))));
+}
+
+/**
+ * Scheduled purge of expired invitations across all tenants: frees their seats and writes
+ * `invitation.expired`. Pages through every expiry shard with key-condition queries; each removal is
+ * conditional on the invitation being unchanged, so two purges running at once remove each one once.
+ * Expiry itself is enforced when a token is read; this only cleans up.
+ */
+export async function purgeExpiredInvitations(deps: ServiceDeps): Promise<{ expired: number; skipped: number }> {
+  const now = deps.now();
+  let expired = 0;
+  let skipped = 0;
+  for (const shard of keys.invitationExpiryShards()) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await expiredInvitationsPage(deps, shard, now, startKey);
+      const outcomes = await Promise.all(page.refs.map((ref) => expireOne(deps, ref, now)));
+      expired += outcomes.filter(Boolean).length;
+      skipped += outcomes.filter((o) => !o).length;
+      startKey = page.nextKey;
+    } while (startKey);
+  }
+  return { expired, skipped };
+}
+
+async function expireOne(deps: ServiceDeps, ref: { tenantId: string; invitationId: string }, now: Date): Promise<boolean> {
+  const invitation = await getInvitation(deps, ref.tenantId, ref.invitationId);
+  if (!invitation || !isExpired(invitation, now)) return false;
+  const member = await getMember(deps, invitation.tenantId, invitation.memberId);
+  if (!member || member.status !== 'invited') return false;
+  try {
+    await transactWrite(
+      deps,
+      withdrawalSteps(deps, invitation, member, {
+        eventId: deps.newId(),
+        tenantId: invitation.tenantId,
+        occurredAt: now.toISOString(),
+        action: 'invitation.expired',
+        actor: SYSTEM_ACTOR,
+        target: { type: 'invitation', id: invitation.invitationId, label: invitation.email },
+        changes: { before: { status: 'pending', memberId: member.memberId, expiresAt: invitation.expiresAt }, after: null },
+        requestId: `purge-${now.toISOString()}`,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Conflict) return false; // accepted, resent or purged by someone else meanwhile
+    throw error;
+  }
+}
+
