@@ -236,6 +236,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       ]);
     const resources = await bootstrap({ stage: STAGE, tables: tableDefinitions, bucket: env.EXPORT_BUCKET!, log });
     env.USER_POOL_ID = resources.userPoolId;
+    // Functions that verify tokens themselves (accepting an invitation signed in) trust the emulator's issuer.
+    env.TOKEN_ISSUER = `${urls.cognito}/${resources.userPoolId}`;
     env.USER_POOL_CLIENT_ID = resources.clientId;
     applyEnv(env);
     mark('bootstrap');
