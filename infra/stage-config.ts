@@ -6,6 +6,12 @@ export const STAGE_NAME_PATTERN = /^[a-z][a-z0-9-]{1,20}$/;
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
+/** Steady-state requests per second and burst. */
+export interface Throttle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
 /** Everything that differs between stages. One object per stack; constructs read, never compute, it. */
 export interface StageConfig {
   readonly stage: string;
@@ -19,7 +25,12 @@ export interface StageConfig {
   readonly logRetention: RetentionDays;
   readonly logLevel: LogLevel;
   /** API Gateway default-stage throttling: steady-state requests/second and burst. */
-  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly throttle: Throttle;
+  /**
+   * Tighter per-route limits for public routes (no token: invitation lookup/accept/decline), which
+   * anyone can call and where accept creates Cognito identities.
+   */
+  readonly publicRouteThrottle: Throttle;
   /** Origins allowed by the CORS preflight (the web console). */
   readonly corsAllowedOrigins: readonly string[];
   /** Base URL of the web app; invitation links are `${appUrl}/accept-invite?token=...`. */
@@ -47,6 +58,7 @@ const devLike: StageDefaults = {
   logRetention: RetentionDays.ONE_WEEK,
   logLevel: 'DEBUG',
   throttle: { rateLimit: 50, burstLimit: 100 },
+  publicRouteThrottle: { rateLimit: 10, burstLimit: 20 },
   corsAllowedOrigins: ['http://localhost:3000'],
   appUrl: 'http://localhost:3000',
   senderEmail: 'no-reply@example.com',
@@ -75,6 +87,7 @@ const knownStages: Readonly<Record<string, StageDefaults>> = {
     logRetention: RetentionDays.SIX_MONTHS,
     logLevel: 'INFO',
     throttle: { rateLimit: 500, burstLimit: 1000 },
+    publicRouteThrottle: { rateLimit: 20, burstLimit: 40 },
     corsAllowedOrigins: ['https://app.example.com'],
     appUrl: 'https://app.example.com',
     cognitoThreatProtection: true,

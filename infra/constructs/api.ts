@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -109,6 +110,7 @@ export class Api extends Construct {
     });
 
     const routeFunctions = new Map<string, ServiceFunction>();
+    const publicRouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of routes) {
       const fn = new ServiceFunction(this, route.operationId, {
         entry: route.handler,
@@ -124,6 +126,12 @@ export class Api extends Construct {
         authorizer: requiresToken(route) ? this.authorizer : undefined,
       });
       if (!requiresToken(route)) {
+        // Route settings name the route key; the stage must be created after the route.
+        publicRouteSettings[`${route.method} ${route.path}`] = {
+          ThrottlingRateLimit: config.publicRouteThrottle.rateLimit,
+          ThrottlingBurstLimit: config.publicRouteThrottle.burstLimit,
+        };
+        this.stage.node.addDependency(httpRoute);
         acknowledge(
           httpRoute,
           'AwsSolutions-APIG4',
@@ -134,6 +142,9 @@ export class Api extends Construct {
       routeFunctions.set(route.operationId, fn);
     }
     this.routeFunctions = routeFunctions;
+    if (Object.keys(publicRouteSettings).length > 0) {
+      (this.stage.node.defaultChild as CfnStage).routeSettings = publicRouteSettings;
+    }
 
     this.notFoundFunction = new ServiceFunction(this, fallbackRoute.operationId, {
       entry: fallbackRoute.handler,

@@ -239,6 +239,27 @@ describe('HTTP API', () => {
     expect(fields.path).toBe('$context.path');
   });
 
+  it('throttles public routes (no token) harder than the stage default', () => {
+    for (const synth of [dev, prod]) {
+      const stage = Object.values(synth.template.toJSON().Resources as Resources).find(
+        (r) => r.Type === 'AWS::ApiGatewayV2::Stage',
+      )!;
+      const expected = Object.fromEntries(
+        routeList
+          .filter((route) => !requiresToken(route))
+          .map((route) => [
+            `${route.method} ${route.path}`,
+            {
+              ThrottlingRateLimit: synth.stack.config.publicRouteThrottle.rateLimit,
+              ThrottlingBurstLimit: synth.stack.config.publicRouteThrottle.burstLimit,
+            },
+          ]),
+      );
+      expect(stage.Properties.RouteSettings).toEqual(expected);
+      expect(synth.stack.config.publicRouteThrottle.rateLimit).toBeLessThan(synth.stack.config.throttle.rateLimit);
+    }
+  });
+
   it('answers CORS preflight for the configured origins only', () => {
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
