@@ -54,9 +54,13 @@ export function spawnService(options: SpawnServiceOptions): ServiceProcess {
   child.stderr?.on('data', collect);
 
   let exited = false;
+  // Should this process exit without stop() (process.exit, a crash), take the service's group along.
+  const killOnExit = () => signalGroup('SIGKILL');
+  process.once('exit', killOnExit);
   const exitPromise = new Promise<void>((resolve) => {
     const done = () => {
       exited = true;
+      process.off('exit', killOnExit);
       file?.end();
       resolve();
     };

@@ -159,14 +159,9 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     if (options.quiet) process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
     // Emulators, in parallel.
+    // Each service also kills its process group if this process exits without stop() (see spawnService).
     const children: ServiceProcess[] = [];
-    // Should this process exit without stop() (process.exit, a crash), take the emulators along.
-    const killChildren = () => children.forEach((child) => child.killNow());
-    process.once('exit', killChildren);
-    cleanups.push(async () => {
-      await Promise.all(children.map((child) => child.stop()));
-      process.off('exit', killChildren);
-    });
+    cleanups.push(() => Promise.all(children.map((child) => child.stop())).then(() => undefined));
     const require = createRequire(import.meta.url);
     const childEnv = { ...process.env, NODE_NO_WARNINGS: '1', AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' };
     const timeoutMs = options.startupTimeoutMs ?? 30_000;
@@ -257,6 +252,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     if (!streamArn) throw new Error(`table ${STAGE}-${mainTable.id} has no stream`);
     const poller = startStreamPoller({
       streamArn,
+      table: { name: `${STAGE}-${mainTable.id}`, partitionKey: mainTable.partitionKey, sortKey: mainTable.sortKey },
       region: REGION,
       handlerFile: streamConsumer.handler,
       functionName: streamConsumer.name,

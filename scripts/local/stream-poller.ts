@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -30,9 +32,17 @@ import { errorFields, type StackLogger } from './log';
  *   and retries from it (an identifier that is empty or not in the batch fails the whole batch). The same
  *   record failing `maxRetries` more times sends the rest of the batch to the "on-failure destination",
  *   which locally is an error log line, and processing moves on.
+ * - `drain()` writes a marker item into the table and waits until the poller has settled everything
+ *   before it in the stream, twice (the second round covers what the consumer wrote meanwhile). Markers
+ *   (partition key `__local#drain`) are never handed to the consumer and are deleted afterwards.
+ *   A marker rather than "wait for a quiet moment": concurrent tests keep writing, and DynamoDB Local's
+ *   ApproximateCreationDateTime is rounded to the minute, so neither silence nor timestamps tell when the
+ *   records of "now" have been processed.
  */
 export interface StreamPollerOptions {
   readonly streamArn: string;
+  /** The table of the stream: drain markers are written to it. */
+  readonly table: { readonly name: string; readonly partitionKey: string; readonly sortKey: string };
   readonly region: string;
   readonly handlerFile: string;
   readonly functionName: string;
@@ -57,8 +67,8 @@ export interface StreamPoller {
   stop(): Promise<void>;
 }
 
-/** DynamoDB Local makes a record visible to GetRecords 5-12 ms after the write; wait a safe margin. */
-const VISIBILITY_LAG_MS = 40;
+/** Partition key value of drain markers. */
+export const DRAIN_MARKER_PK = '__local#drain';
 const DESCRIBE_EVERY_MS = 1000;
 const MAX_BACKOFF_MS = 2000;
 
@@ -88,10 +98,11 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const saved = loadCheckpoints(options);
   let stopped = false;
   let processed = 0;
-  let lastActivity = 0;
   let lastDescribe = 0;
   let wake: (() => void) | undefined;
-  const waiters: { threshold: number; resolve: () => void }[] = [];
+  /** Drain markers written and not yet passed, by their sort key. */
+  const markers = new Map<string, () => void>();
+  const isMarker = (record: _Record) => record.dynamodb?.Keys?.[options.table.partitionKey]?.S === DRAIN_MARKER_PK;
 
   const saveCheckpoints = () => {
     const data: Checkpoints = {};
@@ -185,15 +196,40 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     const settled = shard.buffer.splice(0, count);
     const last = settled[settled.length - 1];
     if (last?.dynamodb?.SequenceNumber) shard.checkpoint = last.dynamodb.SequenceNumber;
-    processed += settled.length;
+    processed += settled.filter((record) => !isMarker(record)).length;
+  };
+
+  /** Settles the markers at the head of the buffer (everything before them is settled) and frees their waiters. */
+  const passMarkers = (shard: ShardState): boolean => {
+    let passed = false;
+    while (shard.buffer[0] && isMarker(shard.buffer[0])) {
+      const marker = shard.buffer[0];
+      settle(shard, 1);
+      passed = true;
+      if (marker.eventName === 'INSERT') {
+        const id = marker.dynamodb?.Keys?.[options.table.sortKey]?.S;
+        const resolve = id === undefined ? undefined : markers.get(id);
+        if (id !== undefined && resolve) {
+          markers.delete(id);
+          resolve();
+        }
+      }
+    }
+    return passed;
   };
 
   /** Invokes the consumer with batches until the buffer is empty or a retry has to wait. */
   const processShard = async (shard: ShardState): Promise<number> => {
     let handled = 0;
     while (shard.buffer.length > 0 && !stopped) {
+      if (passMarkers(shard)) {
+        saveCheckpoints();
+        continue;
+      }
       if (Date.now() < shard.retryAt) break;
-      const batch = shard.buffer.slice(0, options.batchSize);
+      // A batch stops before the next marker, so that the marker is passed as soon as its turn comes.
+      const nextMarker = shard.buffer.findIndex(isMarker);
+      const batch = shard.buffer.slice(0, Math.min(options.batchSize, nextMarker === -1 ? Infinity : nextMarker));
       const event: DynamoDBStreamEvent = { Records: batch.map((record) => toLambdaRecord(record, options)) };
       let failedFrom: number | undefined;
       try {
@@ -204,7 +240,6 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         failedFrom = 0;
       }
       handled += batch.length;
-      lastActivity = Date.now();
       if (failedFrom === undefined) {
         settle(shard, batch.length);
         shard.failingHead = undefined;
@@ -244,39 +279,23 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     return handled;
   };
 
-  const cycle = async (): Promise<{ activity: number; pending: boolean; described: boolean }> => {
-    let described = false;
-    if (waiters.length > 0 || Date.now() - lastDescribe > DESCRIBE_EVERY_MS) {
-      await describe();
-      described = true;
-    }
+  const cycle = async (): Promise<{ activity: number }> => {
+    if (Date.now() - lastDescribe > DESCRIBE_EVERY_MS) await describe();
     let activity = 0;
-    let pending = false;
     for (const shard of shards.values()) {
       if (!ready(shard)) continue;
       if (shard.buffer.length < options.batchSize) activity += await fetch(shard);
       activity += await processShard(shard);
-      if (shard.buffer.length > 0 || (shard.closed && !shard.finished)) pending = true;
     }
-    return { activity, pending, described };
+    return { activity };
   };
 
   const loop = (async () => {
     while (!stopped) {
-      const started = Date.now();
-      let idle = false;
       let napMs = idleMs;
       try {
-        const result = await cycle();
-        idle = result.activity === 0;
-        if (idle && !result.pending && result.described) {
-          for (const waiter of [...waiters]) {
-            if (started >= waiter.threshold && started >= lastActivity + VISIBILITY_LAG_MS) {
-              waiters.splice(waiters.indexOf(waiter), 1);
-              waiter.resolve();
-            }
-          }
-        }
+        const { activity } = await cycle();
+        if (activity > 0) continue;
       } catch (error) {
         if (error instanceof ResourceNotFoundException) {
           options.log.error('stream not found; is the table gone?', { streamArn: options.streamArn });
@@ -284,14 +303,12 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
           options.log.error('stream poller error', errorFields(error));
         }
         for (const shard of shards.values()) shard.iterator = undefined;
-        idle = true;
         napMs = 1000;
       }
       if (stopped) break;
-      if (!idle) continue;
       await new Promise<void>((resolve) => {
-        // Shorter naps while someone waits for a drain or a retry is due soon.
-        const timer = setTimeout(resolve, waiters.length > 0 ? Math.min(napMs, 20) : napMs);
+        // Shorter naps while a drain waits for its marker.
+        const timer = setTimeout(resolve, markers.size > 0 ? Math.min(napMs, 10) : napMs);
         wake = () => {
           clearTimeout(timer);
           resolve();
@@ -301,25 +318,49 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     }
   })();
 
+  const dynamodb = new DynamoDBClient({});
+  const markerKey = (id: string) => ({
+    [options.table.partitionKey]: { S: DRAIN_MARKER_PK },
+    [options.table.sortKey]: { S: id },
+  });
+
+  /** Writes a marker and resolves once the poller has settled it (and so everything before it). */
+  const passMarker = async (deadline: number): Promise<string> => {
+    const id = randomUUID();
+    const passed = new Promise<void>((resolve) => markers.set(id, resolve));
+    await dynamodb.send(new PutItemCommand({ TableName: options.table.name, Item: markerKey(id) }));
+    wake?.();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        passed,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`stream not drained within the time limit`)), Math.max(0, deadline - Date.now()));
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      markers.delete(id);
+    }
+    return id;
+  };
+
   return {
     async drain(timeoutMs = 30_000) {
+      if (stopped) throw new Error('the stream poller is stopped');
+      const deadline = Date.now() + timeoutMs;
       const before = processed;
-      await new Promise<void>((resolve, reject) => {
-        const waiter = {
-          threshold: Date.now() + VISIBILITY_LAG_MS,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        };
-        const timer = setTimeout(() => {
-          const index = waiters.indexOf(waiter);
-          if (index !== -1) waiters.splice(index, 1);
-          reject(new Error(`stream not drained within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.push(waiter);
-        wake?.();
-      });
+      const ids: string[] = [];
+      try {
+        // Round two covers records the consumer wrote while round one was processed.
+        for (let round = 0; round < 2; round++) ids.push(await passMarker(deadline));
+      } finally {
+        await Promise.all(
+          ids.map((id) =>
+            dynamodb.send(new DeleteItemCommand({ TableName: options.table.name, Key: markerKey(id) })).catch(() => undefined),
+          ),
+        );
+      }
       return { processed: processed - before };
     },
     async stop() {
@@ -328,6 +369,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       // A consumer invocation in flight is allowed to finish (bounded, so that stop never hangs).
       await Promise.race([loop, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       client.destroy();
+      dynamodb.destroy();
     },
   };
 }

@@ -513,6 +513,7 @@ describe('stream poller (DynamoDB Local, fake consumer)', () => {
     };
     const poller = startStreamPoller({
       streamArn,
+      table: { name: table, partitionKey: 'PK', sortKey: 'SK' },
       region: 'us-east-1',
       handlerFile: 'fake/consumer',
       functionName: 'consumer',
@@ -599,6 +600,25 @@ describe('stream poller (DynamoDB Local, fake consumer)', () => {
     expect(attemptsWith001).toBe(3);
     expect(sks(batches).flat()).toContain('002');
     expect(log.lines.some((line) => line.includes('DLQ'))).toBe(true);
+  });
+
+  it('drains everything written before the call while other writers keep the stream busy', async () => {
+    const pk = `drain-${randomUUID()}`;
+    const { poller, batches } = start(() => undefined, { pk });
+    let writing = true;
+    const noise = (async () => {
+      for (let i = 0; writing; i++) {
+        await dynamodb.send(new PutItemCommand({ TableName: table, Item: { PK: { S: `noise-${pk}` }, SK: { S: String(i) } } }));
+      }
+    })();
+    await put(pk, 6);
+    const { processed } = await poller.drain(10_000);
+    const delivered = sks(batches).flat();
+    writing = false;
+    await noise;
+    await poller.stop();
+    expect(delivered).toEqual(['000', '001', '002', '003', '004', '005']);
+    expect(processed).toBeGreaterThanOrEqual(6);
   });
 
   it('resumes after its checkpoint: no replay, nothing lost', async () => {
