@@ -2,20 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
-import type { ResourceGrant } from '../../shared/http/route-definition';
-import { scheduledJobs, type ScheduledJob } from '../../shared/jobs/schedules';
+import { scheduledJobs } from '../../shared/jobs/schedules';
 import type { StageConfig } from '../stage-config';
 import { applyGrants, type GrantResources } from './grants';
 import { ServiceFunction } from './service-function';
-
-/**
- * Grants of a job. `ScheduledJob` has no `grants` field (yet); until it does, a job may touch the
- * main table only (the purge job expires items and writes their outbox events there).
- */
-export function jobGrants(job: ScheduledJob): readonly ResourceGrant[] {
-  const declared = (job as ScheduledJob & { readonly grants?: readonly ResourceGrant[] }).grants;
-  return declared ?? ['main:write'];
-}
 
 export interface JobsProps {
   readonly config: StageConfig;
@@ -39,7 +29,7 @@ export class Jobs extends Construct {
         memorySize: 1024,
         timeout: Duration.minutes(5),
       });
-      applyGrants(fn.serviceRole, jobGrants(job), props.grantResources);
+      applyGrants(fn.serviceRole, job.grants, props.grantResources);
       new Rule(this, `${job.name}Schedule`, {
         description: job.description,
         schedule: Schedule.expression(job.awsSchedule),

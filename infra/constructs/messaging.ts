@@ -29,9 +29,9 @@ export const STREAM_CONSUMER_GRANTS: readonly Grant[] = [
 /**
  * Bounds how long a failing batch blocks its shard. After `maxRetries` (bisecting on each error) or
  * this age, the batch's stream coordinates go to the DLQ; the records stay readable in the stream
- * for 24 h for a replay. Not (yet) part of `streamConsumer` in shared/jobs/schedules.ts.
+ * for 24 h for a replay. The age is `streamConsumer.maxRecordAgeSeconds` (shared/jobs/schedules.ts).
  */
-export const STREAM_MAX_RECORD_AGE = Duration.hours(6);
+export const STREAM_MAX_RECORD_AGE = Duration.seconds(streamConsumer.maxRecordAgeSeconds);
 
 export interface MessagingProps {
   readonly config: StageConfig;

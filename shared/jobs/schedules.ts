@@ -1,3 +1,5 @@
+import type { ResourceGrant } from '../http/route-definition';
+
 /**
  * Scheduled jobs: one source for the EventBridge rules in CDK and the timers of the local stack.
  */
@@ -11,6 +13,8 @@ export interface ScheduledJob {
   readonly awsSchedule: string;
   /** Interval of the local timer in `npm start`: short, so that expiry is visible while trying things out. */
   readonly localEverySeconds: number;
+  /** What the job's function may touch in AWS (as for routes). */
+  readonly grants: readonly ResourceGrant[];
 }
 
 export const scheduledJobs: readonly ScheduledJob[] = [
@@ -20,6 +24,7 @@ export const scheduledJobs: readonly ScheduledJob[] = [
     description: 'Expire stale invitations (freeing their seats) and time-bound role assignments',
     awsSchedule: 'rate(15 minutes)',
     localEverySeconds: 30,
+    grants: ['main:write'],
   },
 ];
 
@@ -30,4 +35,6 @@ export const streamConsumer = {
   /** Lambda event source mapping settings, mirrored by the local poller. */
   batchSize: 25,
   maxRetries: 5,
+  /** Records older than this go to the DLQ unprocessed (and are logged so locally). */
+  maxRecordAgeSeconds: 6 * 3600,
 } as const;

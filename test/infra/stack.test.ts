@@ -1,7 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { grantActions, type Grant } from '../../infra/constructs/grants';
-import { jobGrants } from '../../infra/constructs/jobs';
 import { OUTBOX_PK_PREFIX, STREAM_CONSUMER_GRANTS } from '../../infra/constructs/messaging';
 import type { ServiceFunction } from '../../infra/constructs/service-function';
 import { auditTable, mainTable, type TableDefinition } from '../../shared/data/table-definitions';
@@ -348,7 +347,7 @@ describe('least privilege', () => {
 
   it.each(scheduledJobs.map((job) => [job.name, job] as const))('job %s gets exactly its grants', (_name, job) => {
     const fn = dev.stack.jobs.functions.get(job.name)!;
-    expect(sorted(permissionsOf(dev, fn))).toEqual(sorted(expectedPermissions(dev, fn, jobGrants(job))));
+    expect(sorted(permissionsOf(dev, fn))).toEqual(sorted(expectedPermissions(dev, fn, job.grants)));
   });
 
   it('the stream consumer gets its grants, the main table stream and its DLQ, nothing else', () => {

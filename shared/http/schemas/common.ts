@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import 'zod-openapi';
+// Types only: the `.meta({ id, ... })` options zod-openapi adds to zod.
+import type {} from 'zod-openapi';
 import { builtInRoleIds } from '../../domain/roles';
 import { allPermissions } from '../../domain/permissions';
 
