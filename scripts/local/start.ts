@@ -4,7 +4,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultDataDir, startLocalStack, type StackInfo } from './stack';
+import { defaultDataDir, startLocalStack, type LocalStack, type StackInfo } from './stack';
 
 function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
@@ -59,33 +59,29 @@ function banner(info: StackInfo, stackFile: string, startupMs: number): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  let stack;
-  try {
-    stack = await startLocalStack({ persistence: { dir: defaultDataDir }, ports: 'fixed', seed: true });
-  } catch (error) {
-    process.stderr.write(`\nThe local stack did not start: ${(error as Error).message}\n`);
-    process.exitCode = 1;
-    return;
-  }
-  process.stdout.write(`${banner(stack.info, stack.stackFile, performance.now() - started)}\n`);
-
+  let stack: LocalStack | undefined;
   let stoppingSince: number | undefined;
+
+  const stopAndExit = (code: number) => {
+    (stack ? stack.stop() : Promise.resolve())
+      .then(() => process.exit(code))
+      .catch((error: unknown) => {
+        process.stderr.write(`stop failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      });
+  };
+  // Registered before starting, so that Ctrl-C during startup also stops what has started so far.
   const shutdown = (signal: string) => {
     if (stoppingSince !== undefined) {
       // npm and tsx relay the terminal's Ctrl-C, so one keypress can arrive twice: only a later one forces.
       if (Date.now() - stoppingSince < 1000) return;
       process.stderr.write('Forced exit.\n');
-      process.exit(130); // the stack's exit hook still kills the emulators
+      process.exit(130); // each emulator's exit hook still kills its process group
     }
     stoppingSince = Date.now();
     process.stdout.write(`\n${signal}: stopping the local stack...\n`);
-    stack
-      .stop()
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        process.stderr.write(`stop failed: ${(error as Error).message}\n`);
-        process.exit(1);
-      });
+    // While starting, startLocalStack is still running: stop once it has returned (see below).
+    if (stack) stopAndExit(0);
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -94,6 +90,18 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'unhandled rejection', error: String((reason as Error)?.stack ?? reason) })}\n`);
   });
+
+  try {
+    stack = await startLocalStack({ persistence: { dir: defaultDataDir }, ports: 'fixed', seed: true });
+  } catch (error) {
+    process.stderr.write(`\nThe local stack did not start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  if (stoppingSince !== undefined) {
+    stopAndExit(130);
+    return;
+  }
+  process.stdout.write(`${banner(stack.info, stack.stackFile, performance.now() - started)}\n`);
 }
 
 const isEntryPoint = process.argv[1] !== undefined && pathToFileURL(resolve(process.argv[1])).href === import.meta.url;
