@@ -20,8 +20,9 @@ import { errorFields, type StackLogger } from './log';
  *   non-preflight OPTIONS included) goes to `fallback`, like API Gateway's `$default` route.
  * - Routes that need a token go through the JWT authorizer first; failures are a 401 problem+json with
  *   `www-authenticate: Bearer`, and the handler is not called.
- * - CORS preflights (OPTIONS with Origin and Access-Control-Request-Method) are answered here with 204,
- *   as API Gateway does when the API has a CORS configuration; other responses are left to the handlers.
+ * - CORS as API Gateway does it with a `corsPreflight` configuration (infra/constructs/api.ts): preflights
+ *   (OPTIONS with Origin and Access-Control-Request-Method) are answered here with 204; on other responses
+ *   CORS headers from the handler are dropped and ours are set when the Origin is allowed.
  * - Bodies above 10 MB (API Gateway's payload limit) are refused with 413; the API's own smaller limit is
  *   the handlers' business.
  * - A handler that throws, times out (30 s, API Gateway's integration timeout) or returns something API
@@ -69,7 +70,10 @@ export interface ApiServer {
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 /** API Gateway HTTP API's maximum integration timeout. */
 const INTEGRATION_TIMEOUT_MS = 30_000;
+// Mirrors corsPreflight in infra/constructs/api.ts.
 const CORS_ALLOW_HEADERS = 'authorization,content-type,if-match';
+const CORS_EXPOSE_HEADERS = 'etag,location';
+const CORS_MAX_AGE_SECONDS = '3600';
 
 interface CompiledRoute {
   readonly route: RouteDefinition;
@@ -255,7 +259,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         return;
       }
       res.statusCode = response.statusCode;
-      for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+      for (const [name, value] of Object.entries(response.headers)) {
+        // With a CORS configuration API Gateway ignores the integration's CORS headers.
+        if (options.cors && name.startsWith('access-control-')) continue;
+        res.setHeader(name, value);
+      }
+      const origin = req.headers.origin;
+      if (origin && options.cors && originAllowed(options.cors, origin)) {
+        res.setHeader('access-control-allow-origin', origin);
+        res.setHeader('access-control-expose-headers', CORS_EXPOSE_HEADERS);
+        res.setHeader('vary', 'origin');
+      }
       if (response.cookies.length > 0) res.setHeader('set-cookie', response.cookies);
       res.setHeader('content-length', response.body.length);
       res.end(response.body);
@@ -452,15 +466,19 @@ function answerPreflight(
 ): void {
   const origin = req.headers.origin!;
   res.statusCode = 204;
-  if (cors && (cors.allowOrigins.includes('*') || cors.allowOrigins.includes(origin))) {
-    const methods = [...new Set(compiled.map((c) => c.route.method))].sort().join(',');
+  if (cors && originAllowed(cors, origin)) {
+    const methods = [...new Set([...compiled.map((c) => c.route.method), 'OPTIONS'])].sort().join(',');
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-allow-methods', methods);
     res.setHeader('access-control-allow-headers', CORS_ALLOW_HEADERS);
-    res.setHeader('access-control-max-age', '600');
+    res.setHeader('access-control-max-age', CORS_MAX_AGE_SECONDS);
     res.setHeader('vary', 'origin');
   }
   res.end();
+}
+
+function originAllowed(cors: NonNullable<ApiServerOptions['cors']>, origin: string): boolean {
+  return cors.allowOrigins.includes('*') || cors.allowOrigins.includes(origin);
 }
 
 async function handleInternal(

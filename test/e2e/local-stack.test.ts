@@ -431,6 +431,9 @@ describe('local API server (in-process)', () => {
       headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'GET' },
     });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const actual = await fetch(`${server.url}/public/plain`, { headers: { origin: 'http://localhost:3000' } });
+    expect(actual.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    expect(actual.headers.get('access-control-expose-headers')).toBe('etag,location');
     await fetch(`${server.url}/public/plain`, { method: 'HEAD' });
     expect(events[events.length - 1]!.handler).toBe('fake/notFound');
     expect(lastEvent().routeKey).toBe('$default');
