@@ -2,20 +2,23 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { dynamoDb } from '../shared/clients';
 import { config } from '../shared/config';
+import { deleteOutboxEvent } from '../shared/data/outbox';
 import { sesMailer } from '../shared/email/mailer';
 import { logger } from '../shared/observability';
+import { auditWriter } from '../shared/outbox/effects/audit-writer';
 import { invitationMailer } from '../shared/outbox/effects/invitation-mailer';
-import { applyEffects, outboxEventOf, type OutboxEffect } from '../shared/outbox/outbox-consumer';
+import { applyEffects, keyedSequencer, outboxEventOf, type OutboxEffect } from '../shared/outbox/outbox-consumer';
 
-const processor = new BatchProcessor(EventType.DynamoDBStreams);
 const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'eventId', expiresAfterSeconds: 7 * 24 * 3600 });
 
 /**
- * Effects of outbox events, in order. The audit writer (hash-chained audit entries) joins with its own
- * capability; until then events stay in the outbox (never deleted), so none is lost.
+ * Effects of outbox events, in order: the audit entry first (the record of what happened), then the
+ * invitation email. Both are idempotent on the event id, so a redelivered record repeats neither.
  */
 const effects: readonly OutboxEffect[] = [
+  auditWriter({ deps: { db: dynamoDb, auditTableName: config().AUDIT_TABLE_NAME } }),
   invitationMailer({
     mailer: sesMailer(config().SENDER_EMAIL),
     appUrl: config().APP_URL,
@@ -30,15 +33,30 @@ const effects: readonly OutboxEffect[] = [
   }),
 ];
 
-async function recordHandler(record: DynamoDBRecord): Promise<void> {
-  const event = outboxEventOf(record);
-  if (!event) return;
-  logger.debug('outbox event', { eventId: event.eventId, action: event.action, tenantId: event.tenantId });
-  await applyEffects(effects, event);
+const mainTable = { db: dynamoDb, tableName: config().TABLE_NAME };
+
+/**
+ * One record: its effects, then the outbox item is deleted (its job is done). Records that are not
+ * new outbox items return at once (CDK filters them out at the event source already; the local poller
+ * applies the same filter). A tenant's records are handled one at a time, in stream order, so that its
+ * audit chain follows the stream; different tenants proceed in parallel.
+ */
+function recordHandler(inTenantOrder: ReturnType<typeof keyedSequencer>) {
+  return async (record: DynamoDBRecord): Promise<void> => {
+    const event = outboxEventOf(record);
+    if (!event) return;
+    await inTenantOrder(event.tenantId, async () => {
+      logger.debug('outbox event', { eventId: event.eventId, action: event.action, tenantId: event.tenantId });
+      await applyEffects(effects, event);
+      await deleteOutboxEvent(mainTable, event.eventId);
+    });
+  };
 }
 
 /** DynamoDB stream → outbox effects, with partial batch failure reporting (Lambda retries from the failed record). */
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   idempotencyConfig.registerLambdaContext(context);
-  return processPartialResponse(event, recordHandler, processor, { context });
+  // A processor per invocation: it holds the batch's state, and invocations may overlap in one process locally.
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  return processPartialResponse(event, recordHandler(keyedSequencer()), processor, { context });
 };

@@ -1,30 +1,35 @@
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditActor } from '../domain/actor';
+import type { DataDeps } from './data-deps';
 import { keys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Audit actions (SPEC §4). */
-export type AuditAction =
-  | 'tenant.created'
-  | 'tenant.updated'
-  | 'role.created'
-  | 'role.updated'
-  | 'role.deleted'
-  | 'member.invited'
-  | 'member.joined'
-  | 'member.roles_changed'
-  | 'member.permissions_changed'
-  | 'member.suspended'
-  | 'member.reactivated'
-  | 'member.removed'
-  | 'member.ownership_transferred'
-  | 'invitation.resent'
-  | 'invitation.revoked'
-  | 'invitation.declined'
-  | 'invitation.expired'
-  | 'role_assignment.expired'
-  | 'audit.exported';
+export const auditActions = [
+  'tenant.created',
+  'tenant.updated',
+  'role.created',
+  'role.updated',
+  'role.deleted',
+  'member.invited',
+  'member.joined',
+  'member.updated',
+  'member.roles_changed',
+  'member.permissions_changed',
+  'member.suspended',
+  'member.reactivated',
+  'member.removed',
+  'member.ownership_transferred',
+  'invitation.resent',
+  'invitation.revoked',
+  'invitation.declined',
+  'invitation.expired',
+  'role_assignment.expired',
+  'audit.exported',
+] as const;
+
+export type AuditAction = (typeof auditActions)[number];
 
 /**
  * An email the consumer sends for this event (invitation and resend). The token is sealed
@@ -73,4 +78,9 @@ export function outboxPut(tableName: string, event: OutboxEvent): TransactItem {
       ConditionExpression: 'attribute_not_exists(PK)',
     },
   };
+}
+
+/** Removes a processed outbox item (its effects are done and idempotent; the TTL is only the safety net). */
+export async function deleteOutboxEvent(deps: DataDeps, eventId: string): Promise<void> {
+  await deps.db.send(new DeleteCommand({ TableName: deps.tableName, Key: keys.outboxEvent(eventId) }));
 }

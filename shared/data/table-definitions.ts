@@ -39,18 +39,25 @@ export const mainTable = {
 } as const satisfies TableDefinition;
 
 /**
- * Append-only audit trail, written only by the stream consumer with conditional puts.
- * Keyed for tenant + time; the GSIs serve the actor, target and action filters.
+ * Append-only audit trail, written only by the stream consumer with conditional puts (PutItem only:
+ * nothing ever updates or deletes an audit item). Base table: a tenant's entries in chain order
+ * (`SEQ#<seq>`), its chain head and one idempotency guard per recorded event. Every GSI has the
+ * occurrence time as sort key, so each list and filter of `GET /audit` is a key-condition Query, newest
+ * first, with the date range as a BETWEEN on the sort key. Keys are built in shared/data/audit-keys.ts.
  */
 export const auditTable = {
   id: 'Audit',
   partitionKey: 'PK',
   sortKey: 'SK',
   globalSecondaryIndexes: [
-    { indexName: 'ByActor', partitionKey: 'actorKey', sortKey: 'SK' },
-    { indexName: 'ByTarget', partitionKey: 'targetKey', sortKey: 'SK' },
-    { indexName: 'ByAction', partitionKey: 'actionKey', sortKey: 'actionSortKey' },
+    { indexName: 'ByTime', partitionKey: 'tenantKey', sortKey: 'timeKey' },
+    { indexName: 'ByActor', partitionKey: 'actorKey', sortKey: 'timeKey' },
+    { indexName: 'ByTarget', partitionKey: 'targetKey', sortKey: 'timeKey' },
+    { indexName: 'ByActionGroup', partitionKey: 'actionGroupKey', sortKey: 'timeKey' },
+    { indexName: 'ByAction', partitionKey: 'actionKey', sortKey: 'timeKey' },
   ],
 } as const satisfies TableDefinition;
+
+export type AuditIndexName = (typeof auditTable.globalSecondaryIndexes)[number]['indexName'];
 
 export const tableDefinitions: readonly TableDefinition[] = [mainTable, auditTable];

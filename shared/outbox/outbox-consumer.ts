@@ -32,3 +32,21 @@ export async function applyEffects(effects: readonly OutboxEffect[], event: Outb
     if (effect.handles(event)) await effect.apply(event);
   }
 }
+
+/**
+ * Runs tasks of one key (tenant) one after another, in the order they were queued, while tasks of
+ * different keys run concurrently. When a task fails, the later tasks of its key fail without running:
+ * Lambda retries a stream batch from its first failed record, so they come again, still in order.
+ * Queue synchronously (before any await) to keep the order of the calls.
+ */
+export function keyedSequencer(): <T>(key: string, task: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return (key, task) => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const next = previous.then(task, () => {
+      throw new Error(`an earlier record of ${key} in this batch failed; retried after it`);
+    });
+    tails.set(key, next);
+    return next;
+  };
+}
