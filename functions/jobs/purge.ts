@@ -1,6 +1,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../../shared/observability';
 import { purgeExpiredInvitations } from '../../shared/services/invitation-service';
+import { purgeExpiredAssignments } from '../../shared/services/member-admin-service';
 import { defaultServiceDeps } from '../../shared/services/service-deps';
 
 /**
@@ -10,6 +11,7 @@ import { defaultServiceDeps } from '../../shared/services/service-deps';
  */
 const purgeTasks = {
   invitations: () => purgeExpiredInvitations(defaultServiceDeps()),
+  roleAssignments: () => purgeExpiredAssignments(defaultServiceDeps()),
 };
 
 export const handler = async (_event: ScheduledEvent, _context: Context) => {

@@ -5,15 +5,16 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ResourceGrant } from '../../shared/http/route-definition';
+import type { InternalGrant } from '../../shared/jobs/schedules';
 import { acknowledge, iam5ResourceFinding } from '../nag';
 
 /**
- * Grants that only infrastructure functions get; route functions use `ResourceGrant` from the route
- * table. `audit:append` is the single write path into the audit table (stream consumer only);
- * `email:send` sends from the stage's sender identity; `outboxKey:read` (also a route grant) lets the
- * consumer unseal invitation tokens for the email link.
+ * Route functions get `ResourceGrant`s from the route table; stream consumers and jobs may also get
+ * `InternalGrant`s (defined with them in shared/jobs/schedules.ts): `audit:append` is the single write
+ * path into the audit table (stream consumer only), `exports:write` uploads export CSVs (export worker
+ * only), `email:send` sends from the stage's sender identity.
  */
-export type InternalGrant = 'audit:append' | 'email:send' | 'outboxKey:read';
+export type { InternalGrant };
 export type Grant = ResourceGrant | InternalGrant;
 
 /**
@@ -44,7 +45,9 @@ export const grantActions = {
     'cognito-idp:ListUsers',
   ],
   'userPool:signOut': ['cognito-idp:AdminUserGlobalSignOut'],
-  'exports:readWrite': ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+  'exports:read': ['s3:GetObject'],
+  // Multipart uploads: Create/UploadPart/Complete are authorized by PutObject; Abort by its own action.
+  'exports:write': ['s3:PutObject', 's3:AbortMultipartUpload'],
   'email:send': ['ses:SendEmail', 'ses:SendRawEmail'],
   'outboxKey:read': ['secretsmanager:GetSecretValue'],
 } as const satisfies Record<Grant, readonly string[]>;
@@ -92,7 +95,7 @@ export function applyGrants(role: Role, grants: readonly Grant[], resources: Gra
         acknowledge(
           role,
           iam5ResourceFinding(role, indexArn(resources.auditTable)),
-          'Audit filters query the ByActor/ByTarget/ByAction indexes; read-only actions, this table only.',
+          'Audit filters query the ByTime/ByActor/ByTarget/ByActionGroup/ByAction indexes; read-only actions, this table only.',
         );
         break;
       case 'audit:append':
@@ -103,7 +106,8 @@ export function applyGrants(role: Role, grants: readonly Grant[], resources: Gra
       case 'userPool:signOut':
         role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [resources.userPool.userPoolArn] }));
         break;
-      case 'exports:readWrite': {
+      case 'exports:read':
+      case 'exports:write': {
         const objects = resources.exportBucket.arnForObjects('*');
         role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [objects] }));
         acknowledge(

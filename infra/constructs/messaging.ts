@@ -4,27 +4,17 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { streamConsumer } from '../../shared/jobs/schedules';
+import { streamConsumer, streamConsumers, type StreamConsumer } from '../../shared/jobs/schedules';
 import { acknowledge } from '../nag';
 import type { StageConfig } from '../stage-config';
 import { applyGrants, type Grant, type GrantResources } from './grants';
 import { ServiceFunction } from './service-function';
 
-/** Only new outbox items wake the consumer; every other change of the main table is filtered out by Lambda. */
-export const OUTBOX_PK_PREFIX = 'OUTBOX#';
+/** Only new outbox items wake the outbox consumer; every other change of the main table is filtered out by Lambda. */
+export const OUTBOX_PK_PREFIX = streamConsumer.filter.prefix;
 
-/**
- * What the consumer may do: read and write the main table (it reads tenants/members for emails and
- * deletes processed outbox items), read the audit chain head and append audit entries (conditional
- * PutItem only), unseal invitation tokens, and send email from the stage's sender identity.
- */
-export const STREAM_CONSUMER_GRANTS: readonly Grant[] = [
-  'main:write',
-  'audit:read',
-  'audit:append',
-  'outboxKey:read',
-  'email:send',
-];
+/** What the outbox consumer may do (see `streamConsumer` in shared/jobs/schedules.ts). */
+export const STREAM_CONSUMER_GRANTS: readonly Grant[] = streamConsumer.grants;
 
 /**
  * Bounds how long a failing batch blocks its shard. After `maxRetries` (bisecting on each error) or
@@ -38,60 +28,87 @@ export interface MessagingProps {
   readonly mainTable: TableV2;
   readonly environment: Readonly<Record<string, string>>;
   readonly grantResources: GrantResources;
+  /** @default `streamConsumers` from shared/jobs/schedules.ts */
+  readonly consumers?: readonly StreamConsumer[];
 }
 
+/** One consumer of the main table's stream: its function and its on-failure destination. */
+export interface StreamConsumerResources {
+  readonly function: ServiceFunction;
+  readonly deadLetterQueue: Queue;
+}
+
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
 /**
- * The transactional outbox consumer: the main table's stream, filtered to new `OUTBOX#` items,
- * feeds one function that appends hash-chained audit entries and sends invitation emails through
- * SES. Partial batch failures are reported per record; exhausted batches land in an encrypted DLQ.
+ * The consumers of the main table's stream, one per entry of `streamConsumers`: the transactional
+ * outbox consumer (hash-chained audit entries and invitation emails) and the audit export worker.
+ * Each has its own function, event source mapping with its filter (Lambda drops every other record
+ * before invoking), partial batch failure reporting, bounded retries with bisection, a maximum record
+ * age and an encrypted DLQ as on-failure destination.
  */
 export class Messaging extends Construct {
+  /** Consumers by name. */
+  readonly consumers: ReadonlyMap<string, StreamConsumerResources>;
+  /** The outbox consumer. */
   readonly consumer: ServiceFunction;
   readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
     const { config } = props;
+    const consumers = new Map<string, StreamConsumerResources>();
 
-    this.deadLetterQueue = new Queue(this, 'StreamConsumerDlq', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: config.removalPolicy,
-    });
-    acknowledge(
-      this.deadLetterQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself the on-failure destination of the stream event source mapping; it has no DLQ of its own.',
-    );
+    for (const definition of props.consumers ?? streamConsumers) {
+      const constructId = pascal(definition.name);
+      const deadLetterQueue = new Queue(this, `${constructId}Dlq`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        removalPolicy: config.removalPolicy,
+      });
+      acknowledge(
+        deadLetterQueue,
+        'AwsSolutions-SQS3',
+        'This queue is itself the on-failure destination of a stream event source mapping; it has no DLQ of its own.',
+      );
 
-    this.consumer = new ServiceFunction(this, 'StreamConsumer', {
-      entry: streamConsumer.handler,
-      config,
-      environment: props.environment,
-      description: 'Outbox events from the main table stream: audit entries and invitation emails',
-      memorySize: 1024,
-      timeout: Duration.seconds(60),
-    });
-    applyGrants(this.consumer.serviceRole, STREAM_CONSUMER_GRANTS, props.grantResources);
+      const fn = new ServiceFunction(this, constructId, {
+        entry: definition.handler,
+        config,
+        environment: props.environment,
+        description: definition.description,
+        memorySize: definition.memorySize,
+        timeout: Duration.seconds(definition.timeoutSeconds),
+      });
+      applyGrants(fn.serviceRole, definition.grants, props.grantResources);
 
-    this.consumer.addEventSource(
-      new DynamoEventSource(props.mainTable, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: streamConsumer.batchSize,
-        retryAttempts: streamConsumer.maxRetries,
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-        maxRecordAge: STREAM_MAX_RECORD_AGE,
-        parallelizationFactor: 1,
-        onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { PK: { S: FilterRule.beginsWith(OUTBOX_PK_PREFIX) } } },
-          }),
-        ],
-      }),
-    );
+      const { filter } = definition;
+      fn.addEventSource(
+        new DynamoEventSource(props.mainTable, {
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: definition.batchSize,
+          retryAttempts: definition.maxRetries,
+          bisectBatchOnError: true,
+          reportBatchItemFailures: true,
+          maxRecordAge: Duration.seconds(definition.maxRecordAgeSeconds),
+          parallelizationFactor: definition.parallelizationFactor,
+          onFailure: new SqsDlq(deadLetterQueue),
+          filters: [
+            FilterCriteria.filter({
+              eventName: FilterRule.isEqual(filter.eventName),
+              dynamodb: { NewImage: { [filter.attribute]: { S: FilterRule.beginsWith(filter.prefix) } } },
+            }),
+          ],
+        }),
+      );
+      consumers.set(definition.name, { function: fn, deadLetterQueue });
+    }
+
+    this.consumers = consumers;
+    const outbox = consumers.get(streamConsumer.name);
+    if (!outbox) throw new Error(`the stream consumers must include ${streamConsumer.name}`);
+    this.consumer = outbox.function;
+    this.deadLetterQueue = outbox.deadLetterQueue;
   }
 }

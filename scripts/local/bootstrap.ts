@@ -12,8 +12,10 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
+  type TableDescription,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -113,12 +115,65 @@ async function bootstrapTables(
       } else if (def.stream && !description.StreamSpecification?.StreamEnabled) {
         throw new Error(`table ${name} exists without a stream; run \`npm run reset\` to recreate the local stack`);
       }
+      if (description) description = await reconcileIndexes(dynamodb, stage, def, description, log);
       result[def.id] = { name, streamArn: description?.LatestStreamArn };
     }
     return result;
   } finally {
     dynamodb.destroy();
   }
+}
+
+/**
+ * A persistent stack keeps its tables across code changes: GSIs added to a definition are created (and
+ * backfilled) and GSIs it no longer has are deleted, one at a time as DynamoDB requires, so `npm start`
+ * matches the definitions without `npm run reset`. Key schema changes of an index need a reset.
+ */
+async function reconcileIndexes(
+  dynamodb: DynamoDBClient,
+  stage: string,
+  def: TableDefinition,
+  description: TableDescription,
+  log: StackLogger,
+): Promise<TableDescription> {
+  const name = tableName(stage, def);
+  const existing = new Map((description.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName!, index]));
+  const wanted = new Set(def.globalSecondaryIndexes.map((index) => index.indexName));
+  const input = createTableInput(stage, def);
+  let current = description;
+  const waitUntilActive = async () => {
+    for (let i = 0; i < 600; i++) {
+      current = (await describe(dynamodb, name))!;
+      const busy = current.TableStatus !== 'ACTIVE' || (current.GlobalSecondaryIndexes ?? []).some((index) => index.IndexStatus !== 'ACTIVE');
+      if (!busy) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`table ${name}: indexes did not become active`);
+  };
+  for (const indexName of existing.keys()) {
+    if (wanted.has(indexName)) continue;
+    await dynamodb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: indexName } }] }));
+    log.info('index deleted (no longer in the table definition)', { table: name, index: indexName });
+    await waitUntilActive();
+  }
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    const found = existing.get(index.IndexName!);
+    if (found) {
+      const sameKeys = JSON.stringify(found.KeySchema) === JSON.stringify(index.KeySchema);
+      if (!sameKeys) throw new Error(`table ${name}: index ${index.IndexName} has other keys than its definition; run \`npm run reset\``);
+      continue;
+    }
+    await dynamodb.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: input.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+      }),
+    );
+    log.info('index created (new in the table definition)', { table: name, index: index.IndexName });
+    await waitUntilActive();
+  }
+  return current;
 }
 
 async function describe(dynamodb: DynamoDBClient, name: string) {

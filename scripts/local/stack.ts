@@ -222,7 +222,12 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     if (failed) throw failed.reason;
 
     // Bootstrap from the same definitions CDK uses.
-    const [{ bootstrap }, { tableDefinitions, mainTable }, { routeList, fallbackRoute }, { scheduledJobs, streamConsumer }] =
+    const [
+      { bootstrap },
+      { tableDefinitions, mainTable },
+      { routeList, fallbackRoute },
+      { scheduledJobs, streamConsumers, streamConsumer, matchesStreamFilter },
+    ] =
       await Promise.all([
         import('./bootstrap'),
         import('../../shared/data/table-definitions'),
@@ -250,19 +255,33 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     // The consumer runs before seeding, so the seed's outbox events are processed like any others.
     const streamArn = resources.tables[mainTable.id]?.streamArn;
     if (!streamArn) throw new Error(`table ${STAGE}-${mainTable.id} has no stream`);
-    const poller = startStreamPoller({
-      streamArn,
-      table: { name: `${STAGE}-${mainTable.id}`, partitionKey: mainTable.partitionKey, sortKey: mainTable.sortKey },
-      region: REGION,
-      handlerFile: streamConsumer.handler,
-      functionName: streamConsumer.name,
-      batchSize: streamConsumer.batchSize,
-      maxRetries: streamConsumer.maxRetries,
-      runtime,
-      checkpointFile: inMemory ? undefined : join(dataDir, 'stream-checkpoints.json'),
-      log: createLogger('stream-poller', { quiet: options.quiet }),
+    // One poller per stream consumer, each with its event source filter (shared/jobs/schedules.ts).
+    const pollers = streamConsumers.map((consumer) => {
+      const poller = startStreamPoller({
+        streamArn,
+        table: { name: `${STAGE}-${mainTable.id}`, partitionKey: mainTable.partitionKey, sortKey: mainTable.sortKey },
+        region: REGION,
+        handlerFile: consumer.handler,
+        functionName: consumer.name,
+        filter: (record) => matchesStreamFilter(consumer.filter, record),
+        batchSize: consumer.batchSize,
+        maxRetries: consumer.maxRetries,
+        timeoutMs: consumer.timeoutSeconds * 1000,
+        runtime,
+        // The outbox consumer keeps the file name it always had, so persistent stacks resume where they were.
+        checkpointFile: inMemory
+          ? undefined
+          : join(dataDir, consumer.name === streamConsumer.name ? 'stream-checkpoints.json' : `stream-checkpoints-${consumer.name}.json`),
+        log: createLogger(consumer.name === streamConsumer.name ? 'stream-poller' : `stream-poller:${consumer.name}`, { quiet: options.quiet }),
+      });
+      cleanups.push(() => poller.stop());
+      return poller;
     });
-    cleanups.push(() => poller.stop());
+    /** Every consumer has settled every record written before the call. */
+    const drain = async (ms?: number) => {
+      const results = await Promise.all(pollers.map((poller) => poller.drain(ms)));
+      return { processed: results.reduce((sum, result) => sum + result.processed, 0) };
+    };
 
     const schedules = startSchedules({
       jobs: scheduledJobs,
@@ -295,7 +314,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       region: REGION,
       accountId: ACCOUNT_ID,
       cors: { allowOrigins: [new URL(env.APP_URL!).origin] },
-      internal: { drain: (ms) => poller.drain(ms), runJob: (name) => schedules.runOnce(name) },
+      internal: { drain, runJob: (name) => schedules.runOnce(name) },
       log: createLogger('api', { quiet: options.quiet }),
       logRequests: !options.quiet,
     });
@@ -321,7 +340,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       stackFile,
       dataDir,
       timings,
-      drain: (ms) => poller.drain(ms),
+      drain,
       runJob: (name) => schedules.runOnce(name),
       stop: () => (stopping ??= runCleanups()),
     };

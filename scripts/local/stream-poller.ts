@@ -46,6 +46,11 @@ export interface StreamPollerOptions {
   readonly region: string;
   readonly handlerFile: string;
   readonly functionName: string;
+  /**
+   * The event source mapping's filter: records it rejects are never handed to the consumer (they are
+   * settled as if processed), as Lambda drops them before invoking. Default: every record.
+   */
+  readonly filter?: (record: DynamoDBRecord) => boolean;
   readonly batchSize: number;
   readonly maxRetries: number;
   readonly runtime: LambdaRuntime;
@@ -230,14 +235,23 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       // A batch stops before the next marker, so that the marker is passed as soon as its turn comes.
       const nextMarker = shard.buffer.findIndex(isMarker);
       const batch = shard.buffer.slice(0, Math.min(options.batchSize, nextMarker === -1 ? Infinity : nextMarker));
-      const event: DynamoDBStreamEvent = { Records: batch.map((record) => toLambdaRecord(record, options)) };
+      const lambdaRecords = batch.map((record) => toLambdaRecord(record, options));
+      // Indexes in `batch` of the records that pass the filter; the others are settled without an invocation.
+      const selected = lambdaRecords.flatMap((record, index) => (!options.filter || options.filter(record) ? [index] : []));
+      if (selected.length === 0) {
+        settle(shard, batch.length);
+        saveCheckpoints();
+        continue;
+      }
+      const event: DynamoDBStreamEvent = { Records: selected.map((index) => lambdaRecords[index]!) };
       let failedFrom: number | undefined;
       try {
         const result = await options.runtime.invoke(options.handlerFile, options.functionName, event, options.timeoutMs ?? 60_000);
-        failedFrom = firstFailure(result, batch);
+        const failedAt = firstFailure(result, selected.map((index) => batch[index]!));
+        failedFrom = failedAt === undefined ? undefined : selected[failedAt];
       } catch (error) {
-        options.log.error('stream consumer failed', { shardId: shard.shardId, records: batch.length, ...errorFields(error) });
-        failedFrom = 0;
+        options.log.error('stream consumer failed', { shardId: shard.shardId, records: selected.length, ...errorFields(error) });
+        failedFrom = selected[0];
       }
       handled += batch.length;
       if (failedFrom === undefined) {
@@ -448,5 +462,7 @@ function toJsonValue(value: AttributeValue): LambdaAttributeValue {
   if (value.NS !== undefined) return { NS: value.NS };
   if (value.BOOL !== undefined) return { BOOL: value.BOOL };
   if (value.NULL !== undefined) return { NULL: value.NULL };
+  // The streams client deserializes an empty map ({"M":{}} on the wire) as {}: the one value with no member.
+  if (Object.keys(value).length === 0) return { M: {} };
   return {} as LambdaAttributeValue;
 }

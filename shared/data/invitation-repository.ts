@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from './cursor';
+import { expiredPage } from './expiry-index';
 import type { DataDeps } from './data-deps';
 import { stripKeys } from './data-deps';
 import { keys } from './keys';
@@ -150,29 +151,7 @@ export async function listInvitationsForEmail(deps: DataDeps, email: string, now
   return invitations.filter((invitation) => Date.parse(invitation.expiresAt) > now.getTime());
 }
 
-/**
- * One page of invitations of every tenant that expired at or before `now`, from one expiry shard.
- * The index holds keys only as far as the purge needs them; it re-reads each invitation consistently.
- */
-export async function expiredInvitationsPage(
-  deps: DataDeps,
-  shard: { GSI2PK: string },
-  now: Date,
-  startKey?: Record<string, unknown>,
-): Promise<{ refs: { tenantId: string; invitationId: string }[]; nextKey?: Record<string, unknown> }> {
-  const response = await deps.db.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      IndexName: 'GSI2',
-      KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :bound',
-      ExpressionAttributeValues: { ':pk': shard.GSI2PK, ':bound': `${now.toISOString()}#\uffff` },
-      ProjectionExpression: 'tenantId, invitationId',
-      Limit: 100,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return {
-    refs: (response.Items ?? []).map((item) => ({ tenantId: item.tenantId as string, invitationId: item.invitationId as string })),
-    nextKey: response.LastEvaluatedKey,
-  };
+/** One page of invitations, of every tenant, that expired at or before `now`, from one expiry shard. */
+export function expiredInvitationsPage(deps: DataDeps, shard: { GSI2PK: string }, now: Date, startKey?: Record<string, unknown>) {
+  return expiredPage(deps, shard, now, ['tenantId', 'invitationId'] as const, startKey);
 }

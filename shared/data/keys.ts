@@ -8,10 +8,13 @@
  * | email guard        | TENANT#<t>              | EMAIL#<email>             | -                                              |
  * | custom role        | TENANT#<t>              | ROLE#<roleId>             | -                                              |
  * | role-name guard    | TENANT#<t>              | ROLENAME#<lower name>     | -                                              |
+ * | role assignment    | TENANT#<t>              | ROLEASSIGN#<roleId>#<memberId> | -                                         |
+ * | member search term | TENANT#<t>              | SEARCH#<term>#<memberId>  | -                                              |
  * | principal link     | USER#<sub>              | TENANT#<t>                | -                                              |
  * | invitation         | TENANT#<t>              | INVITATION#<id>           | TENANT#<t>#INVITATIONS / <expiresAt>#<id>      |
  * | invitation token   | INVITATION_TOKEN#<sha256> | TOKEN                   | -                                              |
  * | outbox event       | OUTBOX#<eventId>        | OUTBOX                    | -                                              |
+ * | audit export       | TENANT#<t>              | EXPORT#<exportId>         | -                                              |
  *
  * Invitations also use GSI2 (EXPIRY#INVITATION#<shard> / <expiresAt>#<t>#<id>) so the purge finds every
  * expired invitation of every tenant with key-condition queries, and GSI3 (EMAIL#<email> /
@@ -21,12 +24,17 @@
  * The principal link maps a Cognito identity (`sub`) to its member id in a tenant: it is what every
  * authenticated request reads (consistently) to find the caller's membership, and what `/v1/me` queries.
  * Guards are items whose only job is to make a uniqueness rule a conditional write.
+ * Role assignments mirror `member.roles` (written in the same transactions) so that a role's holders can
+ * be counted and listed by key, and time-bound ones found by the purge through GSI2
+ * (EXPIRY#ROLE_ASSIGNMENT#<shard> / <expiresAt>#<t>#<memberId>#<roleId>). Search terms (a member's email and
+ * lower-cased display name) make `?q=` a prefix query on the sort key.
  */
 
 export const TENANT_PREFIX = 'TENANT#';
 export const MEMBER_PREFIX = 'MEMBER#';
 export const ROLE_PREFIX = 'ROLE#';
 export const OUTBOX_PREFIX = 'OUTBOX#';
+export const AUDIT_EXPORT_PREFIX = 'EXPORT#';
 
 /** Partitions per expiry index: the purge queries each; writes spread over them. */
 export const EXPIRY_SHARDS = 4;
@@ -68,6 +76,24 @@ export const keys = {
     SK: `ROLENAME#${name.trim().toLowerCase()}`,
   }),
 
+  roleAssignment: (tenantId: string, roleId: string, memberId: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `ROLEASSIGN#${roleId}#${memberId}`,
+  }),
+  roleAssignmentExpiryIndex: (tenantId: string, roleId: string, memberId: string, expiresAt: string) => ({
+    GSI2PK: `EXPIRY#ROLE_ASSIGNMENT#${shardOf(memberId)}`,
+    GSI2SK: `${expiresAt}#${tenantId}#${memberId}#${roleId}`,
+  }),
+  roleAssignmentExpiryShards: () =>
+    Array.from({ length: EXPIRY_SHARDS }, (_, shard) => ({ GSI2PK: `EXPIRY#ROLE_ASSIGNMENT#${shard}` })),
+  holdersOfRole: (tenantId: string, roleId: string) => ({ PK: `${TENANT_PREFIX}${tenantId}`, skPrefix: `ROLEASSIGN#${roleId}#` }),
+
+  memberSearchTerm: (tenantId: string, term: string, memberId: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `SEARCH#${term}#${memberId}`,
+  }),
+  memberSearch: (tenantId: string, prefix: string) => ({ PK: `${TENANT_PREFIX}${tenantId}`, skPrefix: `SEARCH#${prefix}` }),
+
   principalLink: (userId: string, tenantId: string): ItemKey => ({ PK: `USER#${userId}`, SK: `${TENANT_PREFIX}${tenantId}` }),
   principalLinksOfUser: (userId: string) => ({ PK: `USER#${userId}`, skPrefix: TENANT_PREFIX }),
 
@@ -90,4 +116,7 @@ export const keys = {
   invitationToken: (tokenHash: string): ItemKey => ({ PK: `INVITATION_TOKEN#${tokenHash}`, SK: 'TOKEN' }),
 
   outboxEvent: (eventId: string): ItemKey => ({ PK: `${OUTBOX_PREFIX}${eventId}`, SK: 'OUTBOX' }),
+
+  /** An audit export request; its INSERT (SK prefix EXPORT#) wakes the export worker (shared/jobs/schedules.ts). */
+  auditExport: (tenantId: string, exportId: string): ItemKey => ({ PK: `${TENANT_PREFIX}${tenantId}`, SK: `${AUDIT_EXPORT_PREFIX}${exportId}` }),
 } as const;

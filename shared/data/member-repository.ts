@@ -1,9 +1,12 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidCursor } from '../domain/errors';
 import { decodeCursor, encodeCursor } from './cursor';
+import { expiredPage } from './expiry-index';
 import { batchGetItems } from './batch-get';
 import type { DataDeps } from './data-deps';
 import { stripKeys } from './data-deps';
 import { keys } from './keys';
+import type { RoleAssignment } from '../domain/effective-permissions';
 import type { MemberRecord, MemberStatus } from './records';
 import type { TransactItem } from './transactions';
 
@@ -37,17 +40,67 @@ export interface MemberPage {
   readonly nextCursor: string | null;
 }
 
+export interface MemberFilter {
+  readonly status?: MemberStatus;
+  /** Holders of this role (assignments not yet purged included). */
+  readonly roleId?: string;
+  /** Prefix of the email or of the lower-cased display name. */
+  readonly q?: string;
+}
+
+/** One page of key-only index items (search terms or role assignments) resolved to their members. */
+async function membersByReference(
+  deps: DataDeps,
+  tenantId: string,
+  index: { PK: string; skPrefix: string },
+  scope: string,
+  page: { limit: number; cursor?: string },
+): Promise<MemberPage & { memberIds: string[] }> {
+  const startKey = decodeCursor(page.cursor, scope, { PK: index.PK, SK: undefined });
+  if (startKey && !String(startKey.SK).startsWith(index.skPrefix)) throw new InvalidCursor();
+  const response = await deps.db.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': index.PK, ':prefix': index.skPrefix },
+      ProjectionExpression: 'memberId',
+      ConsistentRead: true,
+      Limit: page.limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  const memberIds = [...new Set((response.Items ?? []).map((item) => item.memberId as string))];
+  const found = new Map((await getMembers(deps, memberIds.map((memberId) => ({ tenantId, memberId })))).map((m) => [m.memberId, m]));
+  return {
+    memberIds,
+    items: memberIds.map((id) => found.get(id)).filter((m): m is MemberRecord => m !== undefined),
+    nextCursor: encodeCursor(scope, response.LastEvaluatedKey),
+  };
+}
+
 /**
- * One page of a tenant's members: all of them in member-id order from the base table, or those of one
- * status in email order from GSI1. Both are key-condition queries that read only what they return.
+ * One page of a tenant's members, each filter a key-condition query: all members in member-id order (base
+ * table), one status in email order (GSI1), a role's holders (assignment items) or an email/name prefix
+ * (search-term items). When `q` or `roleId` is combined with another filter, the others apply to the page
+ * found, which may then hold fewer than `limit` members while `nextCursor` continues the list.
  */
 export async function listMembers(
   deps: DataDeps,
   tenantId: string,
-  filter: { status?: MemberStatus },
+  filter: MemberFilter,
   page: { limit: number; cursor?: string },
 ): Promise<MemberPage> {
-  const scope = `members|${tenantId}|status=${filter.status ?? '*'}`;
+  const scope = `members|${tenantId}|status=${filter.status ?? '*'}|role=${filter.roleId ?? '*'}|q=${filter.q ?? '*'}`;
+  if (filter.q !== undefined || filter.roleId !== undefined) {
+    const index = filter.q !== undefined ? keys.memberSearch(tenantId, filter.q.trim().toLowerCase()) : keys.holdersOfRole(tenantId, filter.roleId!);
+    const found = await membersByReference(deps, tenantId, index, scope, page);
+    return {
+      items: found.items.filter(
+        (m) => (!filter.status || m.status === filter.status) && (!filter.roleId || m.roles.some((r) => r.roleId === filter.roleId)),
+      ),
+      nextCursor: found.nextCursor,
+    };
+  }
   if (filter.status) {
     const { GSI1PK } = keys.membersByStatus(tenantId, filter.status);
     const startKey = decodeCursor(page.cursor, scope, { GSI1PK, GSI1SK: undefined, PK: keys.tenant(tenantId).PK, SK: undefined });
@@ -68,7 +121,7 @@ export async function listMembers(
   }
   const { PK, skPrefix } = keys.membersOfTenant(tenantId);
   const startKey = decodeCursor(page.cursor, scope, { PK, SK: undefined });
-  if (startKey && !String(startKey.SK).startsWith(skPrefix)) return { items: [], nextCursor: null };
+  if (startKey && !String(startKey.SK).startsWith(skPrefix)) throw new InvalidCursor();
   const response = await deps.db.send(
     new QueryCommand({
       TableName: deps.tableName,
@@ -84,7 +137,76 @@ export async function listMembers(
   };
 }
 
-/** A new member, with its email guard: the database, not a prior read, enforces one member per email. */
+
+
+
+/** The member id holding each of these emails in a tenant (one BatchGetItem on the email guards). */
+export async function memberIdsByEmail(deps: DataDeps, tenantId: string, emails: readonly string[]): Promise<Map<string, string>> {
+  const items = await batchGetItems(deps, [...new Set(emails)].map((email) => keys.emailGuard(tenantId, email)));
+  return new Map(items.map((item) => [String(item.SK).slice('EMAIL#'.length), item.memberId as string]));
+}
+
+function assignmentItem(member: MemberRecord, assignment: RoleAssignment): Record<string, unknown> {
+  return {
+    ...keys.roleAssignment(member.tenantId, assignment.roleId, member.memberId),
+    ...(assignment.expiresAt
+      ? keys.roleAssignmentExpiryIndex(member.tenantId, assignment.roleId, member.memberId, assignment.expiresAt)
+      : {}),
+    entity: 'roleAssignment',
+    tenantId: member.tenantId,
+    memberId: member.memberId,
+    roleId: assignment.roleId,
+    ...(assignment.expiresAt ? { expiresAt: assignment.expiresAt } : {}),
+  };
+}
+
+/** Puts and deletes that make the role-assignment items mirror `after.roles` instead of `before.roles`. */
+function assignmentChanges(deps: DataDeps, before: MemberRecord | undefined, after: MemberRecord | undefined): TransactItem[] {
+  const member = (after ?? before)!;
+  const previous = new Map((before?.roles ?? []).map((a) => [a.roleId, a.expiresAt]));
+  const next = new Map((after?.roles ?? []).map((a) => [a.roleId, a.expiresAt]));
+  const items: TransactItem[] = [];
+  for (const [roleId, expiresAt] of next) {
+    if (previous.has(roleId) && previous.get(roleId) === expiresAt) continue;
+    items.push({ Put: { TableName: deps.tableName, Item: assignmentItem(member, { roleId, expiresAt }) } });
+  }
+  for (const roleId of previous.keys()) {
+    if (!next.has(roleId)) {
+      items.push({ Delete: { TableName: deps.tableName, Key: keys.roleAssignment(member.tenantId, roleId, member.memberId) } });
+    }
+  }
+  return items;
+}
+
+/** The terms `?q=` finds a member by: the email and the lower-cased display name. */
+function searchTerms(member: MemberRecord | undefined): Set<string> {
+  if (!member) return new Set();
+  return new Set([member.email, ...(member.displayName ? [member.displayName.trim().toLowerCase()] : [])]);
+}
+
+function searchTermChanges(deps: DataDeps, before: MemberRecord | undefined, after: MemberRecord | undefined): TransactItem[] {
+  const member = (after ?? before)!;
+  const previous = searchTerms(before);
+  const next = searchTerms(after);
+  return [
+    ...[...next]
+      .filter((term) => !previous.has(term))
+      .map((term): TransactItem => ({
+        Put: {
+          TableName: deps.tableName,
+          Item: { ...keys.memberSearchTerm(member.tenantId, term, member.memberId), entity: 'memberSearch', memberId: member.memberId },
+        },
+      })),
+    ...[...previous]
+      .filter((term) => !next.has(term))
+      .map((term): TransactItem => ({ Delete: { TableName: deps.tableName, Key: keys.memberSearchTerm(member.tenantId, term, member.memberId) } })),
+  ];
+}
+
+/**
+ * A new member: the record, its email guard (the database, not a prior read, enforces one member per
+ * email) and its role assignments.
+ */
 export function putNewMember(deps: DataDeps, member: MemberRecord): TransactItem[] {
   return [
     { Put: { TableName: deps.tableName, Item: memberItem(member), ConditionExpression: 'attribute_not_exists(PK)' } },
@@ -95,25 +217,75 @@ export function putNewMember(deps: DataDeps, member: MemberRecord): TransactItem
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     },
+    ...assignmentChanges(deps, undefined, member),
+    ...searchTermChanges(deps, undefined, member),
+  ];
+}
+
+/** Attributes the sign-in bookkeeping owns: a member update must not write them back from a stale read. */
+const SIGN_IN_ATTRIBUTES = new Set(['lastLoginAt']);
+
+/**
+ * Changes a member from `before` to `after` if it is still at `before.version` (optimistic concurrency),
+ * with role assignments following the roles. An UpdateItem rather than a Put, so a concurrent sign-in's
+ * `lastLoginAt` survives. The first item is the member write, whose condition failing means "changed
+ * meanwhile".
+ */
+export function updateMember(deps: DataDeps, before: MemberRecord, after: MemberRecord): TransactItem[] {
+  const { PK: _pk, SK: _sk, ...attributes } = memberItem(after);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':expectedVersion': before.version };
+  const sets: string[] = [];
+  Object.entries(attributes)
+    .filter(([name, value]) => !SIGN_IN_ATTRIBUTES.has(name) && value !== undefined)
+    .forEach(([name, value], i) => {
+      names[`#a${i}`] = name;
+      values[`:v${i}`] = value;
+      sets.push(`#a${i} = :v${i}`);
+    });
+  const removed = Object.keys(before).filter((name) => !SIGN_IN_ATTRIBUTES.has(name) && (after as unknown as Record<string, unknown>)[name] === undefined);
+  removed.forEach((name, i) => (names[`#r${i}`] = name));
+  return [
+    {
+      Update: {
+        TableName: deps.tableName,
+        Key: keys.member(after.tenantId, after.memberId),
+        UpdateExpression: `SET ${sets.join(', ')}${removed.length ? ` REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(PK) AND version = :expectedVersion',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    ...assignmentChanges(deps, before, after),
+    ...searchTermChanges(deps, before, after),
   ];
 }
 
 /**
- * Replaces a member record whose current version is `expectedVersion` (optimistic concurrency):
- * the full item is rewritten so that the status index keys always follow the status.
+ * Records a sign-in seen on a member's first request after it: only forward in time, and without
+ * touching the version (it is bookkeeping, not an administrative change).
  */
-export function replaceMember(deps: DataDeps, member: MemberRecord, expectedVersion: number): TransactItem {
-  return {
-    Put: {
-      TableName: deps.tableName,
-      Item: memberItem(member),
-      ConditionExpression: 'attribute_exists(PK) AND version = :expectedVersion',
-      ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
-    },
-  };
+export async function recordSignIn(deps: DataDeps, tenantId: string, memberId: string, at: string): Promise<void> {
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: keys.member(tenantId, memberId),
+        UpdateExpression: 'SET lastLoginAt = :at',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(lastLoginAt) OR lastLoginAt < :at)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
 }
 
-/** Removes a member and its email guard (freeing the address), if the member is still in `status` at `version`. */
+/**
+ * Removes a member for good, if still in its status at its version: the record, its email guard (the
+ * address can be invited again), its role assignments and, once joined, the link that let its identity in.
+ * The first item is the member delete, whose condition failing means "changed meanwhile".
+ */
 export function deleteMember(deps: DataDeps, member: MemberRecord): TransactItem[] {
   return [
     {
@@ -133,11 +305,37 @@ export function deleteMember(deps: DataDeps, member: MemberRecord): TransactItem
         ExpressionAttributeValues: { ':memberId': member.memberId },
       },
     },
+    ...assignmentChanges(deps, member, undefined),
+    ...searchTermChanges(deps, member, undefined),
+    ...(member.userId
+      ? [{ Delete: { TableName: deps.tableName, Key: keys.principalLink(member.userId, member.tenantId) } }]
+      : []),
   ];
 }
 
-/** The member id holding each of these emails in a tenant (one BatchGetItem on the email guards). */
-export async function memberIdsByEmail(deps: DataDeps, tenantId: string, emails: readonly string[]): Promise<Map<string, string>> {
-  const items = await batchGetItems(deps, [...new Set(emails)].map((email) => keys.emailGuard(tenantId, email)));
-  return new Map(items.map((item) => [String(item.SK).slice('EMAIL#'.length), item.memberId as string]));
+/** The member ids holding a role in a tenant (from the assignment items; expired ones included until purged). */
+export async function holdersOfRole(deps: DataDeps, tenantId: string, roleId: string): Promise<string[]> {
+  const { PK, skPrefix } = keys.holdersOfRole(tenantId, roleId);
+  const memberIds: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const response = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': PK, ':prefix': skPrefix },
+        ProjectionExpression: 'memberId',
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    memberIds.push(...(response.Items ?? []).map((item) => item.memberId as string));
+    startKey = response.LastEvaluatedKey;
+  } while (startKey);
+  return memberIds;
+}
+
+/** One page of role assignments, of every tenant, that expired at or before `now`, from one expiry shard. */
+export function expiredAssignmentsPage(deps: DataDeps, shard: { GSI2PK: string }, now: Date, startKey?: Record<string, unknown>) {
+  return expiredPage(deps, shard, now, ['tenantId', 'memberId', 'roleId'] as const, startKey);
 }

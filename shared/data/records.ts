@@ -40,6 +40,13 @@ export interface CustomRoleRecord {
   readonly name: string;
   readonly description: string;
   readonly permissions: readonly string[];
+  /** The role whose permissions were the starting set, if any. */
+  readonly copiedFrom?: string;
+  /**
+   * Set while a deletion moves the role's many holders to `reassignTo` in several transactions: the role
+   * still grants to those not yet moved, but can no longer be assigned. Repeating the DELETE resumes.
+   */
+  readonly deleting?: { readonly reassignTo: string };
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly version: number;

@@ -4,6 +4,7 @@ import type { DataDeps } from './data-deps';
 import { stripKeys } from './data-deps';
 import { keys } from './keys';
 import type { CustomRoleRecord } from './records';
+import type { TransactItem } from './transactions';
 
 export async function getCustomRole(deps: DataDeps, tenantId: string, roleId: string): Promise<CustomRoleRecord | undefined> {
   const { Item } = await deps.db.send(
@@ -40,4 +41,63 @@ export async function listCustomRoles(deps: DataDeps, tenantId: string): Promise
     startKey = response.LastEvaluatedKey;
   } while (startKey);
   return roles;
+}
+
+export function roleItem(role: CustomRoleRecord): Record<string, unknown> {
+  return { ...keys.role(role.tenantId, role.roleId), entity: 'role', ...role };
+}
+
+function nameGuard(deps: DataDeps, role: CustomRoleRecord): TransactItem {
+  return {
+    Put: {
+      TableName: deps.tableName,
+      Item: { ...keys.roleNameGuard(role.tenantId, role.name), entity: 'roleNameGuard', roleId: role.roleId },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+}
+
+/** A new custom role and the guard that keeps its name unique in the tenant (case-insensitively). */
+export function putNewRole(deps: DataDeps, role: CustomRoleRecord): TransactItem[] {
+  return [
+    { Put: { TableName: deps.tableName, Item: roleItem(role), ConditionExpression: 'attribute_not_exists(PK)' } },
+    nameGuard(deps, role),
+  ];
+}
+
+/**
+ * Replaces `before` by `after` at `before.version`; a rename moves the name guard in the same write.
+ * The first item is the role write (condition: unchanged meanwhile); a rename's second is the new guard
+ * (condition: name free).
+ */
+export function updateRole(deps: DataDeps, before: CustomRoleRecord, after: CustomRoleRecord): TransactItem[] {
+  const renamed = keys.roleNameGuard(before.tenantId, before.name).SK !== keys.roleNameGuard(after.tenantId, after.name).SK;
+  return [
+    {
+      Put: {
+        TableName: deps.tableName,
+        Item: roleItem(after),
+        ConditionExpression: 'attribute_exists(PK) AND version = :expectedVersion',
+        ExpressionAttributeValues: { ':expectedVersion': before.version },
+      },
+    },
+    ...(renamed
+      ? [nameGuard(deps, after), { Delete: { TableName: deps.tableName, Key: keys.roleNameGuard(before.tenantId, before.name) } }]
+      : []),
+  ];
+}
+
+/** Deletes a custom role at `role.version` and frees its name. */
+export function deleteRole(deps: DataDeps, role: CustomRoleRecord): TransactItem[] {
+  return [
+    {
+      Delete: {
+        TableName: deps.tableName,
+        Key: keys.role(role.tenantId, role.roleId),
+        ConditionExpression: 'version = :expectedVersion',
+        ExpressionAttributeValues: { ':expectedVersion': role.version },
+      },
+    },
+    { Delete: { TableName: deps.tableName, Key: keys.roleNameGuard(role.tenantId, role.name) } },
+  ];
 }

@@ -14,6 +14,8 @@ export interface Identity {
   readonly userId: string;
   readonly email?: string;
   readonly groups: readonly string[];
+  /** When the person signed in (the token's `auth_time`, epoch seconds), to record `lastLoginAt`. */
+  readonly authTime?: number;
 }
 
 /** The caller of a tenant-scoped route: an identity plus their active membership in that tenant. */

@@ -38,8 +38,8 @@ export type ResourceGrant =
   | 'userPool:manageUsers'
   /** Cognito AdminUserGlobalSignOut, to revoke a suspended member's sessions. */
   | 'userPool:signOut'
-  /** Put/Get objects in the export bucket (presigning a GET needs GetObject). */
-  | 'exports:readWrite'
+  /** GetObject in the export bucket: a presigned download link acts with its signer's rights. */
+  | 'exports:read'
   /** Read the per-stage secret that seals invitation tokens in outbox events (shared/security/sealing.ts). */
   | 'outboxKey:read';
 

@@ -1,9 +1,26 @@
 import type { RouteDefinition } from './route-definition';
 import { tenantPathSchema, tenantSchema, createTenantBodySchema, updateTenantBodySchema } from './schemas/tenants';
 import { permissionCatalogSchema } from './schemas/permissions';
-import { roleListSchema, rolePathSchema, roleSchema } from './schemas/roles';
-import { listMembersQuerySchema, memberPageSchema, memberPathSchema, memberSchema } from './schemas/members';
+import { createRoleBodySchema, deleteRoleQuerySchema, roleListSchema, rolePathSchema, roleSchema, updateRoleBodySchema } from './schemas/roles';
+import {
+  listMembersQuerySchema,
+  memberPageSchema,
+  memberPathSchema,
+  memberSchema,
+  transferOwnershipBodySchema,
+  updateMemberBodySchema,
+} from './schemas/members';
 import { meSchema } from './schemas/me';
+import {
+  auditExportCreatedSchema,
+  auditExportPathSchema,
+  auditExportSchema,
+  auditPageSchema,
+  createAuditExportBodySchema,
+  listAuditQuerySchema,
+  verifyAuditQuerySchema,
+  verifyResultSchema,
+} from './schemas/audit';
 import {
   acceptBodySchema,
   acceptResultSchema,
@@ -155,6 +172,110 @@ export const routes = {
     responses: { 200: { description: 'The member', schema: memberSchema } },
   },
 
+  createRole: {
+    operationId: 'createRole',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/roles',
+    handler: 'functions/roles/create-role.ts',
+    summary: 'Create a custom role, optionally starting from a copy of another role',
+    tags: ['roles'],
+    access: { kind: 'permission', permission: 'roles:manage' },
+    grants: ['main:write'],
+    request: { params: tenantPathSchema, body: createRoleBodySchema },
+    responses: { 201: { description: 'The role', schema: roleSchema } },
+  },
+
+  updateRole: {
+    operationId: 'updateRole',
+    method: 'PATCH',
+    path: '/v1/tenants/{tenantId}/roles/{roleId}',
+    handler: 'functions/roles/update-role.ts',
+    summary: 'Rename a custom role or change its permissions (If-Match: version)',
+    tags: ['roles'],
+    access: { kind: 'permission', permission: 'roles:manage' },
+    grants: ['main:write'],
+    request: { params: rolePathSchema, body: updateRoleBodySchema },
+    responses: { 200: { description: 'The role', schema: roleSchema } },
+  },
+
+  deleteRole: {
+    operationId: 'deleteRole',
+    method: 'DELETE',
+    path: '/v1/tenants/{tenantId}/roles/{roleId}',
+    handler: 'functions/roles/delete-role.ts',
+    summary: 'Delete a custom role; refused while held unless ?reassignTo= moves its holders',
+    tags: ['roles'],
+    access: { kind: 'permission', permission: 'roles:manage' },
+    grants: ['main:write'],
+    request: { params: rolePathSchema, query: deleteRoleQuerySchema },
+    responses: { 204: { description: 'Deleted' } },
+  },
+
+  updateMember: {
+    operationId: 'updateMember',
+    method: 'PATCH',
+    path: '/v1/tenants/{tenantId}/members/{memberId}',
+    handler: 'functions/members/update-member.ts',
+    summary: "Set a member's roles (optionally time-bound), direct permissions or display name (If-Match: version)",
+    tags: ['members'],
+    access: { kind: 'permission', permission: 'users:write' },
+    grants: ['main:write'],
+    request: { params: memberPathSchema, body: updateMemberBodySchema },
+    responses: { 200: { description: 'The member', schema: memberSchema } },
+  },
+
+  suspendMember: {
+    operationId: 'suspendMember',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/members/{memberId}/suspend',
+    handler: 'functions/members/suspend-member.ts',
+    summary: 'Suspend an active member: their next request is refused',
+    tags: ['members'],
+    access: { kind: 'permission', permission: 'users:write' },
+    grants: ['main:write', 'userPool:signOut'],
+    request: { params: memberPathSchema },
+    responses: { 200: { description: 'The member', schema: memberSchema } },
+  },
+
+  reactivateMember: {
+    operationId: 'reactivateMember',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/members/{memberId}/reactivate',
+    handler: 'functions/members/reactivate-member.ts',
+    summary: 'Reactivate a suspended member',
+    tags: ['members'],
+    access: { kind: 'permission', permission: 'users:write' },
+    grants: ['main:write'],
+    request: { params: memberPathSchema },
+    responses: { 200: { description: 'The member', schema: memberSchema } },
+  },
+
+  removeMember: {
+    operationId: 'removeMember',
+    method: 'DELETE',
+    path: '/v1/tenants/{tenantId}/members/{memberId}',
+    handler: 'functions/members/remove-member.ts',
+    summary: 'Remove a suspended member for good; the seat is freed',
+    tags: ['members'],
+    access: { kind: 'permission', permission: 'users:write' },
+    grants: ['main:write'],
+    request: { params: memberPathSchema },
+    responses: { 204: { description: 'Removed' } },
+  },
+
+  transferOwnership: {
+    operationId: 'transferOwnership',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/transfer-ownership',
+    handler: 'functions/members/transfer-ownership.ts',
+    summary: 'Make another active member Owner; the current Owner becomes Admin',
+    tags: ['members'],
+    access: { kind: 'owner' },
+    grants: ['main:write'],
+    request: { params: tenantPathSchema, body: transferOwnershipBodySchema },
+    responses: { 204: { description: 'Transferred' } },
+  },
+
   createInvitations: {
     operationId: 'createInvitations',
     method: 'POST',
@@ -256,6 +377,58 @@ export const routes = {
     access: { kind: 'authenticated' },
     grants: ['main:read'],
     responses: { 200: { description: 'Invitations', schema: myInvitationsSchema } },
+  },
+
+  listAudit: {
+    operationId: 'listAudit',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/audit',
+    handler: 'functions/audit/list-audit.ts',
+    summary: 'Audit entries newest first, by actor, target or action (or an action prefix such as `member.`), within a date range',
+    tags: ['audit'],
+    access: { kind: 'permission', permission: 'audit:read' },
+    grants: ['main:read', 'audit:read'],
+    request: { params: tenantPathSchema, query: listAuditQuerySchema },
+    responses: { 200: { description: 'A page of audit entries', schema: auditPageSchema } },
+  },
+
+  verifyAudit: {
+    operationId: 'verifyAudit',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/audit/verify',
+    handler: 'functions/audit/verify-audit.ts',
+    summary: "Recompute the tenant's audit hash chain (optionally within a date range) and report the first broken entry",
+    tags: ['audit'],
+    access: { kind: 'permission', permission: 'audit:read' },
+    grants: ['main:read', 'audit:read'],
+    request: { params: tenantPathSchema, query: verifyAuditQuerySchema },
+    responses: { 200: { description: 'The verification result', schema: verifyResultSchema } },
+  },
+
+  createAuditExport: {
+    operationId: 'createAuditExport',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/audit/exports',
+    handler: 'functions/audit/create-audit-export.ts',
+    summary: 'Export the entries of a filter as CSV to S3, asynchronously; the export is itself audited',
+    tags: ['audit'],
+    access: { kind: 'permission', permission: 'audit:export' },
+    grants: ['main:write'],
+    request: { params: tenantPathSchema, body: createAuditExportBodySchema },
+    responses: { 202: { description: 'Export accepted; poll its Location', schema: auditExportCreatedSchema } },
+  },
+
+  getAuditExport: {
+    operationId: 'getAuditExport',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/audit/exports/{exportId}',
+    handler: 'functions/audit/get-audit-export.ts',
+    summary: 'State of an export; once done, a download link valid for 15 minutes',
+    tags: ['audit'],
+    access: { kind: 'permission', permission: 'audit:export' },
+    grants: ['main:read', 'exports:read'],
+    request: { params: auditExportPathSchema },
+    responses: { 200: { description: 'The export', schema: auditExportSchema } },
   },
 } as const satisfies Record<string, RouteDefinition>;
 

@@ -1,3 +1,4 @@
+import { isPermission } from '../domain/permissions';
 import type { RoleDefinition } from '../domain/roles';
 import type { InvitationRecord, TenantRecord } from '../data/records';
 import type { MemberWithPermissions } from '../services/member-service';
@@ -33,7 +34,7 @@ export const memberView = ({ member, effectivePermissions }: MemberWithPermissio
   displayName: member.displayName,
   status: member.status,
   roles: member.roles.map((r) => (r.expiresAt ? { roleId: r.roleId, expiresAt: r.expiresAt } : { roleId: r.roleId })),
-  permissions: [...member.permissions],
+  permissions: member.permissions.filter(isPermission),
   effectivePermissions,
   invitedAt: member.invitedAt,
   ...(member.joinedAt ? { joinedAt: member.joinedAt } : {}),

@@ -3,6 +3,7 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -19,6 +20,8 @@ export interface IdentityDirectory {
   findUserId(email: string): Promise<string | undefined>;
   setPassword(email: string, password: string): Promise<void>;
   addToGroup(email: string, group: string): Promise<void>;
+  /** Revokes every refresh token of the identity (its access tokens lapse within their validity). */
+  signOutEverywhere(email: string): Promise<void>;
 }
 
 export class IdentityAlreadyExists extends Error {}
@@ -77,6 +80,10 @@ export function cognitoIdentityDirectory(client: CognitoIdentityProviderClient, 
 
     async addToGroup(email, group) {
       await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: email, GroupName: group }));
+    },
+
+    async signOutEverywhere(email) {
+      await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: email }));
     },
   };
 }

@@ -2,7 +2,7 @@ import { buildAbility } from '../domain/ability';
 import type { Identity, TenantCaller } from '../domain/actor';
 import { computeEffectivePermissions, isAssignmentActive } from '../domain/effective-permissions';
 import { Forbidden, NotFound } from '../domain/errors';
-import { getMember } from '../data/member-repository';
+import { getMember, recordSignIn } from '../data/member-repository';
 import { getPrincipalLink } from '../data/principal-repository';
 import { resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
@@ -22,6 +22,11 @@ export async function resolveTenantCaller(deps: ServiceDeps, identity: Identity,
   if (member.status !== 'active') throw new NotFound('Tenant', 'tenant_not_found');
 
   const now = deps.now();
+  if (identity.authTime !== undefined) {
+    const signedInAt = new Date(identity.authTime * 1000).toISOString();
+    // First request after a sign-in: one conditional write per sign-in, not per request.
+    if (!member.lastLoginAt || member.lastLoginAt < signedInAt) await recordSignIn(deps, tenantId, member.memberId, signedInAt);
+  }
   const activeAssignments = member.roles.filter((assignment) => isAssignmentActive(assignment, now));
   const roles = await resolveRoles(deps, tenantId, activeAssignments.map((a) => a.roleId));
   const effectivePermissions = computeEffectivePermissions({

@@ -18,7 +18,7 @@ import {
   replaceInvitationAndToken,
 } from '../data/invitation-repository';
 import { keys } from '../data/keys';
-import { deleteMember, getMember, getMembers, memberIdsByEmail, putNewMember, replaceMember } from '../data/member-repository';
+import { deleteMember, getMember, getMembers, memberIdsByEmail, putNewMember, updateMember } from '../data/member-repository';
 import { outboxPut, type OutboxEvent } from '../data/outbox';
 import { putNewPrincipalLink } from '../data/principal-repository';
 import type { InvitationRecord, MemberRecord, TenantRecord } from '../data/records';
@@ -28,12 +28,12 @@ import type { IdentityDirectory } from '../identity/identity-directory';
 import { IdentityAlreadyExists } from '../identity/identity-directory';
 import { hashToken, looksLikeToken, newInvitationToken } from '../security/invitation-token';
 import { seal } from '../security/sealing';
-import { resolveRoles } from './role-resolution';
+import { resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
 export const DEFAULT_INVITATION_DAYS = 7;
-/** Each invitation writes 5 items; with the seat counter a transaction holds at most 1 + 5 × 19 = 96 of 100. */
-const INVITATIONS_PER_TRANSACTION = 19;
+/** TransactWriteItems takes 100 items: the seat counter, then each invitation's items. */
+const MAX_TRANSACTION_ITEMS = 100;
 const MAX_TRANSACTION_ATTEMPTS = 25;
 
 export type InvitationFailureCode = 'invalid_email' | 'already_member' | 'already_invited' | 'seat_limit_reached';
@@ -57,19 +57,6 @@ const isExpired = (invitation: InvitationRecord, now: Date) => Date.parse(invita
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const backoff = (attempt: number) => sleep(Math.random() * Math.min(400, 10 * 2 ** attempt));
 
-/** Resolves requested role ids in the tenant; any unknown id or past expiry makes the whole request invalid. */
-async function resolveRequestedRoles(deps: ServiceDeps, tenantId: string, assignments: readonly RoleAssignment[]) {
-  const roles = await resolveRoles(deps, tenantId, assignments.map((a) => a.roleId));
-  const unknown = assignments.filter((a) => !roles.has(a.roleId)).map((a) => a.roleId);
-  if (unknown.length > 0) {
-    throw new ValidationFailed(`Unknown role: ${unknown.join(', ')}.`, unknown.map((roleId) => ({ path: 'body.roles', message: `unknown role ${roleId}` })), 'unknown_role');
-  }
-  const now = deps.now().getTime();
-  if (assignments.some((a) => a.expiresAt !== undefined && Date.parse(a.expiresAt) <= now)) {
-    throw new ValidationFailed('A role assignment cannot expire in the past.', [{ path: 'body.roles', message: 'expiresAt must be in the future' }]);
-  }
-  return assignments.map((a) => roles.get(a.roleId)!);
-}
 
 /** Everything one new invitation writes, and the raw token (which goes nowhere but into the sealed delivery). */
 async function draftInvitation(
@@ -159,7 +146,7 @@ async function draftInvitation(
  */
 export async function inviteMembers(deps: ServiceDeps, caller: TenantCaller, input: InviteInput, meta: RequestMeta): Promise<InviteOutcome> {
   if (!canOn(caller.ability, 'users:write', caller.tenantId)) throw new Forbidden();
-  const roleDefinitions = await resolveRequestedRoles(deps, caller.tenantId, input.roles);
+  const roleDefinitions = await resolveAssignableRoles(deps, caller.tenantId, input.roles);
   assertCanGrant(caller, { roles: roleDefinitions });
 
   const failed = new Map<string, InvitationFailureCode>();
@@ -180,24 +167,16 @@ export async function inviteMembers(deps: ServiceDeps, caller: TenantCaller, inp
       failed.set(email, member?.status === 'invited' ? 'already_invited' : 'already_member');
     }
   }
-  let pending = candidates.filter((email) => !failed.has(email));
-  const created: InvitationRecord[] = [];
+  const firstRead = await getTenant(deps, caller.tenantId);
+  if (!firstRead) throw new NotFound('Tenant', 'tenant_not_found');
   const inviter = auditActorOf(caller, meta);
-
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt >= MAX_TRANSACTION_ATTEMPTS) throw new ServiceUnavailable('The tenant is too busy to take these invitations now; retry.');
-    const tenant = await getTenant(deps, caller.tenantId);
-    if (!tenant) throw new NotFound('Tenant', 'tenant_not_found');
-    const free = tenant.seatLimit - tenant.seatsUsed;
-    if (free <= 0) {
-      for (const email of pending) failed.set(email, 'seat_limit_reached');
-      break;
-    }
-    const batch = pending.slice(0, Math.min(free, INVITATIONS_PER_TRANSACTION));
-    const drafts = await Promise.all(
-      batch.map((email) =>
+  // Each address is drafted once (ids, token, items); a retried transaction reuses the drafts.
+  let pending = await Promise.all(
+    candidates
+      .filter((email) => !failed.has(email))
+      .map((email) =>
         draftInvitation(deps, {
-          tenant,
+          tenant: firstRead,
           email,
           roles: input.roles,
           validDays: input.expiresInDays ?? DEFAULT_INVITATION_DAYS,
@@ -206,25 +185,49 @@ export async function inviteMembers(deps: ServiceDeps, caller: TenantCaller, inp
           meta,
         }),
       ),
-    );
-    const items: TransactItem[] = [reserveSeats(deps, tenant.tenantId, batch.length, tenant.seatLimit), ...drafts.flatMap((d) => d.items)];
+  );
+  const created: InvitationRecord[] = [];
+
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt >= MAX_TRANSACTION_ATTEMPTS) throw new ServiceUnavailable('The tenant is too busy to take these invitations now; retry.');
+    const tenant = attempt === 0 ? firstRead : await getTenant(deps, caller.tenantId);
+    if (!tenant) throw new NotFound('Tenant', 'tenant_not_found');
+    const free = tenant.seatLimit - tenant.seatsUsed;
+    if (free <= 0) {
+      for (const draft of pending) failed.set(draft.member.email, 'seat_limit_reached');
+      break;
+    }
+    // As many invitations as there are free seats and as fit one transaction after the seat counter.
+    const batch: typeof pending = [];
+    let itemCount = 1;
+    for (const draft of pending) {
+      if (batch.length === free || itemCount + draft.items.length > MAX_TRANSACTION_ITEMS) break;
+      batch.push(draft);
+      itemCount += draft.items.length;
+    }
+    const items: TransactItem[] = [reserveSeats(deps, tenant.tenantId, batch.length, tenant.seatLimit), ...batch.flatMap((d) => d.items)];
     try {
       await deps.db.send(new TransactWriteCommand({ TransactItems: items }));
-      created.push(...drafts.map((d) => d.invitation));
+      created.push(...batch.map((d) => d.invitation));
       pending = pending.slice(batch.length);
       attempt = -1;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
-      // Items per draft: member, email guard, invitation, token, outbox event (in that order).
-      const lostRaces = batch.filter((_, i) => reasons[1 + i * 5 + 1]?.Code === 'ConditionalCheckFailed');
+      // Each draft's items start with its member, then its email guard (putNewMember).
+      const lostRaces: string[] = [];
+      let offset = 1;
+      for (const draft of batch) {
+        if (reasons[offset + 1]?.Code === 'ConditionalCheckFailed') lostRaces.push(draft.member.email);
+        offset += draft.items.length;
+      }
       if (lostRaces.length > 0) {
         const holders = await memberIdsByEmail(deps, caller.tenantId, lostRaces);
         const members = await getMembers(deps, [...holders.values()].map((memberId) => ({ tenantId: caller.tenantId, memberId })));
         for (const email of lostRaces) {
           failed.set(email, members.find((m) => m.email === email)?.status === 'invited' ? 'already_invited' : 'already_member');
         }
-        pending = pending.filter((email) => !lostRaces.includes(email));
+        pending = pending.filter((draft) => !lostRaces.includes(draft.member.email));
       } else if (reasons.some((r) => r.Code === 'TransactionConflict') || reasons[0]?.Code === 'ConditionalCheckFailed') {
         await backoff(attempt); // another request moved the seat counter: re-read it and try again
       } else {
@@ -463,7 +466,7 @@ export async function acceptInvitation(
   await transactWrite(deps, [
     { item: deleteToken(deps, invitation.tokenHash), onConditionFailed: used },
     { item: deleteInvitation(deps, invitation), onConditionFailed: used },
-    { item: replaceMember(deps, joined, member.version), onConditionFailed: used },
+    ...updateMember(deps, member, joined).map((item) => ({ item, onConditionFailed: used })),
     {
       item: putNewPrincipalLink(deps, { userId, tenantId: invitation.tenantId, memberId: member.memberId }),
       onConditionFailed: () => new Conflict('already_member', 'You are already a member of this tenant.'),

@@ -2,7 +2,7 @@ import { canOn } from '../domain/ability';
 import type { TenantCaller } from '../domain/actor';
 import { computeEffectivePermissions, type EffectivePermission } from '../domain/effective-permissions';
 import { Forbidden, NotFound } from '../domain/errors';
-import { getMember, listMembers as queryMembers } from '../data/member-repository';
+import { getMember, listMembers as queryMembers, type MemberFilter } from '../data/member-repository';
 import type { MemberRecord, MemberStatus } from '../data/records';
 import { resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
@@ -47,7 +47,7 @@ export async function getMemberDetails(deps: ServiceDeps, caller: TenantCaller, 
 export async function listMembers(
   deps: ServiceDeps,
   caller: TenantCaller,
-  filter: { status?: MemberStatus },
+  filter: MemberFilter,
   page: { limit: number; cursor?: string },
 ): Promise<{ items: MemberWithPermissions[]; nextCursor: string | null }> {
   if (!canOn(caller.ability, 'users:read', caller.tenantId)) throw new Forbidden();

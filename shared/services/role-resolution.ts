@@ -2,6 +2,8 @@ import { isPermission, type Permission } from '../domain/permissions';
 import { builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
 import type { DataDeps } from '../data/data-deps';
 import type { CustomRoleRecord } from '../data/records';
+import type { RoleAssignment } from '../domain/effective-permissions';
+import { ValidationFailed } from '../domain/errors';
 import { getCustomRoles } from '../data/role-repository';
 
 export function customRoleDefinition(role: CustomRoleRecord): RoleDefinition {
@@ -23,6 +25,7 @@ export async function resolveRoles(
   deps: DataDeps,
   tenantId: string,
   roleIds: Iterable<string>,
+  options: { assignableOnly?: boolean } = {},
 ): Promise<Map<string, RoleDefinition>> {
   const resolved = new Map<string, RoleDefinition>();
   const customIds: string[] = [];
@@ -31,7 +34,36 @@ export async function resolveRoles(
     else customIds.push(roleId);
   }
   if (customIds.length > 0) {
-    for (const role of await getCustomRoles(deps, tenantId, customIds)) resolved.set(role.roleId, customRoleDefinition(role));
+    for (const role of await getCustomRoles(deps, tenantId, customIds)) {
+      // A role being deleted still grants to its remaining holders, but is no longer handed out.
+      if (options.assignableOnly && role.deleting) continue;
+      resolved.set(role.roleId, customRoleDefinition(role));
+    }
   }
   return resolved;
+}
+
+/**
+ * Role assignments a request wants to hand out, resolved in the tenant: every role must exist (and not be
+ * on its way out), and no expiry may lie in the past; otherwise the whole request is invalid (400).
+ */
+export async function resolveAssignableRoles(
+  deps: DataDeps & { now: () => Date },
+  tenantId: string,
+  assignments: readonly RoleAssignment[],
+): Promise<RoleDefinition[]> {
+  const roles = await resolveRoles(deps, tenantId, assignments.map((a) => a.roleId), { assignableOnly: true });
+  const unknown = assignments.filter((a) => !roles.has(a.roleId)).map((a) => a.roleId);
+  if (unknown.length > 0) {
+    throw new ValidationFailed(
+      `Unknown role: ${unknown.join(', ')}.`,
+      unknown.map((roleId) => ({ path: 'body.roles', message: `unknown role ${roleId}` })),
+      'unknown_role',
+    );
+  }
+  const now = deps.now().getTime();
+  if (assignments.some((a) => a.expiresAt !== undefined && Date.parse(a.expiresAt) <= now)) {
+    throw new ValidationFailed('A role assignment cannot expire in the past.', [{ path: 'body.roles', message: 'expiresAt must be in the future' }]);
+  }
+  return assignments.map((a) => roles.get(a.roleId)!);
 }

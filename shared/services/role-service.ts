@@ -1,15 +1,22 @@
 import { canOn } from '../domain/ability';
-import type { TenantCaller } from '../domain/actor';
-import { Forbidden, NotFound } from '../domain/errors';
+import { auditActorOf, type RequestMeta, type TenantCaller } from '../domain/actor';
+import { Conflict, Forbidden, NotFound, PreconditionFailed } from '../domain/errors';
+import { assertCanGrant } from '../domain/escalation';
+import type { Permission } from '../domain/permissions';
 import { builtInRoleIds, builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
-import { getCustomRole, listCustomRoles } from '../data/role-repository';
-import { customRoleDefinition } from './role-resolution';
+import { getMembers, holdersOfRole, updateMember } from '../data/member-repository';
+import { outboxPut } from '../data/outbox';
+import type { CustomRoleRecord, MemberRecord } from '../data/records';
+import { deleteRole as deleteRoleItems, getCustomRole, listCustomRoles, putNewRole, updateRole as updateRoleItems } from '../data/role-repository';
+import { transactWrite, type TransactionStep } from '../data/transactions';
+import { customRoleDefinition, resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
-/** Built-in roles first (in their fixed order), then custom roles by name. */
+/** Built-in roles first (in their fixed order), then custom roles by name; roles being deleted are hidden. */
 export async function listRoles(deps: ServiceDeps, caller: TenantCaller): Promise<RoleDefinition[]> {
   if (!canOn(caller.ability, 'users:read', caller.tenantId)) throw new Forbidden();
   const custom = (await listCustomRoles(deps, caller.tenantId))
+    .filter((role) => !role.deleting)
     .map(customRoleDefinition)
     .sort((a, b) => a.name.localeCompare(b.name));
   return [...builtInRoleIds.map((id) => builtInRoles[id]), ...custom];
@@ -18,7 +25,220 @@ export async function listRoles(deps: ServiceDeps, caller: TenantCaller): Promis
 export async function getRole(deps: ServiceDeps, caller: TenantCaller, roleId: string): Promise<RoleDefinition> {
   if (!canOn(caller.ability, 'users:read', caller.tenantId)) throw new Forbidden();
   if (isBuiltInRoleId(roleId)) return builtInRoles[roleId];
+  return customRoleDefinition(await requireCustomRole(deps, caller.tenantId, roleId));
+}
+
+const immutable = () => new Conflict('role_immutable', 'Built-in roles cannot be changed or deleted; copy one into a custom role instead.');
+
+async function requireCustomRole(deps: ServiceDeps, tenantId: string, roleId: string): Promise<CustomRoleRecord> {
+  if (isBuiltInRoleId(roleId)) throw immutable();
+  const role = await getCustomRole(deps, tenantId, roleId);
+  if (!role || role.deleting) throw new NotFound('Role', 'role_not_found');
+  return role;
+}
+
+const nameTaken = (name: string) => new Conflict('role_name_taken', `A role named "${name}" already exists in this tenant.`);
+const builtInNames = new Set(builtInRoleIds.map((id) => builtInRoles[id].name.toLowerCase()));
+
+function assertNameFree(name: string): void {
+  if (builtInNames.has(name.trim().toLowerCase())) throw nameTaken(name);
+}
+
+const sortedPermissions = (permissions: Iterable<Permission>) => [...new Set(permissions)].sort();
+
+export interface CreateRoleInput {
+  readonly name: string;
+  readonly description?: string;
+  /** The complete permission set; defaults to the `copyFrom` role's. */
+  readonly permissions?: readonly Permission[];
+  readonly copyFrom?: string;
+}
+
+/**
+ * Creates a custom role. `copyFrom` (any role, built-in or custom) supplies the starting set, which
+ * `permissions`, when given, replaces: a client shows the copied set, the admin unticks some, and sends
+ * the result. Nobody defines a role with permissions they do not hold themselves.
+ */
+export async function createRole(deps: ServiceDeps, caller: TenantCaller, input: CreateRoleInput, meta: RequestMeta): Promise<RoleDefinition> {
+  if (!canOn(caller.ability, 'roles:manage', caller.tenantId)) throw new Forbidden();
+  assertNameFree(input.name);
+  let permissions = input.permissions;
+  if (input.copyFrom !== undefined) {
+    const source = (await resolveRoles(deps, caller.tenantId, [input.copyFrom])).get(input.copyFrom);
+    if (!source) throw new NotFound('The role to copy from', 'role_not_found');
+    permissions ??= source.permissions;
+  }
+  const finalPermissions = sortedPermissions(permissions ?? []);
+  assertCanGrant(caller, { permissions: finalPermissions });
+  const now = deps.now().toISOString();
+  const role: CustomRoleRecord = {
+    tenantId: caller.tenantId,
+    roleId: deps.newId(),
+    name: input.name,
+    description: input.description ?? '',
+    permissions: finalPermissions,
+    ...(input.copyFrom ? { copiedFrom: input.copyFrom } : {}),
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  const [rolePut, guardPut] = putNewRole(deps, role);
+  await transactWrite(deps, [
+    { item: rolePut! },
+    { item: guardPut!, onConditionFailed: () => nameTaken(input.name) },
+    {
+      item: outboxPut(deps.tableName, {
+        eventId: deps.newId(),
+        tenantId: caller.tenantId,
+        occurredAt: now,
+        action: 'role.created',
+        actor: auditActorOf(caller, meta),
+        target: { type: 'role', id: role.roleId, label: role.name },
+        changes: { before: null, after: { name: role.name, description: role.description, permissions: role.permissions, copiedFrom: role.copiedFrom } },
+        requestId: meta.requestId,
+      }),
+    },
+  ]);
+  return customRoleDefinition(role);
+}
+
+export interface UpdateRoleInput {
+  readonly name?: string;
+  readonly description?: string;
+  readonly permissions?: readonly Permission[];
+}
+
+/**
+ * Edits a custom role; everyone holding it is affected on their next request. An editor must hold every
+ * permission the role has before and after the edit: no one adds what they lack, and no one reshapes a
+ * role of people who outrank them.
+ */
+export async function updateRole(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  roleId: string,
+  input: UpdateRoleInput,
+  expectedVersion: number | undefined,
+  meta: RequestMeta,
+): Promise<RoleDefinition> {
+  if (!canOn(caller.ability, 'roles:manage', caller.tenantId)) throw new Forbidden();
+  const current = await requireCustomRole(deps, caller.tenantId, roleId);
+  if (expectedVersion !== undefined && expectedVersion !== current.version) throw new PreconditionFailed(current.version);
+  if (input.name !== undefined) assertNameFree(input.name);
+  const permissions = input.permissions ? sortedPermissions(input.permissions) : (current.permissions as Permission[]);
+  assertCanGrant(caller, { permissions: [...(current.permissions as Permission[]), ...permissions] });
+  const now = deps.now().toISOString();
+  const next: CustomRoleRecord = {
+    ...current,
+    name: input.name ?? current.name,
+    description: input.description ?? current.description,
+    permissions,
+    updatedAt: now,
+    version: current.version + 1,
+  };
+  const changed = (['name', 'description', 'permissions'] as const).filter(
+    (field) => JSON.stringify(current[field]) !== JSON.stringify(next[field]),
+  );
+  const [rolePut, ...guardMove] = updateRoleItems(deps, current, next);
+  await transactWrite(deps, [
+    { item: rolePut!, onConditionFailed: () => new PreconditionFailed() },
+    ...guardMove.map((item, index) => (index === 0 ? { item, onConditionFailed: () => nameTaken(next.name) } : { item })),
+    {
+      item: outboxPut(deps.tableName, {
+        eventId: deps.newId(),
+        tenantId: caller.tenantId,
+        occurredAt: now,
+        action: 'role.updated',
+        actor: auditActorOf(caller, meta),
+        target: { type: 'role', id: roleId, label: next.name },
+        changes: {
+          before: Object.fromEntries(changed.map((field) => [field, current[field]])),
+          after: Object.fromEntries(changed.map((field) => [field, next[field]])),
+        },
+        requestId: meta.requestId,
+      }),
+    },
+  ]);
+  return customRoleDefinition(next);
+}
+
+/** Holders whose assignments fit one transaction with the role's own items; more are moved in chunks. */
+const HOLDERS_PER_TRANSACTION = 30;
+
+/**
+ * Deletes a custom role. While members hold it the delete is refused (409 `role_in_use` with the count)
+ * unless `reassignTo` names the role they get instead — which the caller must be able to grant. Up to 30
+ * holders move in the same transaction as the delete; beyond that the role is first marked `deleting`
+ * (with the one `role.deleted` event), holders move in chunks, and the role goes last. A repeated DELETE
+ * resumes an interrupted one.
+ */
+export async function deleteRole(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  roleId: string,
+  reassignTo: string | undefined,
+  expectedVersion: number | undefined,
+  meta: RequestMeta,
+): Promise<void> {
+  if (!canOn(caller.ability, 'roles:manage', caller.tenantId)) throw new Forbidden();
+  if (isBuiltInRoleId(roleId)) throw immutable();
+  // A role already marked `deleting` is found too: deleting it again resumes.
   const role = await getCustomRole(deps, caller.tenantId, roleId);
   if (!role) throw new NotFound('Role', 'role_not_found');
-  return customRoleDefinition(role);
+  if (expectedVersion !== undefined && expectedVersion !== role.version) throw new PreconditionFailed(role.version);
+  assertCanGrant(caller, { permissions: role.permissions as Permission[] });
+  const target = reassignTo ?? role.deleting?.reassignTo;
+
+  const holderIds = await holdersOfRole(deps, caller.tenantId, roleId);
+  if (holderIds.length > 0 && target === undefined) {
+    throw new Conflict('role_in_use', `${holderIds.length} member(s) hold this role; pass ?reassignTo=<roleId> to move them.`, {
+      count: holderIds.length,
+    });
+  }
+  if (target !== undefined) {
+    if (target === roleId) throw new Conflict('invalid_reassignment', 'A role cannot be reassigned to itself.');
+    const [replacement] = await resolveAssignableRoles(deps, caller.tenantId, [{ roleId: target }]);
+    assertCanGrant(caller, { roles: [replacement!] });
+  }
+  const holders = await getMembers(deps, holderIds.map((memberId) => ({ tenantId: caller.tenantId, memberId })));
+  const moves = holders.map((member) => moveSteps(deps, member, roleId, target!));
+
+  const now = deps.now().toISOString();
+  const event = outboxPut(deps.tableName, {
+    eventId: deps.newId(),
+    tenantId: caller.tenantId,
+    occurredAt: now,
+    action: 'role.deleted',
+    actor: auditActorOf(caller, meta),
+    target: { type: 'role', id: roleId, label: role.name },
+    changes: { before: { name: role.name, permissions: role.permissions, holders: holders.length }, after: target ? { reassignedTo: target } : null },
+    requestId: meta.requestId,
+  });
+  const changed = () => new PreconditionFailed();
+  const removal = deleteRoleItems(deps, role).map((item, i) => (i === 0 ? { item, onConditionFailed: changed } : { item }));
+
+  if (moves.length <= HOLDERS_PER_TRANSACTION && !role.deleting) {
+    await transactWrite(deps, [...removal, ...moves.flat(), { item: event }]);
+    return;
+  }
+  let marked = role;
+  if (!role.deleting) {
+    marked = { ...role, deleting: { reassignTo: target! }, version: role.version + 1, updatedAt: now };
+    await transactWrite(deps, [{ item: updateRoleItems(deps, role, marked)[0]!, onConditionFailed: changed }, { item: event }]);
+  }
+  for (let start = 0; start < moves.length; start += HOLDERS_PER_TRANSACTION) {
+    await transactWrite(deps, moves.slice(start, start + HOLDERS_PER_TRANSACTION).flat());
+  }
+  await transactWrite(deps, deleteRoleItems(deps, marked).map((item, i) => (i === 0 ? { item, onConditionFailed: changed } : { item })));
+}
+
+/** A holder's assignment of `roleId` becomes one of `reassignTo` (keeping its expiry), unless they hold that already. */
+function moveSteps(deps: ServiceDeps, member: MemberRecord, roleId: string, reassignTo: string): TransactionStep[] {
+  const old = member.roles.find((a) => a.roleId === roleId);
+  const keeps = member.roles.filter((a) => a.roleId !== roleId);
+  const roles = keeps.some((a) => a.roleId === reassignTo) ? keeps : [...keeps, { ...old, roleId: reassignTo }];
+  const next: MemberRecord = { ...member, roles, version: member.version + 1 };
+  return updateMember(deps, member, next).map((item, i) =>
+    i === 0 ? { item, onConditionFailed: () => new Conflict('concurrent_change', 'A member holding the role changed meanwhile; retry.') } : { item },
+  );
 }

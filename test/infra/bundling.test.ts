@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/service-function';
 import { routeList } from '../../shared/http/routes';
-import { scheduledJobs } from '../../shared/jobs/schedules';
+import { scheduledJobs, streamConsumers } from '../../shared/jobs/schedules';
 import { cdkJsonContext } from './synth';
 
 /**
@@ -32,7 +32,7 @@ describe('bundled synth of the dev stage', () => {
   });
 
   it('produces one ESM bundle per function', () => {
-    expect(bundles).toHaveLength(routeList.length + 1 + 1 + scheduledJobs.length);
+    expect(bundles).toHaveLength(routeList.length + 1 + streamConsumers.length + scheduledJobs.length);
   });
 
   it('bundles start with the createRequire banner, are minified, and ship a source map', () => {

@@ -7,7 +7,7 @@ import { auditTable, mainTable, type TableDefinition } from '../../shared/data/t
 import { PLATFORM_ADMIN_GROUP } from '../../shared/domain/actor';
 import { requiresToken } from '../../shared/http/route-definition';
 import { fallbackRoute, routeList } from '../../shared/http/routes';
-import { scheduledJobs, streamConsumer } from '../../shared/jobs/schedules';
+import { exportWorker, scheduledJobs, streamConsumer, streamConsumers } from '../../shared/jobs/schedules';
 import {
   acknowledgements,
   allNagFindings,
@@ -103,7 +103,8 @@ function expectedPermissions(synth: Synthesized, fn: ServiceFunction, grants: re
     'audit:append': [`<${audit}.Arn>`],
     'userPool:manageUsers': [`<${pool}.Arn>`],
     'userPool:signOut': [`<${pool}.Arn>`],
-    'exports:readWrite': [`<${bucket}.Arn>/*`],
+    'exports:read': [`<${bucket}.Arn>/*`],
+    'exports:write': [`<${bucket}.Arn>/*`],
     'outboxKey:read': [`<${secret}>`],
     'email:send': [
       `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/${synth.stack.config.senderEmail}`,
@@ -123,8 +124,8 @@ const sorted = (set: Set<string>) => [...set].sort();
 // ---------------------------------------------------------------------------------------------
 
 describe('functions', () => {
-  it('one function per route, plus the fallback, the stream consumer and one per scheduled job', () => {
-    const expected = routeList.length + 1 + 1 + scheduledJobs.length;
+  it('one function per route, plus the fallback, one per stream consumer and one per scheduled job', () => {
+    const expected = routeList.length + 1 + streamConsumers.length + scheduledJobs.length;
     dev.template.resourceCountIs('AWS::Lambda::Function', expected);
     expect(dev.stack.api.routeFunctions.size).toBe(routeList.length);
     // Every function has its own role; nothing else creates roles.
@@ -303,6 +304,17 @@ describe('tables', () => {
     expect(Properties.TimeToLiveSpecification).toEqual({ AttributeName: mainTable.timeToLiveAttribute, Enabled: true });
   });
 
+  it('the audit table has point-in-time recovery in every stage and deletion protection in prod', () => {
+    for (const synth of [dev, prod]) {
+      const { Properties } = tableResource(synth, auditTable);
+      expect(Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    }
+    expect(tableResource(prod, auditTable).Properties.Replicas[0].DeletionProtectionEnabled).toBe(true);
+    // No stream and no TTL on the audit table: nothing consumes it, and nothing may expire from it.
+    expect(tableResource(dev, auditTable).Properties.StreamSpecification).toBeUndefined();
+    expect(tableResource(dev, auditTable).Properties.TimeToLiveSpecification).toBeUndefined();
+  });
+
   it('prod retains both tables with deletion protection; dev destroys them', () => {
     for (const def of [mainTable, auditTable]) {
       const prodTable = tableResource(prod, def);
@@ -350,21 +362,33 @@ describe('least privilege', () => {
     expect(sorted(permissionsOf(dev, fn))).toEqual(sorted(expectedPermissions(dev, fn, job.grants)));
   });
 
-  it('the stream consumer gets its grants, the main table stream and its DLQ, nothing else', () => {
-    const { consumer, deadLetterQueue } = dev.stack.messaging;
-    const main = logicalId(dev.stack.data.mainTable);
-    const dlq = `<${logicalId(deadLetterQueue)}.Arn>`;
-    const expected = expectedPermissions(dev, consumer, STREAM_CONSUMER_GRANTS);
-    for (const action of ['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams']) {
-      expected.add(`dynamodb:${action} <${main}.StreamArn>`);
-    }
-    for (const action of ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']) expected.add(`${action} ${dlq}`);
-    expect(sorted(permissionsOf(dev, consumer))).toEqual(sorted(expected));
+  it.each(streamConsumers.map((consumer) => [consumer.name, consumer] as const))(
+    'stream consumer %s gets its grants, the main table stream and its own DLQ, nothing else',
+    (name, definition) => {
+      const resources = dev.stack.messaging.consumers.get(name)!;
+      const main = logicalId(dev.stack.data.mainTable);
+      const dlq = `<${logicalId(resources.deadLetterQueue)}.Arn>`;
+      const expected = expectedPermissions(dev, resources.function, definition.grants);
+      for (const action of ['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams']) {
+        expected.add(`dynamodb:${action} <${main}.StreamArn>`);
+      }
+      for (const action of ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']) expected.add(`${action} ${dlq}`);
+      expect(sorted(permissionsOf(dev, resources.function))).toEqual(sorted(expected));
+    },
+  );
+
+  it('the outbox consumer keeps exactly the grants it was reviewed with', () => {
+    expect([...STREAM_CONSUMER_GRANTS].sort()).toEqual(['audit:append', 'audit:read', 'email:send', 'main:write', 'outboxKey:read']);
+    // The export worker reads the audit table and writes only export objects: never the audit table.
+    expect([...exportWorker.grants].sort()).toEqual(['audit:read', 'exports:write', 'main:write']);
   });
 
-  it('nobody may update or delete audit items; only the stream consumer may put them', () => {
-    const audit = logicalId(dev.stack.data.auditTable);
-    const consumerRole = logicalId(dev.stack.messaging.consumer.serviceRole);
+  it.each(['dev', 'prod'])('%s: nobody may update or delete audit items; only the stream consumer may put them', (stage) => {
+    const synth = stage === 'dev' ? dev : prod;
+    const resources = synth.template.toJSON().Resources as Resources;
+    const audit = logicalId(synth.stack.data.auditTable);
+    const consumerRole = logicalId(synth.stack.messaging.consumer.serviceRole);
+    let auditPermissions = 0;
     const roles = Object.entries(resources)
       .filter(([, r]) => r.Type === 'AWS::IAM::Role')
       .map(([id]) => id);
@@ -372,7 +396,9 @@ describe('least privilege', () => {
       for (const pair of permissionsOfRole(resources, roleId)) {
         const [action, target] = pair.split(' ') as [string, string];
         if (!target.includes(`<${audit}.`)) continue;
+        auditPermissions++;
         expect(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], `${roleId}: ${pair}`).toContain(action);
+        expect(action).not.toMatch(/UpdateItem|DeleteItem|BatchWriteItem|PartiQL|Transact/);
         if (action === 'dynamodb:PutItem') {
           expect(roleId).toBe(consumerRole);
           expect(target).toBe(`<${audit}.Arn>`);
@@ -383,43 +409,84 @@ describe('least privilege', () => {
     for (const roleId of roles) {
       for (const pair of permissionsOfRole(resources, roleId)) expect(pair.split(' ')[0]).not.toMatch(/\*/);
     }
+    // The loop above looked at something: the audit routes and the consumer do have audit permissions.
+    expect(auditPermissions).toBeGreaterThan(0);
+    // No resource policy on the audit table could grant anything the roles above lack.
+    expect(resources[audit]!.Properties.Replicas[0].ResourcePolicy).toBeUndefined();
   });
 });
 
-describe('stream consumer', () => {
-  it('is fed only INSERTs of OUTBOX# items, with partial batch failures, bounded retries and a DLQ', () => {
+describe('stream consumers', () => {
+  const mappingOf = (name: string) => {
+    const fn = dev.stack.messaging.consumers.get(name)!.function;
+    const mappings = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && r.Properties.FunctionName?.Ref === logicalId(fn),
+    );
+    expect(mappings, name).toHaveLength(1);
+    return mappings[0]!.Properties;
+  };
+
+  it('one event source mapping per consumer of the list, nothing else', () => {
     const mappings = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
-    expect(mappings).toHaveLength(1);
-    const { Properties } = mappings[0]!;
-    expect(Properties.FunctionName).toEqual({ Ref: logicalId(dev.stack.messaging.consumer) });
-    expect(Properties.EventSourceArn).toEqual({
-      'Fn::GetAtt': [logicalId(dev.stack.data.mainTable), 'StreamArn'],
-    });
-    expect(Properties.FilterCriteria.Filters).toHaveLength(1);
+    expect(mappings).toHaveLength(streamConsumers.length);
+    expect(streamConsumers.map((c) => c.name)).toEqual([streamConsumer.name, exportWorker.name]);
+  });
+
+  it.each(streamConsumers.map((consumer) => [consumer.name, consumer] as const))(
+    '%s: filtered at the source, partial batch failures, bounded retries, max record age and its own DLQ',
+    (name, definition) => {
+      const Properties = mappingOf(name);
+      expect(Properties.EventSourceArn).toEqual({ 'Fn::GetAtt': [logicalId(dev.stack.data.mainTable), 'StreamArn'] });
+      expect(Properties.FilterCriteria.Filters).toHaveLength(1);
+      expect(JSON.parse(Properties.FilterCriteria.Filters[0].Pattern as string)).toEqual({
+        eventName: [definition.filter.eventName],
+        dynamodb: { NewImage: { [definition.filter.attribute]: { S: [{ prefix: definition.filter.prefix }] } } },
+      });
+      expect(Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(Properties.BatchSize).toBe(definition.batchSize);
+      expect(Properties.MaximumRetryAttempts).toBe(definition.maxRetries);
+      expect(Properties.MaximumRecordAgeInSeconds).toBe(definition.maxRecordAgeSeconds);
+      expect(Properties.ParallelizationFactor).toBe(definition.parallelizationFactor);
+      expect(Properties.BisectBatchOnFunctionError).toBe(true);
+      expect(Properties.StartingPosition).toBe('TRIM_HORIZON');
+      expect(Properties.DestinationConfig.OnFailure.Destination).toEqual({
+        'Fn::GetAtt': [logicalId(dev.stack.messaging.consumers.get(name)!.deadLetterQueue), 'Arn'],
+      });
+    },
+  );
+
+  it('the outbox consumer is fed only INSERTs of OUTBOX# items, one batch per shard at a time (chain order)', () => {
+    const Properties = mappingOf(streamConsumer.name);
     expect(JSON.parse(Properties.FilterCriteria.Filters[0].Pattern as string)).toEqual({
       eventName: ['INSERT'],
       dynamodb: { NewImage: { PK: { S: [{ prefix: OUTBOX_PK_PREFIX }] } } },
     });
     expect(OUTBOX_PK_PREFIX).toBe('OUTBOX#');
-    expect(Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
-    expect(Properties.BatchSize).toBe(streamConsumer.batchSize);
-    expect(Properties.MaximumRetryAttempts).toBe(streamConsumer.maxRetries);
-    expect(Properties.BisectBatchOnFunctionError).toBe(true);
-    expect(Properties.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
-    expect(Properties.DestinationConfig.OnFailure.Destination).toEqual({
-      'Fn::GetAtt': [logicalId(dev.stack.messaging.deadLetterQueue), 'Arn'],
-    });
+    expect(Properties.ParallelizationFactor).toBe(1);
   });
 
-  it('its DLQ is encrypted and TLS-only', () => {
-    dev.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-    dev.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
+  it('the export worker is fed only INSERTs of EXPORT# items and may run for up to 15 minutes', () => {
+    const Properties = mappingOf(exportWorker.name);
+    expect(JSON.parse(Properties.FilterCriteria.Filters[0].Pattern as string)).toEqual({
+      eventName: ['INSERT'],
+      dynamodb: { NewImage: { SK: { S: [{ prefix: 'EXPORT#' }] } } },
     });
+    const fn = resources[logicalId(dev.stack.messaging.consumers.get(exportWorker.name)!.function)]!;
+    expect(fn.Properties.Timeout).toBe(900);
+  });
+
+  it('their DLQs are encrypted and TLS-only', () => {
+    dev.template.resourceCountIs('AWS::SQS::Queue', streamConsumers.length);
+    dev.template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    const policies = Object.values(resources).filter((r) => r.Type === 'AWS::SQS::QueuePolicy');
+    expect(policies).toHaveLength(streamConsumers.length);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      );
+    }
   });
 });
 

@@ -3,6 +3,10 @@ import type { Identity } from '../../shared/domain/actor';
 import { routeList, type RouteName } from '../../shared/http/routes';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
+import { requestAuditExport } from '../../shared/services/audit-service';
+import { transferOwnership } from '../../shared/services/member-admin-service';
+import { createRole } from '../../shared/services/role-service';
+import { ulid } from 'ulidx';
 import { deps, meta, memberIn, pendingOwnerInvitation, platformAdmin, strongPassword, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 
@@ -19,9 +23,14 @@ type Outcome = 'ok' | 401 | 403 | 404;
 const member = { owner: 'ok', admin: 'ok', manager: 'ok', agent: 'ok', viewer: 'ok', suspended: 403, nonMember: 404, platformAdmin: 404, anonymous: 401 } as const;
 const usersRead = { ...member, agent: 403 } as const;
 const usersWrite = { ...usersRead, manager: 403, viewer: 403 } as const;
+const rolesManage = usersWrite;
+const ownerOnly = { ...usersWrite, admin: 403 } as const;
 const platform = { owner: 403, admin: 403, manager: 403, agent: 403, viewer: 403, suspended: 403, nonMember: 403, platformAdmin: 'ok', anonymous: 401 } as const;
 const anyIdentity = { owner: 'ok', admin: 'ok', manager: 'ok', agent: 'ok', viewer: 'ok', suspended: 'ok', nonMember: 'ok', platformAdmin: 'ok', anonymous: 401 } as const;
 const everyone = { ...anyIdentity, anonymous: 'ok' } as const;
+/** Owner and Admin hold audit:*; Viewer holds every :read, so audit:read but not audit:export. */
+const auditRead = { ...member, manager: 403, agent: 403 } as const;
+const auditExport = { ...auditRead, viewer: 403 } as const;
 
 const matrix: Record<RouteName, Record<Caller, Outcome>> = {
   getOpenApi: everyone,
@@ -34,6 +43,14 @@ const matrix: Record<RouteName, Record<Caller, Outcome>> = {
   getRole: usersRead,
   listMembers: usersRead,
   getMember: usersRead,
+  createRole: rolesManage,
+  updateRole: rolesManage,
+  deleteRole: rolesManage,
+  updateMember: usersWrite,
+  suspendMember: usersWrite,
+  reactivateMember: usersWrite,
+  removeMember: usersWrite,
+  transferOwnership: ownerOnly,
   createInvitations: usersWrite,
   listInvitations: usersRead,
   resendInvitation: usersWrite,
@@ -42,6 +59,10 @@ const matrix: Record<RouteName, Record<Caller, Outcome>> = {
   acceptInvitation: everyone,
   declineInvitation: everyone,
   listMyInvitations: anyIdentity,
+  listAudit: auditRead,
+  verifyAudit: auditRead,
+  createAuditExport: auditExport,
+  getAuditExport: auditExport,
 };
 
 const callers = Object.keys(member) as Caller[];
@@ -50,7 +71,7 @@ let targetMemberId: string;
 const identities = {} as Record<Caller, Identity | undefined>;
 
 beforeAll(async () => {
-  const tenant = await tenantWithOwner(50);
+  const tenant = await tenantWithOwner(1000);
   tenantId = tenant.tenantId;
   identities.owner = tenant.owner.identity;
   for (const roleId of ['admin', 'manager', 'agent', 'viewer'] as const) {
@@ -66,14 +87,51 @@ beforeAll(async () => {
 /** A fresh invitation in the matrix tenant, so that every caller finds one to resend or revoke. */
 async function freshInvitationId() {
   const owner = await resolveTenantCaller(deps(), identities.owner!, tenantId);
-  const { created } = await inviteMembers(deps(), owner, { emails: [uniqueEmail('matrix')], roles: [{ roleId: 'viewer' }] }, meta());
-  return created[0]!.invitationId;
+  const { created, failed } = await inviteMembers(deps(), owner, { emails: [uniqueEmail('matrix')], roles: [{ roleId: 'viewer' }] }, meta());
+  if (!created[0]) throw new Error(`could not invite: ${JSON.stringify(failed)}`);
+  return created[0].invitationId;
+}
+
+async function freshRoleId() {
+  const owner = await resolveTenantCaller(deps(), identities.owner!, tenantId);
+  return (await createRole(deps(), owner, { name: `Matrix ${ulid()}`, permissions: ['inbox:read'] }, meta())).roleId;
+}
+
+/** Whoever became Owner in a transfer, so the test can hand ownership back. */
+let transferredTo: Identity | undefined;
+
+/** An export request in the matrix tenant, so that every caller finds one to read. */
+async function freshExportId() {
+  const owner = await resolveTenantCaller(deps(), identities.owner!, tenantId);
+  return (await requestAuditExport(deps(), owner, { action: 'member.' }, meta())).exportId;
 }
 
 /** A valid request for each route, so that only the caller decides the outcome. */
 async function requestFor(operationId: RouteName) {
   const params = { tenantId, memberId: targetMemberId, roleId: 'viewer' };
   switch (operationId) {
+    case 'createRole':
+      return { params, body: { name: `Matrix ${ulid()}`, copyFrom: 'agent', permissions: ['inbox:read'] } };
+    case 'updateRole':
+      return { params: { ...params, roleId: await freshRoleId() }, body: { description: 'changed' } };
+    case 'deleteRole':
+      return { params: { ...params, roleId: await freshRoleId() } };
+    case 'updateMember':
+      return { params: { ...params, memberId: (await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] })).member.memberId }, body: { permissions: ['inbox:read'] } };
+    case 'suspendMember':
+      return { params: { ...params, memberId: (await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] })).member.memberId } };
+    case 'reactivateMember':
+    case 'removeMember':
+      return { params: { ...params, memberId: (await memberIn(tenantId, { status: 'suspended', roles: [{ roleId: 'viewer' }] })).member.memberId } };
+    case 'transferOwnership': {
+      const heir = await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] });
+      transferredTo = heir.identity;
+      return { params, body: { memberId: heir.member.memberId } };
+    }
+    case 'createAuditExport':
+      return { params, body: { filter: { action: 'member.' } } };
+    case 'getAuditExport':
+      return { params: { ...params, exportId: await freshExportId() } };
     case 'createInvitations':
       return { params, body: { emails: [uniqueEmail('matrix')], roles: [{ roleId: 'viewer' }] } };
     case 'resendInvitation':
@@ -88,7 +146,7 @@ async function requestFor(operationId: RouteName) {
     case 'createTenant':
       return { params, body: { name: 'Matrix tenant', ownerEmail: uniqueEmail('matrix'), seatLimit: 3 } };
     case 'updateTenant':
-      return { params, body: { seatLimit: 60 } };
+      return { params, body: { name: 'Matrix tenant (renamed)' } };
     default:
       return { params };
   }
@@ -104,6 +162,12 @@ describe('authorization matrix', () => {
       const expected = matrix[route.operationId as RouteName]?.[caller];
       it(`${route.operationId} as ${caller} → ${expected}`, async () => {
         const result = await invoke(route, { identity: identities[caller], ...(await requestFor(route.operationId as RouteName)) });
+        if (route.operationId === 'transferOwnership' && result.status === 204) {
+          // Hand the tenant back, so the other rows still run against the original Owner.
+          const heir = await resolveTenantCaller(deps(), transferredTo!, tenantId);
+          const ownerMemberId = (await resolveTenantCaller(deps(), identities.owner!, tenantId)).memberId;
+          await transferOwnership(deps(), heir, ownerMemberId, meta());
+        }
         if (expected === 'ok') {
           expect(result.status, JSON.stringify(result.body)).toBeGreaterThanOrEqual(200);
           expect(result.status).toBeLessThan(300);

@@ -1,15 +1,12 @@
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
 import { describe, expect, it } from 'vitest';
-import { keys } from '../../shared/data/keys';
-import type { OutboxEvent } from '../../shared/data/outbox';
 import { sesMailer, type Mailer } from '../../shared/email/mailer';
 import { invitationMailer } from '../../shared/outbox/effects/invitation-mailer';
 import { createTenant } from '../../shared/services/tenant-service';
 import { lookupInvitation } from '../../shared/services/invitation-service';
-import { deps, meta, platformAdmin, uniqueEmail } from '../support/fixtures';
+import { capturing, deps, meta, platformAdmin, uniqueEmail } from '../support/fixtures';
 import { mailbox } from '../support/local-stack';
 
 /** A mailer whose first `failures` sends fail the way SES throttling does, then the real one. */
@@ -27,12 +24,10 @@ function flaky(real: Mailer, failures: number): Mailer & { attempts: number } {
 
 describe('invitation email through the outbox (SES emulator, DynamoDB Local)', () => {
   it('SES failing twice then succeeding sends exactly one email, and the invitation stays intact', async () => {
-    const ids: string[] = [];
-    const d = { ...deps(), newId: () => { const id = ulid(); ids.push(id); return id; } };
+    const { deps: d, events } = capturing();
     const ownerEmail = uniqueEmail('flaky');
     const { invitation } = await createTenant(d, platformAdmin, { name: 'Flaky SES', ownerEmail, seatLimit: 3 }, meta());
-    const events = await Promise.all(ids.map((id) => d.db.send(new GetCommand({ TableName: d.tableName, Key: keys.outboxEvent(id) }))));
-    const event = events.map((e) => e.Item?.event as OutboxEvent | undefined).find((e) => e?.delivery)!;
+    const event = events.find((e) => e.delivery)!;
 
     const mailer = flaky(sesMailer('no-reply@example.com'), 2);
     // A separate idempotency scope, so the stack's own consumer (which also sends this event) doesn't interfere.

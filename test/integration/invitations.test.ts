@@ -3,12 +3,10 @@ import { ulid } from 'ulidx';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/data/keys';
 import { getMember } from '../../shared/data/member-repository';
-import type { OutboxEvent } from '../../shared/data/outbox';
 import { getTenant } from '../../shared/data/tenant-repository';
 import { DomainError } from '../../shared/domain/errors';
 import { routes } from '../../shared/http/routes';
 import { identityDirectory } from '../../shared/identity/identity-directory';
-import { unseal } from '../../shared/security/sealing';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import {
   acceptInvitation,
@@ -19,8 +17,7 @@ import {
   resendInvitation,
   revokeInvitation,
 } from '../../shared/services/invitation-service';
-import type { ServiceDeps } from '../../shared/services/service-deps';
-import { deps, meta, memberIn, pendingOwnerInvitation, strongPassword, tenantWithOwner, uniqueEmail } from '../support/fixtures';
+import { capturing, deliveredTokens, deps, meta, memberIn, pendingOwnerInvitation, strongPassword, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 
 const codeOf = async (promise: Promise<unknown>) => {
@@ -33,27 +30,6 @@ const codeOf = async (promise: Promise<unknown>) => {
   }
 };
 
-/** Deps that record the ids they hand out and may run on another clock. */
-function recording(now?: () => Date) {
-  const ids: string[] = [];
-  const d: ServiceDeps = { ...deps(), newId: () => { const id = ulid(); ids.push(id); return id; }, ...(now ? { now } : {}) };
-  return { deps: d, ids };
-}
-
-async function outboxEvents(ids: readonly string[]): Promise<OutboxEvent[]> {
-  const d = deps();
-  const found = await Promise.all(
-    ids.map((id) => d.db.send(new GetCommand({ TableName: d.tableName, Key: keys.outboxEvent(id), ConsistentRead: true }))),
-  );
-  return found.map((r) => r.Item?.event as OutboxEvent | undefined).filter((e): e is OutboxEvent => e !== undefined);
-}
-
-/** The token a delivery carries, as the mailer would put it in the link. */
-async function tokensDelivered(ids: readonly string[]) {
-  const events = await outboxEvents(ids);
-  return Promise.all(events.filter((e) => e.delivery).map(async (e) => ({ to: e.delivery!.to, token: await unseal(e.delivery!.sealedToken, e.eventId) })));
-}
-
 async function ownerCaller(seatLimit = 50) {
   const tenant = await tenantWithOwner(seatLimit);
   return { ...tenant, caller: await resolveTenantCaller(deps(), tenant.owner.identity, tenant.tenantId) };
@@ -62,7 +38,7 @@ async function ownerCaller(seatLimit = 50) {
 describe('invitations (DynamoDB Local)', () => {
   it('invites several addresses, each as an invited member holding a seat, with one member.invited event each', async () => {
     const { tenantId, caller, owner } = await ownerCaller(10);
-    const { deps: d, ids } = recording();
+    const { deps: d, events } = capturing();
     const a = uniqueEmail('a');
     const b = uniqueEmail('b');
     const outcome = await inviteMembers(
@@ -80,11 +56,10 @@ describe('invitations (DynamoDB Local)', () => {
     const member = await getMember(deps(), tenantId, outcome.created[0]!.memberId);
     expect(member).toMatchObject({ status: 'invited', email: a, roles: [{ roleId: 'agent' }] });
 
-    const events = await outboxEvents(ids);
     expect(events.map((e) => e.action)).toEqual(['member.invited', 'member.invited']);
     expect(events[0]!.delivery).toMatchObject({ to: a, kind: 'invitation' });
     // The token never appears in clear in the event, only sealed.
-    const [delivered] = await tokensDelivered(ids);
+    const [delivered] = await deliveredTokens(events);
     expect(JSON.stringify(events)).not.toContain(delivered!.token);
 
     const again = await inviteMembers(deps(), caller, { emails: [a], roles: [{ roleId: 'agent' }] }, meta());
@@ -161,15 +136,15 @@ describe('invitations (DynamoDB Local)', () => {
 
   it('resend gives a new token and expiry; the old token is dead at once', async () => {
     const { caller } = await ownerCaller();
-    const { deps: d, ids } = recording();
+    const { deps: d, events } = capturing();
     const { created } = await inviteMembers(d, caller, { emails: [uniqueEmail('resend')], roles: [{ roleId: 'viewer' }], expiresInDays: 2 }, meta());
-    const [first] = await tokensDelivered(ids);
+    const [first] = await deliveredTokens(events);
 
-    const later = recording(() => new Date(Date.now() + 24 * 3600 * 1000));
+    const later = capturing(() => new Date(Date.now() + 24 * 3600 * 1000));
     const resent = await resendInvitation(later.deps, caller, created[0]!.invitationId, undefined, meta());
     expect(Date.parse(resent.expiresAt)).toBeGreaterThan(Date.parse(created[0]!.expiresAt));
     expect(resent.version).toBe(2);
-    const [second] = await tokensDelivered(later.ids);
+    const [second] = await deliveredTokens(later.events);
     expect(second!.token).not.toBe(first!.token);
 
     expect(await codeOf(lookupInvitation(deps(), first!.token))).toBe('invitation_not_found');
@@ -179,9 +154,9 @@ describe('invitations (DynamoDB Local)', () => {
 
   it('revoke and decline free the seat and kill the token', async () => {
     const { tenantId, caller } = await ownerCaller();
-    const { deps: d, ids } = recording();
+    const { deps: d, events } = capturing();
     const { created } = await inviteMembers(d, caller, { emails: [uniqueEmail('r'), uniqueEmail('d')], roles: [{ roleId: 'viewer' }] }, meta());
-    const tokens = await tokensDelivered(ids);
+    const tokens = await deliveredTokens(events);
     expect((await getTenant(deps(), tenantId))!.seatsUsed).toBe(3);
 
     await revokeInvitation(deps(), caller, created[0]!.invitationId, meta());
@@ -196,21 +171,21 @@ describe('invitations (DynamoDB Local)', () => {
 
   it('refuses an expired invitation before the purge runs; the purge removes it once, frees the seat and audits it', async () => {
     const { tenantId, caller } = await ownerCaller();
-    const tenDaysAgo = recording(() => new Date(Date.now() - 10 * 24 * 3600 * 1000));
+    const tenDaysAgo = capturing(() => new Date(Date.now() - 10 * 24 * 3600 * 1000));
     const { created } = await inviteMembers(tenDaysAgo.deps, caller, { emails: [uniqueEmail('old')], roles: [{ roleId: 'viewer' }] }, meta());
-    const { token } = (await tokensDelivered(tenDaysAgo.ids))[0]!;
+    const { token } = (await deliveredTokens(tenDaysAgo.events))[0]!;
 
     expect(await codeOf(lookupInvitation(deps(), token))).toBe('invitation_expired');
     expect(await codeOf(acceptInvitation(deps(), identityDirectory(), { token, password: strongPassword() }, meta()))).toBe('invitation_expired');
     const listed = await invoke(routes.listInvitations, { identity: caller, params: { tenantId }, query: { status: 'expired' } });
     expect(listed.body.items.map((i: { invitationId: string }) => i.invitationId)).toEqual([created[0]!.invitationId]);
 
-    const purge = recording();
+    const purge = capturing();
     const runs = await Promise.all([purgeExpiredInvitations(purge.deps), purgeExpiredInvitations(purge.deps)]);
     expect(runs.reduce((sum, run) => sum + run.expired, 0)).toBeGreaterThanOrEqual(1);
     expect(await getMember(deps(), tenantId, created[0]!.memberId)).toBeUndefined();
     expect((await getTenant(deps(), tenantId))!.seatsUsed).toBe(1);
-    const expiredEvents = (await outboxEvents(purge.ids)).filter((e) => e.target.id === created[0]!.invitationId);
+    const expiredEvents = purge.events.filter((e) => e.target.id === created[0]!.invitationId);
     expect(expiredEvents).toHaveLength(1);
     expect(expiredEvents[0]).toMatchObject({ action: 'invitation.expired', actor: { id: 'system' } });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replaceMember } from '../../shared/data/member-repository';
+import { updateMember } from '../../shared/data/member-repository';
 import { transactWrite } from '../../shared/data/transactions';
 import type { MemberRecord } from '../../shared/data/records';
 import { routes } from '../../shared/http/routes';
@@ -8,7 +8,7 @@ import { invoke } from '../support/invoke';
 
 async function changeMember(member: MemberRecord, change: Partial<MemberRecord>) {
   const next = { ...member, ...change, version: member.version + 1 };
-  await transactWrite(deps(), [{ item: replaceMember(deps(), next, member.version) }]);
+  await transactWrite(deps(), updateMember(deps(), member, next).map((item) => ({ item })));
   return next;
 }
 
@@ -162,7 +162,8 @@ describe('tenant-scoped reads through the handlers (DynamoDB Local)', () => {
     // The same person (A's owner) is a suspended viewer in B.
     const { putNewPrincipalLink } = await import('../../shared/data/principal-repository');
     const suspended = await memberIn(b.tenantId, { status: 'suspended', roles: [{ roleId: 'viewer' }] });
-    await transactWrite(deps(), [{ item: replaceMember(deps(), { ...suspended.member, userId: a.owner.identity.userId, version: 2 }, 1) }]);
+    const moved = { ...suspended.member, userId: a.owner.identity.userId, version: 2 };
+    await transactWrite(deps(), updateMember(deps(), suspended.member, moved).map((item) => ({ item })));
     await transactWrite(deps(), [{ item: putNewPrincipalLink(deps(), { userId: a.owner.identity.userId, tenantId: b.tenantId, memberId: suspended.member.memberId }) }]);
 
     const me = await invoke(routes.getMe, { identity: a.owner.identity });
@@ -179,5 +180,39 @@ describe('tenant-scoped reads through the handlers (DynamoDB Local)', () => {
     expect(viewerMe.body.memberships).toHaveLength(1);
     const admin = await invoke(routes.getMe, { identity: platformAdmin });
     expect(admin.body).toMatchObject({ platformAdmin: true, memberships: [] });
+  });
+});
+
+describe('member search and role filter', () => {
+  it('finds members by email or display-name prefix, and by role, across pages', async () => {
+    const { tenantId, owner } = await tenantWithOwner(50);
+    const tag = `zq${Date.now().toString(36)}`;
+    const byEmail = await Promise.all([1, 2, 3].map((i) => memberIn(tenantId, { email: `${tag}-${i}@example.com`, roles: [{ roleId: 'viewer' }] })));
+    const named = await memberIn(tenantId, { roles: [{ roleId: 'agent' }] });
+    const renamed = await invoke(routes.updateMember, {
+      identity: owner.identity,
+      params: { tenantId, memberId: named.member.memberId },
+      body: { displayName: `${tag.toUpperCase()} Person` },
+    });
+    expect(renamed.status).toBe(200);
+
+    const found: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { q: tag, limit: '2', ...(cursor ? { cursor } : {}) } });
+      expect(page.status).toBe(200);
+      found.push(...page.body.items.map((m: { memberId: string }) => m.memberId));
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(found.sort()).toEqual([...byEmail.map((m) => m.member.memberId), named.member.memberId].sort());
+
+    const agents = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { roleId: 'agent' } });
+    expect(agents.body.items.map((m: { memberId: string }) => m.memberId)).toEqual([named.member.memberId]);
+    const activeViewersWithTag = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { q: `${tag}-2`, status: 'active' } });
+    expect(activeViewersWithTag.body.items).toHaveLength(1);
+
+    const first = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { q: tag, limit: '1' } });
+    const crossFilter = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { q: `${tag}-1`, cursor: first.body.nextCursor } });
+    expect(crossFilter.body.code).toBe('invalid_cursor');
   });
 });

@@ -5,7 +5,7 @@ import { keys } from '../../shared/data/keys';
 import { getMember } from '../../shared/data/member-repository';
 import { DomainError } from '../../shared/domain/errors';
 import { createTenant, getTenantSummary, updateTenant } from '../../shared/services/tenant-service';
-import { deps, meta, platformAdmin, tenantWithOwner, uniqueEmail } from '../support/fixtures';
+import { capturing, deps, meta, platformAdmin, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 
 const codeOf = async (promise: Promise<unknown>) => {
   try {
@@ -17,21 +17,9 @@ const codeOf = async (promise: Promise<unknown>) => {
   }
 };
 
-/** Deps whose ids are recorded, so a test can look for the outbox event a call would have written. */
-function recordingDeps() {
-  const ids: string[] = [];
-  return { deps: { ...deps(), newId: () => { const id = ulid(); ids.push(id); return id; } }, ids };
-}
-
-async function outboxEvent(eventId: string) {
-  const d = deps();
-  const { Item } = await d.db.send(new GetCommand({ TableName: d.tableName, Key: keys.outboxEvent(eventId), ConsistentRead: true }));
-  return Item?.event as { action: string; tenantId: string; actor: { id: string }; changes: { before: unknown; after: unknown } } | undefined;
-}
-
 describe('tenants (DynamoDB Local)', () => {
   it('creates a tenant with an invited Owner who holds one seat, and writes tenant.created in the same transaction', async () => {
-    const { deps: d, ids } = recordingDeps();
+    const { deps: d, events } = capturing();
     const ownerEmail = uniqueEmail('owner');
     const { tenant, owner } = await createTenant(d, platformAdmin, { name: 'Acme', ownerEmail, seatLimit: 5 }, meta());
 
@@ -40,7 +28,6 @@ describe('tenants (DynamoDB Local)', () => {
     const storedOwner = await getMember(deps(), tenant.tenantId, owner.memberId);
     expect(storedOwner).toMatchObject({ email: ownerEmail, status: 'invited', roles: [{ roleId: 'owner' }] });
 
-    const events = (await Promise.all(ids.map(outboxEvent))).filter((e) => e !== undefined);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ action: 'tenant.created', tenantId: tenant.tenantId, actor: { id: platformAdmin.userId } });
   });
@@ -56,11 +43,11 @@ describe('tenants (DynamoDB Local)', () => {
 
   it('refuses a seat limit below the seats in use, and writes no event for the refused change', async () => {
     const { tenantId } = await tenantWithOwner(10);
-    const { deps: d, ids } = recordingDeps();
+    const { deps: d, events } = capturing();
     expect(await codeOf(updateTenant(d, platformAdmin, tenantId, { seatLimit: 0 as number }, undefined, meta()))).toBe(
       'seat_limit_below_usage',
     );
-    expect((await Promise.all(ids.map(outboxEvent))).filter(Boolean)).toHaveLength(0);
+    expect(events).toHaveLength(0);
   });
 
   it('of 10 parallel updates with the same If-Match, exactly one wins and the others get 412', async () => {

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
 import { PLATFORM_ADMIN_GROUP, type Identity } from '../../shared/domain/actor';
 import type { RoleAssignment } from '../../shared/domain/effective-permissions';
+import { keys } from '../../shared/data/keys';
 import { putNewMember } from '../../shared/data/member-repository';
 import { putNewPrincipalLink } from '../../shared/data/principal-repository';
+import type { OutboxEvent } from '../../shared/data/outbox';
 import type { MemberRecord, MemberStatus } from '../../shared/data/records';
+import { unseal } from '../../shared/security/sealing';
+import type { ServiceDeps } from '../../shared/services/service-deps';
 import { transactWrite } from '../../shared/data/transactions';
 import { acceptInvitation } from '../../shared/services/invitation-service';
 import type { IdentityDirectory } from '../../shared/identity/identity-directory';
@@ -45,7 +50,7 @@ export async function tenantWithOwner(seatLimit = 50, name = `Tenant ${ulid()}`)
 
 /**
  * A member written straight to the table in any status (the invitation flow is tested on its own),
- * with a principal link when the member has joined. Does not count seats: use for authorization data.
+ * with a principal link when the member has joined. Takes a seat, like any member, without checking the limit.
  */
 export async function memberIn(
   tenantId: string,
@@ -69,6 +74,16 @@ export async function memberIn(
   };
   const d = deps();
   await transactWrite(d, [
+    {
+      item: {
+        Update: {
+          TableName: d.tableName,
+          Key: keys.tenant(tenantId),
+          UpdateExpression: 'SET seatsUsed = seatsUsed + :one',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      },
+    },
     ...putNewMember(d, member).map((item) => ({ item })),
     ...(status === 'invited' ? [] : [{ item: putNewPrincipalLink(d, { userId, tenantId, memberId: member.memberId }) }]),
   ]);
@@ -81,6 +96,7 @@ export function claimsOf(identity: Identity): Record<string, string> {
     sub: identity.userId,
     ...(identity.email ? { email: identity.email, email_verified: 'true' } : {}),
     ...(identity.groups.length ? { 'cognito:groups': `[${identity.groups.join(' ')}]` } : {}),
+    ...(identity.authTime !== undefined ? { auth_time: String(identity.authTime) } : {}),
     token_use: 'id',
   };
 }
@@ -94,3 +110,35 @@ export async function pendingOwnerInvitation(seatLimit = 10) {
 
 /** A password the user pool accepts. */
 export const strongPassword = () => `Pw-${ulid()}-x9!`;
+
+/**
+ * Service deps that record the outbox events of every transaction that committed (the stream consumer
+ * deletes outbox items once processed, so tests cannot read them back later), optionally on another clock.
+ */
+export function capturing(now?: () => Date) {
+  const events: OutboxEvent[] = [];
+  const base = deps();
+  const db = new Proxy(base.db, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return async (command: Parameters<typeof target.send>[0]) => {
+        const result = await target.send(command as never);
+        if (command instanceof TransactWriteCommand) {
+          for (const item of command.input.TransactItems ?? []) {
+            if (item.Put?.Item?.entity === 'outbox') events.push(item.Put.Item.event as OutboxEvent);
+          }
+        }
+        return result;
+      };
+    },
+  });
+  const captured: ServiceDeps = { ...base, db, ...(now ? { now } : {}) };
+  return { deps: captured, events };
+}
+
+/** The invitation tokens the committed events carry, unsealed as the mailer does. */
+export async function deliveredTokens(events: readonly OutboxEvent[]) {
+  return Promise.all(
+    events.filter((e) => e.delivery).map(async (e) => ({ to: e.delivery!.to, token: await unseal(e.delivery!.sealedToken, e.eventId) })),
+  );
+}

@@ -11,6 +11,8 @@ export function httpEvent(input: {
   headers?: Record<string, string>;
   body?: string | object;
   claims?: Record<string, string | number | boolean | string[]> | null;
+  /** API Gateway's request id (default: a fresh UUID); every audit entry of the request carries it. */
+  requestId?: string;
 }): APIGatewayProxyEventV2WithJWTAuthorizer {
   const body = typeof input.body === 'object' ? JSON.stringify(input.body) : input.body;
   const headers: Record<string, string> = {
@@ -34,7 +36,7 @@ export function httpEvent(input: {
       domainName: 'localhost',
       domainPrefix: 'localhost',
       http: { method: input.method, path: input.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
-      requestId: randomUUID(),
+      requestId: input.requestId ?? randomUUID(),
       routeKey: input.routeKey ?? `${input.method} ${input.path}`,
       stage: '$default',
       time: new Date().toISOString(),

@@ -17,6 +17,8 @@ export async function invoke(
     query?: Record<string, string>;
     body?: unknown;
     headers?: Record<string, string>;
+    /** API Gateway's request id, to find the audit entries the request caused. */
+    requestId?: string;
   } = {},
 ): Promise<ParsedResult> {
   const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(input.params?.[name] ?? `missing-${name}`));
@@ -32,6 +34,7 @@ export async function invoke(
     headers: input.headers,
     body: input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : (input.body as object),
     claims: input.identity ? claimsOf(input.identity) : null,
+    requestId: input.requestId,
   });
   return parseResult((await handler(event, lambdaContext(route.operationId))) as never);
 }

@@ -33,5 +33,6 @@ export function identityFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorizer
     // An unverified address proves nothing; invitations are matched on verified addresses only.
     email: email && emailVerified ? email : undefined,
     groups: parseGroupsClaim(claims?.['cognito:groups']),
+    ...(Number.isFinite(Number(claims?.auth_time)) && claims?.auth_time !== undefined ? { authTime: Number(claims.auth_time) } : {}),
   };
 }

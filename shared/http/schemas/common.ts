@@ -2,7 +2,7 @@ import { z } from 'zod';
 // Types only: the `.meta({ id, ... })` options zod-openapi adds to zod.
 import type {} from 'zod-openapi';
 import { builtInRoleIds } from '../../domain/roles';
-import { allPermissions } from '../../domain/permissions';
+import { allPermissions, type Permission } from '../../domain/permissions';
 
 /** ULIDs: 26 Crockford base32 characters. Every id we mint is one (ulidx). */
 export const ulidSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
@@ -13,7 +13,7 @@ export const roleIdSchema = z
   .union([z.enum(builtInRoleIds), ulidSchema])
   .meta({ description: 'A built-in role id (owner, admin, manager, agent, viewer) or a custom role ULID' });
 
-export const permissionSchema = z.enum(allPermissions as [string, ...string[]]).meta({ id: 'Permission' });
+export const permissionSchema = z.enum(allPermissions as readonly Permission[] as [Permission, ...Permission[]]).meta({ id: 'Permission' });
 
 export const emailSchema = z
   .string()

@@ -44,8 +44,31 @@ export const memberPathSchema = z.object({ tenantId: tenantIdSchema, memberId: m
 
 export const listMembersQuerySchema = paginationQuerySchema.extend({
   status: memberStatusSchema.optional(),
+  roleId: roleIdSchema.optional().meta({ description: 'Only holders of this role' }),
+  q: z.string().trim().min(1).max(100).optional().meta({ description: 'Prefix of the email or display name' }),
 });
 
 export const memberPageSchema = pageOf(memberSchema, 'MemberPage');
 
 export type MemberView = z.infer<typeof memberSchema>;
+
+export const updateMemberBodySchema = z
+  .strictObject({
+    roles: z
+      .array(z.strictObject({ roleId: roleIdSchema, expiresAt: isoDateTimeSchema.optional() }))
+      .max(10)
+      .refine((roles) => new Set(roles.map((r) => r.roleId)).size === roles.length, 'each role at most once')
+      .optional()
+      .meta({ description: 'The complete list of role assignments; `expiresAt` makes one time-bound' }),
+    permissions: z
+      .array(permissionSchema)
+      .max(100)
+      .refine((permissions) => new Set(permissions).size === permissions.length, 'each permission at most once')
+      .optional()
+      .meta({ description: 'The complete list of direct grants' }),
+    displayName: z.string().trim().min(1).max(100).nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of roles, permissions, displayName' })
+  .meta({ id: 'UpdateMemberRequest' });
+
+export const transferOwnershipBodySchema = z.strictObject({ memberId: memberIdSchema }).meta({ id: 'TransferOwnershipRequest' });

@@ -1,0 +1,12 @@
+import { httpHandler } from '../../shared/http/http-handler';
+import { routes } from '../../shared/http/routes';
+import { requestAuditExport } from '../../shared/services/audit-service';
+
+export const handler = httpHandler(routes.createAuditExport, async ({ body, caller, meta, deps }) => {
+  const record = await requestAuditExport(deps, caller, body.filter, meta);
+  return {
+    status: 202,
+    body: { exportId: record.exportId },
+    headers: { location: `/v1/tenants/${record.tenantId}/audit/exports/${record.exportId}` },
+  };
+});
