@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from './cursor';
 import { expiredPage } from './expiry-index';
 import type { DataDeps } from './data-deps';
+import { queryAllByPrefix } from './query-all';
 import { stripKeys } from './data-deps';
 import { keys } from './keys';
 import type { InvitationRecord } from './records';
@@ -133,22 +134,8 @@ export async function listInvitations(
 /** Unexpired invitations addressed to an email, across tenants (`/v1/me/invitations`); few per person. */
 export async function listInvitationsForEmail(deps: DataDeps, email: string, now: Date): Promise<InvitationRecord[]> {
   const { GSI3PK, skPrefix } = keys.invitationsForEmail(email);
-  const invitations: InvitationRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const response = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.tableName,
-        IndexName: 'GSI3',
-        KeyConditionExpression: 'GSI3PK = :pk AND begins_with(GSI3SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': GSI3PK, ':prefix': skPrefix },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    invitations.push(...(response.Items ?? []).map((item) => stripKeys<InvitationRecord>(item)));
-    startKey = response.LastEvaluatedKey;
-  } while (startKey);
-  return invitations.filter((invitation) => Date.parse(invitation.expiresAt) > now.getTime());
+  const items = await queryAllByPrefix(deps, { index: 'GSI3', partition: GSI3PK, prefix: skPrefix });
+  return items.map((item) => stripKeys<InvitationRecord>(item)).filter((invitation) => Date.parse(invitation.expiresAt) > now.getTime());
 }
 
 /** One page of invitations, of every tenant, that expired at or before `now`, from one expiry shard. */

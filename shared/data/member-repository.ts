@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { expiredPage } from './expiry-index';
 import { batchGetItems } from './batch-get';
 import type { DataDeps } from './data-deps';
+import { queryAllByPrefix } from './query-all';
 import { stripKeys } from './data-deps';
 import { keys } from './keys';
 import type { RoleAssignment } from '../domain/effective-permissions';
@@ -316,23 +317,8 @@ export function deleteMember(deps: DataDeps, member: MemberRecord): TransactItem
 /** The member ids holding a role in a tenant (from the assignment items; expired ones included until purged). */
 export async function holdersOfRole(deps: DataDeps, tenantId: string, roleId: string): Promise<string[]> {
   const { PK, skPrefix } = keys.holdersOfRole(tenantId, roleId);
-  const memberIds: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const response = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': PK, ':prefix': skPrefix },
-        ProjectionExpression: 'memberId',
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    memberIds.push(...(response.Items ?? []).map((item) => item.memberId as string));
-    startKey = response.LastEvaluatedKey;
-  } while (startKey);
-  return memberIds;
+  const items = await queryAllByPrefix(deps, { partition: PK, prefix: skPrefix, consistent: true, attributes: ['memberId'] });
+  return items.map((item) => item.memberId as string);
 }
 
 /** One page of role assignments, of every tenant, that expired at or before `now`, from one expiry shard. */

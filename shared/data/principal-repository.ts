@@ -1,5 +1,6 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DataDeps } from './data-deps';
+import { queryAllByPrefix } from './query-all';
 import { stripKeys } from './data-deps';
 import { keys } from './keys';
 import type { PrincipalLinkRecord } from './records';
@@ -20,22 +21,8 @@ export async function getPrincipalLink(
 /** Every tenant membership of an identity (`/v1/me`). A person belongs to few tenants: one page suffices. */
 export async function listPrincipalLinks(deps: DataDeps, userId: string): Promise<PrincipalLinkRecord[]> {
   const { PK, skPrefix } = keys.principalLinksOfUser(userId);
-  const links: PrincipalLinkRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const response = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': PK, ':prefix': skPrefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    links.push(...(response.Items ?? []).map((item) => stripKeys<PrincipalLinkRecord>(item)));
-    startKey = response.LastEvaluatedKey;
-  } while (startKey);
-  return links;
+  const items = await queryAllByPrefix(deps, { partition: PK, prefix: skPrefix, consistent: true });
+  return items.map((item) => stripKeys<PrincipalLinkRecord>(item));
 }
 
 export function putNewPrincipalLink(deps: DataDeps, link: PrincipalLinkRecord): TransactItem {

@@ -1,6 +1,7 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetItems } from './batch-get';
 import type { DataDeps } from './data-deps';
+import { queryAllByPrefix } from './query-all';
 import { stripKeys } from './data-deps';
 import { keys } from './keys';
 import type { CustomRoleRecord } from './records';
@@ -26,21 +27,8 @@ export async function getCustomRoles(
 /** All custom roles of a tenant (a tenant has tens, not thousands: read every page). */
 export async function listCustomRoles(deps: DataDeps, tenantId: string): Promise<CustomRoleRecord[]> {
   const { PK, skPrefix } = keys.rolesOfTenant(tenantId);
-  const roles: CustomRoleRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const response = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': PK, ':prefix': skPrefix },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    roles.push(...(response.Items ?? []).map((item) => stripKeys<CustomRoleRecord>(item)));
-    startKey = response.LastEvaluatedKey;
-  } while (startKey);
-  return roles;
+  const items = await queryAllByPrefix(deps, { partition: PK, prefix: skPrefix });
+  return items.map((item) => stripKeys<CustomRoleRecord>(item));
 }
 
 export function roleItem(role: CustomRoleRecord): Record<string, unknown> {
