@@ -1,6 +1,4 @@
-import { JwtVerifier } from 'aws-jwt-verify';
 import {
-  JwksNotAvailableInCacheError,
   JwtExpiredError,
   JwtInvalidIssuerError,
   JwtInvalidSignatureAlgorithmError,
@@ -11,7 +9,7 @@ import {
   KidNotFoundInJwksError,
 } from 'aws-jwt-verify/error';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import type { Jwks } from 'aws-jwt-verify/jwk';
+import { createJwtVerifier, type JwtVerifierOptions } from '../../shared/identity/jwt-verifier';
 
 /**
  * The API Gateway HTTP API JWT authorizer, for the local server. It follows the documented evaluation
@@ -22,19 +20,11 @@ import type { Jwks } from 'aws-jwt-verify/jwk';
  * 3. `iss` must equal the configured issuer; `aud` must match the audience, or when the token has no `aud`
  *    (Cognito access tokens) `client_id` must; `exp`, `nbf` and `iat` are checked against the clock.
  *
- * aws-jwt-verify does the signature and registered-claim checks. It refuses to download a JWKS over http,
- * so we fetch cognito-local's JWKS ourselves and hand it over with `cacheJwks`, and fetch again when a
- * token names a key we do not know (at most once per `jwksRefreshIntervalMs`).
+ * Steps 2 and 3 are shared/identity/jwt-verifier.ts, which the one function that verifies tokens itself
+ * (accepting an invitation while signed in) uses too; this file adds the header parsing, the claims
+ * rendering and the answers API Gateway gives.
  */
-export interface JwtAuthorizerOptions {
-  /** e.g. `http://127.0.0.1:9229/local_abc123` */
-  readonly issuer: string;
-  /** e.g. `http://127.0.0.1:9229/local_abc123/.well-known/jwks.json` */
-  readonly jwksUri: string;
-  /** App client ids accepted in `aud` (ID token) or `client_id` (access token). */
-  readonly audience: readonly string[];
-  readonly jwksRefreshIntervalMs?: number;
-}
+export type JwtAuthorizerOptions = JwtVerifierOptions;
 
 export type AuthorizerResult =
   | {
@@ -55,40 +45,7 @@ export interface JwtAuthorizer {
 }
 
 export function createJwtAuthorizer(options: JwtAuthorizerOptions): JwtAuthorizer {
-  const refreshInterval = options.jwksRefreshIntervalMs ?? 10_000;
-  const verifier = JwtVerifier.create({
-    issuer: options.issuer,
-    jwksUri: options.jwksUri,
-    // Audience is checked below the way API Gateway does it (aud, else client_id).
-    audience: null,
-    customJwtCheck: ({ header, payload }) => {
-      if (header.alg !== 'RS256') throw new Error(`unsupported signing algorithm ${String(header.alg)}`);
-      checkAudience(payload, options.audience);
-      if (typeof payload.iat === 'number' && payload.iat > Math.floor(Date.now() / 1000) + 1) {
-        throw new Error('token issued in the future');
-      }
-    },
-  });
-
-  let lastFetch = 0;
-  let inflight: Promise<void> | undefined;
-  const refreshJwks = async (force: boolean): Promise<boolean> => {
-    if (!force && Date.now() - lastFetch < refreshInterval) return false;
-    inflight ??= (async () => {
-      try {
-        lastFetch = Date.now();
-        const response = await fetch(options.jwksUri, { signal: AbortSignal.timeout(3000) });
-        if (!response.ok) throw new Error(`JWKS request answered ${response.status}`);
-        verifier.cacheJwks((await response.json()) as Jwks);
-      } finally {
-        inflight = undefined;
-      }
-    })();
-    await inflight;
-    return true;
-  };
-
-  const verify = (token: string): JwtPayload => verifier.verifySync(token);
+  const verify = createJwtVerifier(options);
 
   return {
     async authorize(authorizationHeader, routeScopes) {
@@ -96,18 +53,7 @@ export function createJwtAuthorizer(options: JwtAuthorizerOptions): JwtAuthorize
       if (!token) return { ok: false, detail: 'A bearer token is required.' };
       let payload: JwtPayload;
       try {
-        if (lastFetch === 0) await refreshJwks(true);
-        try {
-          payload = verify(token);
-        } catch (error) {
-          // A key we do not know yet (cognito-local restarted with new keys, or a first request): fetch again.
-          const unknownKey = error instanceof KidNotFoundInJwksError || error instanceof JwksNotAvailableInCacheError;
-          if (unknownKey && (await refreshJwks(false))) {
-            payload = verify(token);
-          } else {
-            throw error;
-          }
-        }
+        payload = await verify(token);
       } catch (error) {
         return { ok: false, detail: describeFailure(error) };
       }
@@ -131,16 +77,6 @@ function extractToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(.+)$/i.exec(value);
   const token = (match ? match[1] : value)?.trim();
   return token ? token : undefined;
-}
-
-function checkAudience(payload: JwtPayload, audience: readonly string[]): void {
-  if (payload.aud !== undefined) {
-    const values = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    if (!values.some((value) => audience.includes(value))) throw new Error('audience not accepted');
-    return;
-  }
-  const clientId = payload['client_id'];
-  if (typeof clientId !== 'string' || !audience.includes(clientId)) throw new Error('audience not accepted');
 }
 
 function scopesOf(payload: JwtPayload): string[] {
