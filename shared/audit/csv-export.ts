@@ -68,27 +68,31 @@ const QUEUE_SIZE = 2;
 /** Entries per DynamoDB page (a page is also capped at 1 MB by DynamoDB). */
 const PAGE_SIZE = 500;
 
+/** Every entry of `filter`, newest first (as `GET /audit` lists them), one DynamoDB page at a time. */
+export async function* auditEntriesOf(deps: AuditDataDeps, tenantId: string, filter: AuditKeyFilter): AsyncGenerator<AuditEntry> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await queryAuditPage(deps, tenantId, filter, { limit: PAGE_SIZE, startKey });
+    yield* page.items;
+    startKey = page.lastKey;
+  } while (startKey);
+}
+
 /**
- * Streams every entry of `filter` (newest first, as `GET /audit` lists them) as CSV into
- * `storage.bucket/objectKey`. Resolves with the number of data rows once S3 has the whole object;
- * on any failure the multipart upload is aborted and the error is thrown.
+ * Streams `entries` as CSV into `storage.bucket/objectKey`. Resolves with the number of data rows once S3
+ * has the whole object; on any failure the multipart upload is aborted and the error is thrown.
  */
-export async function writeAuditCsv(
-  deps: AuditDataDeps,
+export async function uploadAuditCsv(
   storage: ExportStorage,
-  input: { tenantId: string; filter: AuditKeyFilter; objectKey: string; downloadName: string },
+  entries: AsyncIterable<AuditEntry>,
+  input: { objectKey: string; downloadName: string },
 ): Promise<{ rowCount: number }> {
   let rowCount = 0;
   async function* rows(): AsyncGenerator<CsvRow> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await queryAuditPage(deps, input.tenantId, input.filter, { limit: PAGE_SIZE, startKey });
-      for (const entry of page.items) {
-        rowCount++;
-        yield csvRowOf(entry);
-      }
-      startKey = page.lastKey;
-    } while (startKey);
+    for await (const entry of entries) {
+      rowCount++;
+      yield csvRowOf(entry);
+    }
   }
 
   const body = new PassThrough();
@@ -116,6 +120,15 @@ export async function writeAuditCsv(
     throw error;
   }
   return { rowCount };
+}
+
+/** Streams every entry of `filter` for `tenantId` as CSV into the export bucket. */
+export async function writeAuditCsv(
+  deps: AuditDataDeps,
+  storage: ExportStorage,
+  input: { tenantId: string; filter: AuditKeyFilter; objectKey: string; downloadName: string },
+): Promise<{ rowCount: number }> {
+  return uploadAuditCsv(storage, auditEntriesOf(deps, input.tenantId, input.filter), input);
 }
 
 /** Presigned GET of an export's CSV. */
