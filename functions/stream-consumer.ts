@@ -45,11 +45,18 @@ function recordHandler(inTenantOrder: ReturnType<typeof keyedSequencer>) {
   return async (record: DynamoDBRecord): Promise<void> => {
     const event = outboxEventOf(record);
     if (!event) return;
-    await inTenantOrder(event.tenantId, async () => {
-      logger.debug('outbox event', { eventId: event.eventId, action: event.action, tenantId: event.tenantId });
-      await applyEffects(effects, event);
-      await deleteOutboxEvent(mainTable, event.eventId);
-    });
+    const fields = { eventId: event.eventId, action: event.action, tenantId: event.tenantId };
+    try {
+      await inTenantOrder(event.tenantId, async () => {
+        logger.debug('outbox event', fields);
+        await applyEffects(effects, event);
+        await deleteOutboxEvent(mainTable, event.eventId);
+      });
+    } catch (error) {
+      // The record fails and the event source retries it (then its DLQ); events carry no secrets in clear.
+      logger.warn('outbox event not processed; retried by the event source', { ...fields, error: error as Error });
+      throw error;
+    }
   };
 }
 
