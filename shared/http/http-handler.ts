@@ -88,11 +88,23 @@ const problemErrorHandler = (): MiddlewareObj<Event, Result> => ({
   },
 });
 
-const noStore = (): MiddlewareObj<Event, Result> => ({
-  after: ({ response }) => {
-    if (response && typeof response === 'object') response.headers = { 'cache-control': 'no-store', ...response.headers };
-  },
-});
+/**
+ * Headers of every API response, errors included, on top of http-security-headers (which adds CSP and
+ * X-Frame-Options to HTML only): per the OWASP REST Security Cheat Sheet, a JSON answer is never cached,
+ * framed or run as a document, whatever a browser makes of it.
+ */
+export const API_RESPONSE_HEADERS = {
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+} as const;
+
+const apiResponseHeaders = (): MiddlewareObj<Event, Result> => {
+  const set = ({ response }: { response?: Result | null }) => {
+    if (response && typeof response === 'object') response.headers = { ...API_RESPONSE_HEADERS, ...response.headers };
+  };
+  return { after: set, onError: set };
+};
 
 /**
  * The one middy chain every API function is built with (STYLE 2), in a fixed order:
@@ -131,8 +143,9 @@ export function httpHandler<R extends RouteDefinition>(
 
   const chain = middy<Event, Result, Error, HandlerContext>()
     .use(httpSecurityHeaders())
+    // Before the problem handler, so that on errors its onError runs after the problem response exists.
+    .use(apiResponseHeaders())
     .use(problemErrorHandler())
-    .use(noStore())
     .use(httpHeaderNormalizer())
     .use(httpEventNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -1,0 +1,227 @@
+import { ulid } from 'ulidx';
+import { expect } from 'vitest';
+import type { Identity } from '../../shared/domain/actor';
+import { isTenantScoped, type RouteDefinition } from '../../shared/http/route-definition';
+import { routes, type RouteName } from '../../shared/http/routes';
+import { requestAuditExport } from '../../shared/services/audit-service';
+import { resolveTenantCaller } from '../../shared/services/caller-service';
+import { inviteMembers } from '../../shared/services/invitation-service';
+import { createRole } from '../../shared/services/role-service';
+import { capturing, deliveredTokens, deps, meta, memberIn, tenantWithOwner, uniqueEmail, type TestMember } from './fixtures';
+import type { ParsedResult } from './http-event';
+
+/**
+ * Route samples for the route-matrix suites (isolation, fuzzing, faults, least privilege): for every
+ * route, a request that is valid in a given tenant ("world"), built only from the world's ids. The map is
+ * typed by the route table, so a new tenant-scoped route without a sample does not compile, and the
+ * suites also fail at run time for any route that has none (`sampleFor`).
+ */
+
+/** A tenant with one of everything a route can name: members in each state, a custom role, invitations, an export. */
+export interface World {
+  readonly tenantId: string;
+  readonly tenantName: string;
+  readonly owner: TestMember;
+  readonly admin: TestMember;
+  /** An active Viewer who also holds `customRole`. */
+  readonly member: TestMember;
+  readonly suspended: TestMember;
+  readonly customRole: { readonly roleId: string; readonly name: string };
+  /** Two pending invitations (so that invitation lists have a second page). */
+  readonly invitations: readonly { readonly invitationId: string; readonly memberId: string; readonly email: string; readonly token: string }[];
+  readonly exportId: string;
+}
+
+/** Every string of a world that must never appear in a response to someone outside it. */
+export function secretsOf(world: World): string[] {
+  return [
+    world.tenantId,
+    world.tenantName,
+    world.customRole.roleId,
+    world.customRole.name,
+    world.exportId,
+    ...[world.owner, world.admin, world.member, world.suspended].flatMap((m) => [m.member.memberId, m.member.email, m.identity.userId]),
+    ...world.invitations.flatMap((i) => [i.invitationId, i.memberId, i.email, i.token]),
+  ];
+}
+
+/** Builds a world through the real services and repositories (DynamoDB Local). */
+export async function buildWorld(label: string): Promise<World> {
+  const tenantName = `${label} ${ulid()}`;
+  const { tenantId, owner } = await tenantWithOwner(100, tenantName);
+  const ownerCaller = await resolveTenantCaller(deps(), owner.identity, tenantId);
+  const role = await createRole(deps(), ownerCaller, { name: `${label} role ${ulid()}`, permissions: ['inbox:read', 'users:read'] }, meta());
+  const admin = await memberIn(tenantId, { roles: [{ roleId: 'admin' }], email: uniqueEmail(`${label.toLowerCase()}-admin`) });
+  const member = await memberIn(tenantId, {
+    roles: [{ roleId: 'viewer' }, { roleId: role.roleId }],
+    email: uniqueEmail(`${label.toLowerCase()}-member`),
+  });
+  const suspended = await memberIn(tenantId, { status: 'suspended', roles: [{ roleId: 'viewer' }], email: uniqueEmail(`${label.toLowerCase()}-suspended`) });
+  const { deps: capturingDeps, events } = capturing();
+  const invited = await inviteMembers(
+    capturingDeps,
+    ownerCaller,
+    { emails: [uniqueEmail(`${label.toLowerCase()}-invitee`), uniqueEmail(`${label.toLowerCase()}-invitee`)], roles: [{ roleId: 'viewer' }] },
+    meta(),
+  );
+  const tokens = await deliveredTokens(events);
+  const invitations = invited.created.map((invitation) => ({
+    invitationId: invitation.invitationId,
+    memberId: invitation.memberId,
+    email: invitation.email,
+    token: tokens.find((t) => t.to === invitation.email)!.token,
+  }));
+  const exported = await requestAuditExport(deps(), ownerCaller, { action: 'member.' }, meta());
+  return {
+    tenantId,
+    tenantName,
+    owner,
+    admin,
+    member,
+    suspended,
+    customRole: { roleId: role.roleId, name: role.name },
+    invitations,
+    exportId: exported.exportId,
+  };
+}
+
+export interface SampleRequest {
+  readonly params?: Record<string, string>;
+  readonly query?: Record<string, string>;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+/** The routes whose path starts with `/v1/tenants/{tenantId}`, as a type. */
+export type TenantScopedRouteName = {
+  [K in RouteName]: (typeof routes)[K]['path'] extends `/v1/tenants/{tenantId}${string}` ? K : never;
+}[RouteName];
+
+type SampleBuilder = (world: World) => SampleRequest;
+
+const tenant = (w: World) => ({ tenantId: w.tenantId });
+
+/**
+ * A valid request per tenant-scoped route, naming only the world's own resources (a member, the custom
+ * role, an invitation, the export, the Owner as actor). Valid means: it would pass validation and name
+ * existing things; whether the caller may do it is what the suites test.
+ */
+export const tenantScopedSamples: { readonly [K in TenantScopedRouteName]: SampleBuilder } = {
+  getTenant: (w) => ({ params: tenant(w) }),
+  updateTenant: (w) => ({ params: tenant(w), body: { name: 'Renamed from outside' } }),
+  listPermissions: (w) => ({ params: tenant(w) }),
+  listRoles: (w) => ({ params: tenant(w) }),
+  getRole: (w) => ({ params: { ...tenant(w), roleId: w.customRole.roleId } }),
+  createRole: (w) => ({ params: tenant(w), body: { name: `Copy ${ulid()}`, copyFrom: w.customRole.roleId } }),
+  updateRole: (w) => ({ params: { ...tenant(w), roleId: w.customRole.roleId }, body: { description: 'changed from outside' } }),
+  deleteRole: (w) => ({ params: { ...tenant(w), roleId: w.customRole.roleId }, query: { reassignTo: 'viewer' } }),
+  listMembers: (w) => ({ params: tenant(w), query: { roleId: w.customRole.roleId } }),
+  getMember: (w) => ({ params: { ...tenant(w), memberId: w.member.member.memberId } }),
+  updateMember: (w) => ({ params: { ...tenant(w), memberId: w.member.member.memberId }, body: { roles: [{ roleId: w.customRole.roleId }] } }),
+  suspendMember: (w) => ({ params: { ...tenant(w), memberId: w.member.member.memberId } }),
+  reactivateMember: (w) => ({ params: { ...tenant(w), memberId: w.suspended.member.memberId } }),
+  removeMember: (w) => ({ params: { ...tenant(w), memberId: w.suspended.member.memberId } }),
+  transferOwnership: (w) => ({ params: tenant(w), body: { memberId: w.member.member.memberId } }),
+  createInvitations: (w) => ({ params: tenant(w), body: { emails: [uniqueEmail('outsider-invite')], roles: [{ roleId: w.customRole.roleId }] } }),
+  listInvitations: (w) => ({ params: tenant(w), query: { status: 'pending' } }),
+  resendInvitation: (w) => ({ params: { ...tenant(w), invitationId: w.invitations[0]!.invitationId } }),
+  revokeInvitation: (w) => ({ params: { ...tenant(w), invitationId: w.invitations[0]!.invitationId } }),
+  listAudit: (w) => ({ params: tenant(w), query: { actorId: w.owner.identity.userId } }),
+  verifyAudit: (w) => ({ params: tenant(w) }),
+  createAuditExport: (w) => ({ params: tenant(w), body: { filter: { actorId: w.owner.identity.userId } } }),
+  getAuditExport: (w) => ({ params: { ...tenant(w), exportId: w.exportId } }),
+};
+
+/** Samples of the routes outside a tenant (platform, invitee, self, meta). */
+export const globalSamples: { readonly [K in Exclude<RouteName, TenantScopedRouteName>]: SampleBuilder } = {
+  getOpenApi: () => ({}),
+  getMe: () => ({}),
+  createTenant: () => ({ body: { name: `Sample ${ulid()}`, ownerEmail: uniqueEmail('sample-owner'), seatLimit: 5 } }),
+  lookupInvitation: (w) => ({ query: { token: w.invitations[0]!.token } }),
+  acceptInvitation: (w) => ({ body: { token: w.invitations[0]!.token, password: `Pw-${ulid()}-x9!` } }),
+  declineInvitation: (w) => ({ body: { token: w.invitations[0]!.token } }),
+  listMyInvitations: () => ({}),
+};
+
+/** The sample of any route; throws (failing the calling test) for a route that has none. */
+export function sampleFor(route: RouteDefinition, world: World): SampleRequest {
+  const builder =
+    (tenantScopedSamples as Record<string, SampleBuilder | undefined>)[route.operationId] ??
+    (globalSamples as Record<string, SampleBuilder | undefined>)[route.operationId];
+  if (!builder) throw new Error(`route ${route.operationId} has no sample in test/support/route-samples.ts: add one`);
+  if (isTenantScoped(route) !== route.operationId in tenantScopedSamples) {
+    throw new Error(`route ${route.operationId}: tenant scope and sample table disagree`);
+  }
+  return builder(world);
+}
+
+/**
+ * A world of syntactically valid ids that exist nowhere: for unit tests whose AWS clients are mocked.
+ */
+export function phantomWorld(): World {
+  const person = (): TestMember => {
+    const identity: Identity = { userId: `sub-${ulid()}`, email: uniqueEmail('phantom'), groups: [] };
+    return {
+      identity,
+      member: {
+        tenantId: '',
+        memberId: ulid(),
+        email: identity.email!,
+        displayName: null,
+        status: 'active',
+        roles: [],
+        permissions: [],
+        invitedAt: new Date().toISOString(),
+        version: 1,
+      },
+    };
+  };
+  return {
+    tenantId: ulid(),
+    tenantName: `Phantom ${ulid()}`,
+    owner: person(),
+    admin: person(),
+    member: person(),
+    suspended: person(),
+    customRole: { roleId: ulid(), name: 'Phantom role' },
+    invitations: [0, 1].map(() => ({ invitationId: ulid(), memberId: ulid(), email: uniqueEmail('phantom'), token: 'A'.repeat(43) })),
+    exportId: ulid(),
+  };
+}
+
+/** The response headers every API response carries (set by the one middy chain), errors included. */
+export const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-permitted-cross-domain-policies': 'none',
+} as const;
+
+export function expectSecurityHeaders(result: Pick<ParsedResult, 'headers'>, label: string): void {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(result.headers[name], `${label}: ${name}`).toBe(value);
+  expect(result.headers['strict-transport-security'], `${label}: strict-transport-security`).toMatch(/max-age=[1-9]\d{6,}/);
+  expect(result.headers['content-security-policy'], `${label}: content-security-policy`).toBe("default-src 'none'; frame-ancestors 'none'");
+}
+
+/** An RFC 9457 problem document with our members; `statuses` are the acceptable ones. */
+export function expectProblem(result: Pick<ParsedResult, 'status' | 'headers' | 'body'>, statuses: readonly number[], label: string): void {
+  expect(statuses, `${label}: status ${result.status} ${JSON.stringify(result.body)?.slice(0, 300)}`).toContain(result.status);
+  expect(result.headers['content-type'], `${label}: content-type`).toBe('application/problem+json');
+  const body = result.body as Record<string, unknown>;
+  expect(body, label).toMatchObject({ status: result.status });
+  for (const member of ['type', 'title', 'detail', 'code'] as const) {
+    expect(typeof body?.[member], `${label}: problem.${member}`).toBe('string');
+    expect((body[member] as string).length, `${label}: problem.${member}`).toBeGreaterThan(0);
+  }
+}
+
+/**
+ * The secrets that occur in a response body (as text). Strings the request itself carried (`echoed`,
+ * e.g. an id a validation error names back) reveal nothing to the caller and are not counted.
+ */
+export function leakedSecrets(body: unknown, secrets: readonly string[], request?: unknown): string[] {
+  const text = (typeof body === 'string' ? body : JSON.stringify(body ?? '')).toLowerCase();
+  const echoed = JSON.stringify(request ?? '').toLowerCase();
+  return secrets.filter((secret) => secret.length > 0 && text.includes(secret.toLowerCase()) && !echoed.includes(secret.toLowerCase()));
+}
