@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, ApplicationLogLevel, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { acknowledge } from '../nag';
@@ -14,6 +14,24 @@ import type { StageConfig } from '../stage-config';
  */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __topLevelCreateRequire } from 'node:module'; const require = __topLevelCreateRequire(import.meta.url);";
+
+/**
+ * How every function is bundled (STYLE 9): one minified ESM file per entry for Node 22, tree-shaken,
+ * AWS SDK v3 bundled, source map next to it. Exported so that `npm run bench` builds exactly the
+ * bundles CDK deploys (bench/bundles.ts maps these to esbuild options as aws-lambda-nodejs does).
+ */
+export const LAMBDA_BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.DEFAULT, // index.mjs.map next to the bundle, linked by a comment
+  sourcesContent: false,
+  bundleAwsSDK: true,
+  externalModules: [],
+} satisfies BundlingOptions;
 
 export interface ServiceFunctionProps {
   /** Entry file relative to the repository root, as written in the route table or job list. */
@@ -78,20 +96,7 @@ export class ServiceFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: config.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT, // index.mjs.map next to the bundle, linked by a comment
-        sourcesContent: false,
-        bundleAwsSDK: true,
-        externalModules: [],
-        tsconfig: fromRepoRoot('tsconfig.json'),
-        forceDockerBundling: false,
-      },
+      bundling: { ...LAMBDA_BUNDLING, tsconfig: fromRepoRoot('tsconfig.json'), forceDockerBundling: false },
     });
     this.serviceRole = role;
     this.serviceLogGroup = logGroup;

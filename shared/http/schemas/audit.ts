@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { actionGroupOf } from '../../data/audit-keys';
 import { auditActions } from '../../data/outbox';
 import { isoDateTimeSchema, pageOf, paginationQuerySchema, tenantIdSchema, ulidSchema } from './common';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 // Types only: the `.meta({ id, ... })` options zod-openapi adds to zod.
 import type {} from 'zod-openapi';
 import { builtInRoleIds } from '../../domain/roles';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateTimeSchema, memberIdSchema, pageOf, paginationQuerySchema, roleIdSchema, tenantIdSchema, ulidSchema } from './common';
 import { roleAssignmentSchema } from './members';
 
