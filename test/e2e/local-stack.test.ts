@@ -615,13 +615,15 @@ describe('stream poller (DynamoDB Local, fake consumer)', () => {
       }
     })();
     await put(pk, 6);
+    // The poller may settle some of them before drain() is called: those are not counted by this drain.
+    const deliveredBefore = sks(batches).flat().length;
     const { processed } = await poller.drain(10_000);
     const delivered = sks(batches).flat();
     writing = false;
     await noise;
     await poller.stop();
     expect(delivered).toEqual(['000', '001', '002', '003', '004', '005']);
-    expect(processed).toBeGreaterThanOrEqual(6);
+    expect(deliveredBefore + processed).toBeGreaterThanOrEqual(6);
   });
 
   it('resumes after its checkpoint: no replay, nothing lost', async () => {
