@@ -5,14 +5,14 @@ import { verifyAuditChain } from '../../shared/audit/verify';
 import type { AuditAction } from '../../shared/data/outbox';
 import type { Identity } from '../../shared/domain/actor';
 import type { RouteDefinition } from '../../shared/http/route-definition';
-import { routeList } from '../../shared/http/routes';
+import { routeList, routes } from '../../shared/http/routes';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { createRole } from '../../shared/services/role-service';
 import { auditDeps, chainOf } from '../support/audit';
-import { deps, meta, memberIn, pendingOwnerInvitation, platformAdmin, strongPassword, tenantWithOwner, uniqueEmail } from '../support/fixtures';
+import { capturing, deps, meta, memberIn, pendingOwnerInvitation, platformAdmin, strongPassword, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
-import { drainStream } from '../support/local-stack';
+import { drainStream, runJob } from '../support/local-stack';
 
 /**
  * SPEC §3: every mutation writes exactly one audit event. For every non-GET route of the route table, a
@@ -240,5 +240,35 @@ describe('every mutation route writes exactly one audit entry', () => {
     // Request context: the handler's source IP and user agent, on every entry a request makes.
     expect(entry!.actor).toMatchObject({ ip: '127.0.0.1', userAgent: 'vitest' });
     expect((await verifyAuditChain(auditDeps(), expected.tenantId, {})).ok).toBe(true);
+  });
+});
+
+describe('scheduled jobs write their entries as the system', () => {
+  it('the purge records invitation.expired and role_assignment.expired with the system as actor', async () => {
+    const tenant = await tenantWithOwner();
+    const caller = await ownerCaller(tenant);
+    const tenDaysAgo = capturing(() => new Date(Date.now() - 10 * 24 * 3600 * 1000));
+    const { created } = await inviteMembers(tenDaysAgo.deps, caller, { emails: [uniqueEmail('stale')], roles: [{ roleId: 'viewer' }] }, meta());
+    const member = await memberIn(tenant.tenantId, { roles: [{ roleId: 'agent' }] });
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    const patched = await invoke(routes.updateMember, {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId, memberId: member.member.memberId },
+      body: { roles: [{ roleId: 'agent' }, { roleId: 'viewer', expiresAt }] },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 50));
+
+    await runJob('purge');
+    await drainStream();
+    const chain = await chainOf(tenant.tenantId);
+    const system = { id: 'system', email: 'system' };
+    expect(chain.filter((e) => e.action === 'invitation.expired')).toEqual([
+      expect.objectContaining({ actor: system, target: expect.objectContaining({ type: 'invitation', id: created[0]!.invitationId }) }),
+    ]);
+    expect(chain.filter((e) => e.action === 'role_assignment.expired')).toEqual([
+      expect.objectContaining({ actor: system, target: expect.objectContaining({ type: 'member', id: member.member.memberId }) }),
+    ]);
+    expect((await verifyAuditChain(auditDeps(), tenant.tenantId, {})).ok).toBe(true);
   });
 });
