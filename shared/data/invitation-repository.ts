@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidCursor } from '../domain/errors';
 import { decodeCursor, encodeCursor } from './cursor';
 import { expiredPage } from './expiry-index';
 import type { DataDeps } from './data-deps';
@@ -115,6 +116,9 @@ export async function listInvitations(
   const scope = `invitations|${tenantId}|status=${status}`;
   const startKey = decodeCursor(page.cursor, scope, { GSI1PK, GSI1SK: undefined, PK: keys.tenant(tenantId).PK, SK: undefined });
   const bound = `${now.toISOString()}#\uffff`;
+  // DynamoDB refuses (ValidationException, a 500) a start key outside the key condition; so does a cursor
+  // whose invitation expired between two pages of the pending list. Either is a 400 here.
+  if (startKey && (status === 'pending' ? String(startKey.GSI1SK) <= bound : String(startKey.GSI1SK) > bound)) throw new InvalidCursor();
   const response = await deps.db.send(
     new QueryCommand({
       TableName: deps.tableName,

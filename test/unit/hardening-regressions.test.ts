@@ -1,0 +1,87 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeCursor, encodeCursor } from '../../shared/data/cursor';
+import { listInvitations } from '../../shared/data/invitation-repository';
+import { keys } from '../../shared/data/keys';
+import { DomainError } from '../../shared/domain/errors';
+
+/**
+ * Regression tests for what the issue-6 hardening suites found (docs/SECURITY.md lists them), where the
+ * emulators cannot show the fault: each one failed before its fix.
+ */
+const codeOf = async (fn: () => unknown) => {
+  try {
+    await fn();
+  } catch (error) {
+    return error instanceof DomainError ? error.code : `unexpected ${String(error)}`;
+  }
+  return 'no error';
+};
+
+describe('cursors are tamper-evident', () => {
+  const scope = 'members|A|status=*|role=*|q=*';
+  const key = { PK: 'TENANT#A', SK: 'MEMBER#01J0000000000000000000000A' };
+  const expected = { PK: 'TENANT#A', SK: undefined };
+  const cursor = encodeCursor(scope, key)!;
+  const reencode = (change: (decoded: { s: string; k: Record<string, unknown> }) => void) => {
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    change(decoded);
+    return Buffer.from(JSON.stringify(decoded)).toString('base64url');
+  };
+
+  it('an edited key within the own partition is refused (the digest covers the key, not only the list)', async () => {
+    // Before: only the list was digested, so this cursor was accepted and started the list elsewhere.
+    const edited = reencode((c) => (c.k.SK = 'MEMBER#01J0000000000000000000000Z'));
+    expect(await codeOf(() => decodeCursor(edited, scope, expected))).toBe('invalid_cursor');
+  });
+
+  it('a cursor with characters appended is refused, though the decoder would skip them', async () => {
+    for (const edited of [`${cursor}驧`, `${cursor} `, `${cursor}=`, `${cursor}.`]) {
+      expect(Buffer.from(edited, 'base64url').toString(), 'the same bytes').toBe(Buffer.from(cursor, 'base64url').toString());
+      expect(await codeOf(() => decodeCursor(edited, scope, expected)), JSON.stringify(edited)).toBe('invalid_cursor');
+    }
+  });
+
+  it('a cursor whose JSON gained whitespace is refused, though JSON.parse would ignore it', async () => {
+    const json = Buffer.from(cursor, 'base64url').toString();
+    for (const text of [`${json}\r`, ` ${json}`, json.replace(':', ': ')]) {
+      expect(await codeOf(() => decodeCursor(Buffer.from(text).toString('base64url'), scope, expected)), JSON.stringify(text)).toBe('invalid_cursor');
+    }
+  });
+
+  it('a key object of another shape is refused', async () => {
+    expect(await codeOf(() => decodeCursor(reencode((c) => (c.k = [] as never)), scope, expected))).toBe('invalid_cursor');
+    expect(await codeOf(() => decodeCursor(reencode((c) => (c.s = '')), scope, expected))).toBe('invalid_cursor');
+  });
+
+  it('still round-trips', () => {
+    expect(decodeCursor(cursor, scope, expected)).toEqual(key);
+  });
+});
+
+describe('invitation list cursors stay inside the query range', () => {
+  const dynamo = mockClient(DynamoDBDocumentClient);
+  afterEach(() => dynamo.reset());
+  const deps = { db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), tableName: 'unit-Main' };
+  const now = new Date('2026-06-01T00:00:00.000Z');
+  const { GSI1PK } = keys.invitationsOfTenant('T');
+  const cursorAt = (status: 'pending' | 'expired', gsi1sk: string) =>
+    encodeCursor(`invitations|T|status=${status}`, { GSI1PK, GSI1SK: gsi1sk, ...keys.invitation('T', 'I') })!;
+
+  it('a pending-list cursor at or before now is refused before DynamoDB sees it (it would answer ValidationException)', async () => {
+    dynamo.on(QueryCommand).rejects(Object.assign(new Error('The provided starting key is outside query boundaries'), { name: 'ValidationException' }));
+    const stale = cursorAt('pending', '2026-05-01T00:00:00.000Z#I');
+    expect(await codeOf(() => listInvitations(deps, 'T', 'pending', now, { limit: 10, cursor: stale }))).toBe('invalid_cursor');
+    const expiredSide = cursorAt('expired', '2026-07-01T00:00:00.000Z#I');
+    expect(await codeOf(() => listInvitations(deps, 'T', 'expired', now, { limit: 10, cursor: expiredSide }))).toBe('invalid_cursor');
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('a cursor inside the range is used as the start key', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    await listInvitations(deps, 'T', 'pending', now, { limit: 10, cursor: cursorAt('pending', '2026-07-01T00:00:00.000Z#I') });
+    expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input.ExclusiveStartKey).toMatchObject({ GSI1SK: '2026-07-01T00:00:00.000Z#I' });
+  });
+});
