@@ -1,0 +1,95 @@
+import type { RouteDefinition } from '../shared/http/route-definition';
+import { withCallLog } from './ddb-calls';
+import { call } from './invoke';
+import { figure, type BenchContext, type Figure } from './lib';
+import type { LoadedTenant } from './load-data';
+
+/**
+ * Figure 4, query efficiency: every list filter of the API, through its real handler, on the loaded
+ * tenant (thousands of members, a long audit trail). For each, the Queries the handler made are summed
+ * over the first pages: ScannedCount / Count is what DynamoDB read per item it returned, 1.0 for a
+ * key-condition Query with no filter expression. Filters that combine a reference index (role holders,
+ * search terms) with a status filter the page afterwards; for those the figure is items read per member
+ * returned to the client.
+ */
+
+interface ListFilter {
+  readonly name: string;
+  readonly route: RouteDefinition;
+  readonly query: Record<string, string>;
+  /** Post-filtered combination: compare Query reads with what the client gets. */
+  readonly combined?: boolean;
+}
+
+export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): Promise<Figure[]> {
+  const { routes } = await import('../shared/http/routes');
+  const { tenantId, owner } = tenant;
+  const someone = tenant.sample.find((m) => m.displayName) ?? tenant.sample[0]!;
+  const emailPrefix = someone.email.split('.')[0]!;
+  const namePrefix = someone.displayName ? someone.displayName.toLowerCase().split(' ')[0]! : emailPrefix;
+  const monthStart = new Date(Date.parse(tenant.audit.first) + 120 * 86_400_000).toISOString();
+  const monthEnd = new Date(Date.parse(monthStart) + 30 * 86_400_000).toISOString();
+
+  const filters: ListFilter[] = [
+    { name: 'members: all', route: routes.listMembers, query: {} },
+    { name: 'members: status=active', route: routes.listMembers, query: { status: 'active' } },
+    { name: 'members: status=invited', route: routes.listMembers, query: { status: 'invited' } },
+    { name: 'members: status=suspended', route: routes.listMembers, query: { status: 'suspended' } },
+    { name: 'members: roleId=agent', route: routes.listMembers, query: { roleId: 'agent' } },
+    { name: 'members: roleId=<custom>', route: routes.listMembers, query: { roleId: tenant.customRoleId } },
+    { name: `members: q=<email prefix>`, route: routes.listMembers, query: { q: emailPrefix } },
+    { name: `members: q=<name prefix>`, route: routes.listMembers, query: { q: namePrefix } },
+    { name: 'members: roleId=agent&status=suspended', route: routes.listMembers, query: { roleId: 'agent', status: 'suspended' }, combined: true },
+    { name: 'members: q=<email prefix>&status=invited', route: routes.listMembers, query: { q: emailPrefix, status: 'invited' }, combined: true },
+    { name: 'invitations: pending', route: routes.listInvitations, query: { status: 'pending' } },
+    { name: 'invitations: expired', route: routes.listInvitations, query: { status: 'expired' } },
+    { name: 'audit: tenant', route: routes.listAudit, query: {} },
+    { name: 'audit: actorId', route: routes.listAudit, query: { actorId: tenant.audit.actorIds[1] ?? tenant.audit.actorIds[0]! } },
+    { name: 'audit: targetId', route: routes.listAudit, query: { targetId: tenant.audit.targetIds[0]! } },
+    { name: 'audit: action', route: routes.listAudit, query: { action: 'member.roles_changed' } },
+    { name: 'audit: action prefix', route: routes.listAudit, query: { action: 'member.' } },
+    { name: 'audit: date range', route: routes.listAudit, query: { from: monthStart, to: monthEnd } },
+    { name: 'audit: actorId + date range', route: routes.listAudit, query: { actorId: tenant.audit.actorIds[0]!, from: monthStart, to: monthEnd } },
+  ];
+
+  const pages = ctx.quick ? 2 : 5;
+  const figures: Figure[] = [];
+  for (const filter of filters) {
+    let scanned = 0;
+    let count = 0;
+    let returned = 0;
+    let cursor: string | undefined;
+    let page = 0;
+    for (; page < pages; page++) {
+      const { result, calls } = await withCallLog(() =>
+        call(filter.route, { identity: owner.identity, params: { tenantId }, query: { ...filter.query, limit: '100', ...(cursor ? { cursor } : {}) } }, 200),
+      );
+      const body = JSON.parse(String(result.body)) as { items: unknown[]; nextCursor: string | null };
+      for (const c of calls) {
+        if (c.command !== 'QueryCommand') continue;
+        scanned += c.scannedCount ?? 0;
+        count += c.count ?? 0;
+      }
+      returned += body.items.length;
+      if (!body.nextCursor) {
+        page++;
+        break;
+      }
+      cursor = body.nextCursor;
+    }
+    if (count === 0) throw new Error(`${filter.name}: the loaded data matched nothing; pick another filter value`);
+    // A combined filter may return nothing from what it read: count that as one, not as infinitely bad.
+    const value = filter.combined ? scanned / Math.max(returned, 1) : scanned / count;
+    figures.push(
+      figure({
+        name: `4. ${filter.name} ${filter.combined ? 'read/returned' : 'ScannedCount/Count'}`,
+        value,
+        unit: 'ratio',
+        target: { on: 'value', max: 1.25 },
+        note: `${page} page(s) of 100: Query ScannedCount ${scanned}, Count ${count}; ${returned} items returned`,
+      }),
+    );
+  }
+  ctx.log(`queries: ${filters.length} filters, up to ${pages} pages of 100 each`);
+  return figures;
+}

@@ -1,0 +1,128 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=1,2]`: measures the service against its physical limits, each
+ * figure as a ratio against a baseline measured in the same run on this machine (docs/PERFORMANCE.md
+ * says what each one means). Prints a table and writes bench/results.json (a full run) or
+ * bench/results.quick.json (`--quick`: the same measurements with fewer samples and a smaller data set).
+ *
+ * Figure 1 builds and imports bundles in child processes before anything else runs; then the local
+ * stack starts in memory (the real emulators, as `npm test` uses them), the data set is loaded, and the
+ * other figures run one after another, the stream drained between them.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../infra/paths';
+import { startLocalStack, type LocalStack } from '../scripts/local/stack';
+import { measureAuthorization } from './authorization';
+import { buildBundles, measureBundles } from './bundles';
+import { measureBulkInvite } from './bulk-invite';
+import { installCallCounter } from './ddb-calls';
+import { measureExport } from './export';
+import { measureLag } from './lag';
+import { describeTarget, type BenchContext, type Figure } from './lib';
+import { loadTenant } from './load-data';
+import { measureQueries } from './queries';
+import { measureRequests } from './requests';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.find((arg) => arg.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',').map(Number)) : undefined;
+const wanted = (n: number) => !only || only.has(n);
+
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
+const log = (message: string) => process.stdout.write(`[bench ${elapsed()}] ${message}\n`);
+
+function table(figures: readonly Figure[]): string {
+  const fmt = (n: number | null) => (n === null ? '-' : Number.isInteger(n) ? String(n) : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
+  const rows = figures.map((f) => [
+    f.name,
+    `${fmt(f.value)} ${f.unit}`,
+    f.baseline === null ? '-' : `${fmt(f.baseline)} ${f.unit}`,
+    fmt(f.ratio),
+    describeTarget(f.target),
+    f.met === null ? '' : f.met ? 'met' : 'NOT MET',
+  ]);
+  const header = ['figure', 'value', 'baseline', 'ratio', 'target', ''];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const tmpDir = mkdtempSync(join(tmpdir(), 'users-roles-bench-'));
+  const figures: Figure[] = [];
+  let stack: LocalStack | undefined;
+  const onSignal = () => {
+    void stack?.stop().finally(() => process.exit(130));
+    if (!stack) process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const context = (env: Record<string, string>): BenchContext => ({ quick, tmpDir, env, log });
+  try {
+    log(`${quick ? 'quick' : 'full'} run on Node ${process.version}, ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    const bundlesDir = join(tmpDir, 'bundles');
+    if (wanted(1)) figures.push(...(await measureBundles(context({}))));
+    else if (wanted(6)) await buildBundles(bundlesDir);
+
+    if ([2, 3, 4, 5, 6, 7].some(wanted)) {
+      stack = await startLocalStack({ persistence: 'memory', ports: 'auto', seed: false, quiet: true, schedules: false });
+      log(`local stack up (${stack.timings.total} ms)`);
+      const drain = () => stack!.drain(120_000);
+      await installCallCounter();
+      const { defaultServiceDeps } = await import('../shared/services/service-deps');
+      const deps = defaultServiceDeps();
+      const ctx = context(stack.env);
+
+      if (wanted(3)) figures.push(...(await measureAuthorization(ctx)));
+      const needsData = [2, 4, 6, 7].some(wanted);
+      const tenant = needsData
+        ? await loadTenant(deps, { members: quick ? 300 : 10_000, auditEntries: quick ? 3000 : 100_000, drain, log })
+        : undefined;
+      if (tenant) await drain();
+      if (tenant && wanted(2)) figures.push(...(await measureRequests(ctx, deps, tenant)));
+      if (tenant && wanted(4)) figures.push(...(await measureQueries(ctx, tenant)));
+      if (wanted(5)) {
+        await drain();
+        figures.push(...(await measureLag(ctx, deps, drain)));
+      }
+      if (tenant && wanted(6)) {
+        await drain();
+        figures.push(...(await measureExport(ctx, deps, tenant, bundlesDir, drain)));
+      }
+      if (tenant && wanted(7)) figures.push(...(await measureBulkInvite(ctx, tenant, drain)));
+    }
+  } finally {
+    await stack?.stop();
+    rmSync(tmpDir, { recursive: true, force: true });
+  }
+
+  process.stdout.write(`\n${table(figures)}\n\n`);
+  const targeted = figures.filter((f) => f.met !== null);
+  const missed = targeted.filter((f) => !f.met);
+  log(`${targeted.length - missed.length} of ${targeted.length} targets met${missed.length ? `; not met: ${missed.map((f) => f.name).join(', ')}` : ''}`);
+  if (!only) {
+    const file = join(repoRoot, 'bench', quick ? 'results.quick.json' : 'results.json');
+    const run = {
+      mode: quick ? 'quick' : 'full',
+      date: new Date().toISOString(),
+      durationSeconds: Math.round((performance.now() - started) / 1000),
+      node: process.version,
+      cpus: cpus().length,
+      loadAverageAtEnd: loadavg().map((l) => Math.round(l * 10) / 10),
+    };
+    writeFileSync(file, `${JSON.stringify({ run, figures }, null, 2)}\n`);
+    log(`wrote ${file}`);
+  }
+  return 0;
+}
+
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`bench: unhandled rejection: ${String((reason as Error)?.stack ?? reason)}\n`);
+});
+process.exitCode = await main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  return 1;
+});
