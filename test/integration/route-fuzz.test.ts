@@ -5,7 +5,7 @@ import { fallbackRoute, routeList } from '../../shared/http/routes';
 import type { RouteDefinition } from '../../shared/http/route-definition';
 import { platformAdmin } from '../support/fixtures';
 import { describeRequest, expectWellFormedAnswer, fallbackRequests, fuzzRequestArbitrary, invokeRaw, type FuzzRequest } from '../support/fuzz';
-import { buildWorld, sampleFor, type World } from '../support/route-samples';
+import { buildWorld, expectProblem, expectSecurityHeaders, sampleFor, type World } from '../support/route-samples';
 
 // Hundreds of refusals, each logged at INFO by the handlers: keep the run's output readable.
 vi.hoisted(() => {
@@ -14,15 +14,15 @@ vi.hoisted(() => {
 
 /**
  * Property-based fuzzing of every route of the route table, in-process against DynamoDB Local and the
- * other emulators: the deep half of the fuzzing (test/unit/route-fuzz.test.ts sends most requests, with
- * DynamoDB faked in memory; test/e2e/route-fuzz-http.test.ts goes through the local API server). Here
- * requests reach real conditional writes, real cursors and real DynamoDB validation: path parameters,
+ * other emulators, at least 10,000 requests per run (test/e2e/route-fuzz-http.test.ts adds requests
+ * through the local API server). Requests reach real conditional writes, real cursors and real DynamoDB
+ * validation — no DynamoDB stand-in anywhere: path parameters,
  * query, headers and bodies from test/support/fuzz.ts, sent as the tenant's Owner (so that input gets past
  * authorization), a plain member or nobody. For every request: never a 5xx, every non-2xx a problem+json
  * with a code, the security headers always (expectWellFormedAnswer).
  * FUZZ_RUNS_PER_ROUTE overrides the per-route count; FUZZ_SEED replays a run.
  */
-const TOTAL_REQUESTS = 2_000;
+const TOTAL_REQUESTS = 10_000;
 const routesUnderTest: readonly RouteDefinition[] = [...routeList, fallbackRoute];
 const runsPerRoute = Number(process.env.FUZZ_RUNS_PER_ROUTE ?? Math.ceil(TOTAL_REQUESTS / routesUnderTest.length));
 const PER_RUN = 4;
@@ -85,3 +85,45 @@ describe('fuzzing volume', () => {
   });
 });
 
+describe('bodies the chain refuses before parsing, on every route that takes one', () => {
+  const withBody = routeList.filter((route) => route.request?.body !== undefined);
+  // A world of its own: the fuzzing above may have handed its Owner's tenant to someone else.
+  let bodyWorld: World;
+  beforeAll(async () => {
+    bodyWorld = await buildWorld('Bodies');
+  }, 60_000);
+  const callerOf = (route: RouteDefinition) =>
+    route.access.kind === 'public' ? undefined : route.access.kind === 'platform-admin' ? platformAdmin : bodyWorld.owner.identity;
+  const pathOf = (route: RouteDefinition) => sampleFor(route, bodyWorld).params;
+
+  it('there are such routes', () => expect(withBody.length).toBeGreaterThan(8));
+
+  for (const route of withBody) {
+    it(`${route.operationId}: over the size limit → 413 payload_too_large (also base64-encoded)`, async () => {
+      const big = JSON.stringify({ ...(sampleFor(route, bodyWorld).body as object), padding: 'x'.repeat(64 * 1024) });
+      for (const isBase64Encoded of [false, true]) {
+        const result = await invokeRaw(route, {
+          identity: callerOf(route),
+          pathParameters: pathOf(route),
+          headers: { 'content-type': 'application/json' },
+          body: big,
+          isBase64Encoded,
+        });
+        expectProblem(result, [413], route.operationId);
+        expect(result.body.code).toBe('payload_too_large');
+        expectSecurityHeaders(result, route.operationId);
+      }
+    });
+
+    it(`${route.operationId}: a valid body sent as text/plain → 415 unsupported_media_type`, async () => {
+      const result = await invokeRaw(route, {
+        identity: callerOf(route),
+        pathParameters: pathOf(route),
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify(sampleFor(route, bodyWorld).body),
+      });
+      expectProblem(result, [415], route.operationId);
+      expect(result.body.code).toBe('unsupported_media_type');
+    });
+  }
+});

@@ -155,39 +155,6 @@ export function sampleFor(route: RouteDefinition, world: World): SampleRequest {
   return builder(world);
 }
 
-/**
- * A world of syntactically valid ids that exist nowhere: for unit tests whose AWS clients are mocked.
- */
-export function phantomWorld(): World {
-  const person = (): TestMember => {
-    const identity: Identity = { userId: `sub-${ulid()}`, email: uniqueEmail('phantom'), groups: [] };
-    return {
-      identity,
-      member: {
-        tenantId: '',
-        memberId: ulid(),
-        email: identity.email!,
-        displayName: null,
-        status: 'active',
-        roles: [],
-        permissions: [],
-        invitedAt: new Date().toISOString(),
-        version: 1,
-      },
-    };
-  };
-  return {
-    tenantId: ulid(),
-    tenantName: `Phantom ${ulid()}`,
-    owner: person(),
-    admin: person(),
-    member: person(),
-    suspended: person(),
-    customRole: { roleId: ulid(), name: 'Phantom role' },
-    invitations: [0, 1].map(() => ({ invitationId: ulid(), memberId: ulid(), email: uniqueEmail('phantom'), token: 'A'.repeat(43) })),
-    exportId: ulid(),
-  };
-}
 
 /** The response headers every API response carries (set by the one middy chain), errors included. */
 export const SECURITY_HEADERS = {
