@@ -56,7 +56,11 @@ export interface StreamPollerOptions {
   readonly runtime: LambdaRuntime;
   /** JSON file for checkpoints; omit to keep them in memory. */
   readonly checkpointFile?: string;
-  /** Sleep between polls when nothing arrived. */
+  /**
+   * Sleep between polls when nothing arrived (default 50 ms). It is most of the stream → audit lag:
+   * `npm run bench` (figure 5) measured p50 125 → 50 ms and p99 234 → 146 ms going from 150 to 50 ms,
+   * for about 3% of a core more while idle. Lambda polls a shard about four times a second: AWS lags more.
+   */
   readonly idleMs?: number;
   /** Function timeout of the consumer. */
   readonly timeoutMs?: number;
@@ -98,7 +102,7 @@ type Checkpoints = Record<string, { sequenceNumber?: string; finished?: boolean 
 
 export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const client = new DynamoDBStreamsClient({});
-  const idleMs = options.idleMs ?? 150;
+  const idleMs = options.idleMs ?? 50;
   const shards = new Map<string, ShardState>();
   const saved = loadCheckpoints(options);
   let stopped = false;
