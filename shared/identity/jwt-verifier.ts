@@ -46,7 +46,12 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
   let lastFetch = 0;
   let inflight: Promise<void> | undefined;
   const refreshJwks = async (force: boolean): Promise<boolean> => {
-    if (!force && Date.now() - lastFetch < refreshInterval) return false;
+    if (!force && Date.now() - lastFetch < refreshInterval) {
+      // A fetch started by a concurrent call is as good as our own: wait for it instead of failing.
+      if (!inflight) return false;
+      await inflight;
+      return true;
+    }
     inflight ??= (async () => {
       try {
         lastFetch = Date.now();
@@ -62,7 +67,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
   };
 
   return async (token) => {
-    if (lastFetch === 0) await refreshJwks(true);
+    // Concurrent first calls all wait for the first fetch (they used to find the JWKS missing and fail).
+    if (inflight) await inflight;
+    else if (lastFetch === 0) await refreshJwks(true);
     try {
       return verifier.verifySync(token);
     } catch (error) {

@@ -210,6 +210,12 @@ export async function transferOwnership(deps: ServiceDeps, caller: TenantCaller,
   if (!caller.isOwner) throw new Forbidden('Only the tenant Owner may do this.', 'owner_required');
   if (memberId === caller.memberId) throw new Conflict('invalid_transfer', 'You are the Owner already.');
   const [target, self] = await Promise.all([loadTarget(deps, caller, memberId), loadTarget(deps, caller, caller.memberId)]);
+  // `caller.isOwner` is the membership read when the request began; a transfer racing this one may have
+  // moved ownership since. The transaction is conditioned on this read of `self`, so it must say Owner too
+  // (without this check, 30 concurrent transfers made two Owners: test/integration/races.test.ts).
+  if (self.status !== 'active' || !self.roles.some((a) => a.roleId === 'owner')) {
+    throw new Forbidden('Only the tenant Owner may do this.', 'owner_required');
+  }
   if (target.status !== 'active') throw new InvalidState('Ownership can only go to an active member.');
   const newOwner: MemberRecord = {
     ...target,

@@ -1,11 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../shared/data/cursor';
 import { listInvitations } from '../../shared/data/invitation-repository';
 import { keys } from '../../shared/data/keys';
 import { DomainError } from '../../shared/domain/errors';
+import { createJwtVerifier } from '../../shared/identity/jwt-verifier';
 
 /**
  * Regression tests for what the issue-6 hardening suites found (docs/SECURITY.md lists them), where the
@@ -85,3 +89,34 @@ describe('invitation list cursors stay inside the query range', () => {
     expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input.ExclusiveStartKey).toMatchObject({ GSI1SK: '2026-07-01T00:00:00.000Z#I' });
   });
 });
+
+describe('JWT verifier: concurrent first calls', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let fetches = 0;
+  let server: http.Server;
+  let issuer: string;
+  beforeAll(async () => {
+    server = http.createServer((_req, res) => {
+      fetches++;
+      // A slow JWKS endpoint: every concurrent first call arrives while the fetch is in flight.
+      setTimeout(() => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] }));
+      }, 50);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pool`;
+  });
+  afterAll(() => server.close());
+
+  it('all succeed with one JWKS fetch (before: all but the first were refused as invalid)', async () => {
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const input = `${b64({ alg: 'RS256', kid: 'k1' })}.${b64({ sub: 's', iss: issuer, aud: 'client', token_use: 'id', exp: Math.floor(Date.now() / 1000) + 600, iat: Math.floor(Date.now() / 1000) })}`;
+    const token = `${input}.${createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`;
+    const verify = createJwtVerifier({ issuer, audience: ['client'] });
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => verify(token)));
+    expect(outcomes.map((o) => o.status)).toEqual(Array(10).fill('fulfilled'));
+    expect(fetches).toBe(1);
+  });
+});
+
