@@ -158,19 +158,23 @@ describe('consumer helpers', () => {
   it('keyedSequencer runs one key in order and other keys concurrently; a failure fails the rest of its key', async () => {
     const run = keyedSequencer();
     const log: string[] = [];
-    const task = (name: string, ms: number, fail = false) => async () => {
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      log.push(name);
-      if (fail) throw new Error(name);
-    };
-    const results = await Promise.allSettled([
-      run('a', task('a1', 30, true)),
-      run('b', task('b1', 5)),
-      run('a', task('a2', 1)),
-      run('b', task('b2', 1)),
-    ]);
-    expect(log).toEqual(['b1', 'b2', 'a1']);
-    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    let releaseA!: () => void;
+    const gateA = new Promise<void>((resolve) => (releaseA = resolve));
+    const a1 = run('a', async () => {
+      log.push('a1 started');
+      await gateA;
+      throw new Error('a1 failed');
+    });
+    const b1 = run('b', async () => log.push('b1'));
+    const a2 = run('a', async () => log.push('a2'));
+    const b2 = run('b', async () => log.push('b2'));
+    // Tenant b goes on while a is blocked on its first record; a's second record waits for it.
+    await Promise.all([b1, b2]);
+    expect(log).toEqual(['a1 started', 'b1', 'b2']);
+    releaseA();
+    await expect(a1).rejects.toThrow('a1 failed');
+    await expect(a2).rejects.toThrow(/earlier record of a/);
+    expect(log).not.toContain('a2');
   });
 
   it('the local poller hands an empty map to Lambda as {"M":{}} (the SDK deserializes it as {})', () => {
