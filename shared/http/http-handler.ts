@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type { z } from 'zod';
 import { config } from '../config';
 import type { Identity, RequestMeta, TenantCaller } from '../domain/actor';
-import { DomainError, PayloadTooLarge } from '../domain/errors';
+import { DomainError, PayloadTooLarge, ServiceUnavailable } from '../domain/errors';
 import { logger } from '../observability';
 import { defaultServiceDeps, type ServiceDeps } from '../services/service-deps';
 import { authorize } from './middleware/authorization';
@@ -106,16 +106,50 @@ const apiResponseHeaders = (): MiddlewareObj<Event, Result> => {
   return { after: set, onError: set };
 };
 
+/** The answer goes out this long before the function's own timeout would cut it off. */
+export const DEADLINE_MARGIN_MS = 1_000;
+
+/**
+ * Never a hang: a request still running (a DynamoDB or Cognito call that never answers) shortly before
+ * the function times out is answered with a 503 problem and Retry-After, with the usual headers, instead
+ * of the platform's bare 500 at the timeout. The work itself is abandoned with the invocation.
+ */
+function withDeadline(
+  securityHeaders: MiddlewareObj<Event, Result>,
+  handler: (event: Event, context: HandlerContext) => Promise<Result>,
+): (event: Event, context: Context) => Promise<Result> {
+  return async (event, context) => {
+    const remaining = context?.getRemainingTimeInMillis?.();
+    if (remaining === undefined || !(remaining > DEADLINE_MARGIN_MS)) return handler(event, context);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<Result>((resolve) => {
+      timer = setTimeout(() => {
+        logger.error('request abandoned at the deadline', { route: event.routeKey, requestId: event.requestContext?.requestId });
+        const response = problemResponse(new ServiceUnavailable('The request took too long to process; retry later.'), event.requestContext?.requestId);
+        response.headers = { ...API_RESPONSE_HEADERS, ...response.headers };
+        const request = { event, context, response, error: undefined, internal: {} };
+        void Promise.resolve(securityHeaders.after?.(request as never)).then(() => resolve(request.response));
+      }, remaining - DEADLINE_MARGIN_MS);
+    });
+    try {
+      return await Promise.race([handler(event, context), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
 /**
  * The one middy chain every API function is built with (STYLE 2), in a fixed order:
  * normalise → logger context → size limit → authenticate → validate path → authorize → parse and
  * validate query and body → handler; security headers and problem+json on the way out.
  * Input is validated only after authorization so that non-members cannot probe a tenant's routes.
+ * The whole chain runs under a deadline (withDeadline).
  */
 export function httpHandler<R extends RouteDefinition>(
   route: R,
   handle: (request: HttpRequest<R>) => Promise<HttpResult>,
-): middy.MiddyfiedHandler<Event, Result, Error, HandlerContext> {
+): (event: Event, context: Context) => Promise<Result> {
   const needsToken = route.access.kind !== 'public';
   const parseBody = route.request?.body !== undefined;
 
@@ -154,7 +188,8 @@ export function httpHandler<R extends RouteDefinition>(
     .use(pathAndAuthorization);
   // Routes without a body schema ignore whatever body is sent rather than parse it.
   if (parseBody) chain.use(httpJsonBodyParser());
-  return chain.handler(async (event, context) => {
+  const securityHeaders = httpSecurityHeaders();
+  return withDeadline(securityHeaders, chain.handler(async (event, context) => {
       const headers = event.headers ?? {};
       const request = {
         params: context.http!.params,
@@ -180,5 +215,5 @@ export function httpHandler<R extends RouteDefinition>(
         },
         body: result.body === undefined ? '' : JSON.stringify(result.body),
       };
-    });
+    }));
 }

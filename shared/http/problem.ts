@@ -17,7 +17,10 @@ export interface ProblemDocument {
 /** Problem type URIs are stable identifiers, one per `code` (RFC 9457 §3.1.1). */
 export const problemType = (code: string) => `urn:problem:users-and-roles:${code}`;
 
-/** SDK errors that mean "the database pushed back": answered 503 with Retry-After, never 500. */
+/**
+ * SDK errors that mean "an AWS service pushed back" (DynamoDB, or Cognito when accepting an invitation):
+ * answered 503 with Retry-After, never 500.
+ */
 const retryableAwsErrors = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
@@ -27,7 +30,23 @@ const retryableAwsErrors = new Set([
   'InternalServerError',
   'ServiceUnavailable',
   'TimeoutError',
+  // Cognito
+  'TooManyRequestsException',
+  'InternalErrorException',
 ]);
+
+/** Cancellation reasons that say "try again" rather than "your condition failed" (DynamoDB TransactWriteItems). */
+const transientCancellationReasons = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+
+/**
+ * A transaction cancelled only because it collided with another one or was throttled: a condition that
+ * failed would have been translated into a domain error by the service (shared/data/transactions.ts).
+ */
+function isTransientCancellation(error: Error): boolean {
+  if (error.name !== 'TransactionCanceledException') return false;
+  const codes = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+  return codes.some((code) => transientCancellationReasons.has(code)) && codes.every((code) => code === 'None' || transientCancellationReasons.has(code));
+}
 
 interface MiddyHttpError {
   statusCode: number;
@@ -59,7 +78,7 @@ export function toProblem(error: unknown, requestId?: string): { problem: Proble
   let domainError: DomainError | undefined;
   if (error instanceof DomainError) domainError = error;
   else if (isMiddyHttpError(error)) domainError = fromMiddyError(error);
-  else if (error instanceof Error && retryableAwsErrors.has(error.name)) domainError = new ServiceUnavailable();
+  else if (error instanceof Error && (retryableAwsErrors.has(error.name) || isTransientCancellation(error))) domainError = new ServiceUnavailable();
 
   if (domainError?.status === 503 || domainError?.status === 429) headers['retry-after'] = '1';
   if (domainError?.status === 401) headers['www-authenticate'] = 'Bearer';

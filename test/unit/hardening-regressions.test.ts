@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from '../../shared/data/cursor';
 import { listInvitations } from '../../shared/data/invitation-repository';
 import { keys } from '../../shared/data/keys';
 import { DomainError } from '../../shared/domain/errors';
+import { problemResponse } from '../../shared/http/problem';
 import { createJwtVerifier } from '../../shared/identity/jwt-verifier';
 
 /**
@@ -120,3 +121,27 @@ describe('JWT verifier: concurrent first calls', () => {
   });
 });
 
+
+describe('AWS push-back is a 503 with Retry-After, never a 500', () => {
+  const cancelled = (codes: string[]) =>
+    Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
+
+  it('a transaction cancelled by a conflict or throttling (before: 500 internal_error)', () => {
+    for (const codes of [['TransactionConflict'], ['None', 'TransactionConflict', 'None'], ['ThrottlingError'], ['None', 'ProvisionedThroughputExceeded']]) {
+      const response = problemResponse(cancelled(codes));
+      expect(response.statusCode, codes.join()).toBe(503);
+      expect(response.headers?.['retry-after']).toBe('1');
+    }
+  });
+
+  it('a transaction cancelled by a failed condition nobody translated stays an internal error', () => {
+    expect(problemResponse(cancelled(['ConditionalCheckFailed', 'TransactionConflict'])).statusCode).toBe(500);
+    expect(problemResponse(cancelled(['None'])).statusCode).toBe(500);
+  });
+
+  it('Cognito throttling while accepting an invitation (before: 500 internal_error)', () => {
+    const response = problemResponse(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['retry-after']).toBe('1');
+  });
+});
