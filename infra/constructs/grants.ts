@@ -35,6 +35,7 @@ export const grantActions = {
     'dynamodb:BatchWriteItem',
     'dynamodb:ConditionCheckItem',
   ],
+  'main:recordSignIn': ['dynamodb:UpdateItem'],
   'audit:read': ['dynamodb:GetItem', 'dynamodb:Query'],
   'audit:append': ['dynamodb:PutItem'],
   'userPool:manageUsers': [
@@ -51,6 +52,9 @@ export const grantActions = {
   'email:send': ['ses:SendEmail', 'ses:SendRawEmail'],
   'outboxKey:read': ['secretsmanager:GetSecretValue'],
 } as const satisfies Record<Grant, readonly string[]>;
+
+/** The attributes a `main:recordSignIn` UpdateItem may name: the key and the sign-in time (member-repository recordSignIn). */
+export const SIGN_IN_POLICY_ATTRIBUTES = ['PK', 'SK', 'lastLoginAt'] as const;
 
 /** What grants can point at. */
 export interface GrantResources {
@@ -86,6 +90,20 @@ export function applyGrants(role: Role, grants: readonly Grant[], resources: Gra
           iam5ResourceFinding(role, indexArn(resources.mainTable)),
           'Queries on the main table GSIs (GSI1-GSI3, overloaded per entity); the wildcard covers only the indexes ' +
             'of this one table.',
+        );
+        break;
+      case 'main:recordSignIn':
+        // Table ARN only, and only the sign-in bookkeeping attribute: a read-only route cannot change
+        // anything else of a member (or any other item) with it.
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions,
+            resources: [resources.mainTable.tableArn],
+            conditions: {
+              'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...SIGN_IN_POLICY_ATTRIBUTES] },
+              StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+            },
+          }),
         );
         break;
       case 'audit:read':

@@ -32,6 +32,12 @@ export type ResourceGrant =
   | 'main:read'
   /** Put/Update/Delete/TransactWrite on the main table (read included). */
   | 'main:write'
+  /**
+   * UpdateItem on the main table, limited by an IAM condition to the `lastLoginAt` attribute: a tenant
+   * route records the caller's sign-in on their first request after it (caller-service), and read-only
+   * routes need that one write too.
+   */
+  | 'main:recordSignIn'
   /** Query on the audit table and its indexes (never write: only the stream consumer writes it). */
   | 'audit:read'
   /** Cognito admin calls to create an identity for an accepted invitation and look users up. */

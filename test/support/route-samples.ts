@@ -48,20 +48,21 @@ export function secretsOf(world: World): string[] {
 /** Builds a world through the real services and repositories (DynamoDB Local). */
 export async function buildWorld(label: string): Promise<World> {
   const tenantName = `${label} ${ulid()}`;
+  const slug = label.toLowerCase().replace(/[^a-z0-9]+/g, '-');
   const { tenantId, owner } = await tenantWithOwner(100, tenantName);
   const ownerCaller = await resolveTenantCaller(deps(), owner.identity, tenantId);
   const role = await createRole(deps(), ownerCaller, { name: `${label} role ${ulid()}`, permissions: ['inbox:read', 'users:read'] }, meta());
-  const admin = await memberIn(tenantId, { roles: [{ roleId: 'admin' }], email: uniqueEmail(`${label.toLowerCase()}-admin`) });
+  const admin = await memberIn(tenantId, { roles: [{ roleId: 'admin' }], email: uniqueEmail(`${slug}-admin`) });
   const member = await memberIn(tenantId, {
     roles: [{ roleId: 'viewer' }, { roleId: role.roleId }],
-    email: uniqueEmail(`${label.toLowerCase()}-member`),
+    email: uniqueEmail(`${slug}-member`),
   });
-  const suspended = await memberIn(tenantId, { status: 'suspended', roles: [{ roleId: 'viewer' }], email: uniqueEmail(`${label.toLowerCase()}-suspended`) });
+  const suspended = await memberIn(tenantId, { status: 'suspended', roles: [{ roleId: 'viewer' }], email: uniqueEmail(`${slug}-suspended`) });
   const { deps: capturingDeps, events } = capturing();
   const invited = await inviteMembers(
     capturingDeps,
     ownerCaller,
-    { emails: [uniqueEmail(`${label.toLowerCase()}-invitee`), uniqueEmail(`${label.toLowerCase()}-invitee`)], roles: [{ roleId: 'viewer' }] },
+    { emails: [uniqueEmail(`${slug}-invitee`), uniqueEmail(`${slug}-invitee`)], roles: [{ roleId: 'viewer' }] },
     meta(),
   );
   const tokens = await deliveredTokens(events);
@@ -71,6 +72,7 @@ export async function buildWorld(label: string): Promise<World> {
     email: invitation.email,
     token: tokens.find((t) => t.to === invitation.email)!.token,
   }));
+  if (invitations.length !== 2) throw new Error(`world ${label}: invitations not created: ${JSON.stringify(invited.failed)}`);
   const exported = await requestAuditExport(deps(), ownerCaller, { action: 'member.' }, meta());
   return {
     tenantId,
