@@ -1,14 +1,21 @@
 /**
- * `npm test [-- <vitest args>]`: starts the local stack in memory on free ports (seeded, quiet, schedule
- * timers off: tests run jobs through /__local/jobs/{name}), runs `vitest run` with the stack's environment
- * plus LOCAL_STACK_FILE, then stops the stack and exits with vitest's code.
+ * `npm test [-- <vitest args>]`: starts the local stack in memory on free ports (seeded, schedule timers
+ * off: tests run jobs through /__local/jobs/{name}), runs `vitest run` with the stack's environment plus
+ * LOCAL_STACK_FILE and LOCAL_STACK_LOG_FILE, then stops the stack and exits with vitest's code.
  *
  * A wrapper rather than vitest globalSetup: measured faster (5 s vs 11-20 s) and it leaves no orphans.
  * When only the `unit` and/or `infra` projects are selected (`--project unit`), no stack is started.
  * LOCAL_STACK_SCHEDULES=1 turns the schedule timers on.
+ *
+ * Every line the stack writes (its own machinery, and the handlers it runs at DEBUG level) also goes to a
+ * log file whose path the tests get as LOCAL_STACK_LOG_FILE (test/e2e/secrets-in-logs.test.ts searches it
+ * for secrets); the terminal still shows only warnings, errors and lines that are not JSON log records.
+ * LOCAL_STACK_KEEP_LOGS=1 keeps the file after the run.
  */
 import { spawn } from 'node:child_process';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startLocalStack, type LocalStack } from './local/stack';
 
@@ -22,6 +29,39 @@ function selectedProjects(args: readonly string[]): string[] {
     else if (arg.startsWith('--project=')) projects.push(arg.slice('--project='.length));
   }
   return projects;
+}
+
+/** JSON log records below WARN stay out of the terminal (they still reach the log file). */
+function isQuietRecord(line: string): boolean {
+  if (!line.startsWith('{')) return false;
+  try {
+    const level = String((JSON.parse(line) as { level?: unknown }).level ?? '').toLowerCase();
+    return level === 'debug' || level === 'info' || level === 'trace';
+  } catch {
+    return false;
+  }
+}
+
+/** Tees this process's stdout and stderr into `file`, forwarding to the terminal what is not quiet. */
+function captureOutput(file: string): void {
+  writeFileSync(file, '');
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      appendFileSync(file, text);
+      const shown = text
+        .split('\n')
+        .filter((line) => !isQuietRecord(line))
+        .join('\n');
+      if (shown.trim() === '') {
+        const callback = rest.find((arg): arg is () => void => typeof arg === 'function');
+        callback?.();
+        return true;
+      }
+      return write(shown, ...rest);
+    }) as typeof stream.write;
+  }
 }
 
 async function main(): Promise<number> {
@@ -48,14 +88,19 @@ async function main(): Promise<number> {
   });
 
   let env: NodeJS.ProcessEnv = baseEnv;
+  let logFile: string | undefined;
   if (needsStack) {
     const started = performance.now();
+    logFile = join(tmpdir(), `users-roles-stack-${process.pid}.log`);
+    captureOutput(logFile);
+    // The handlers in the stack log everything (to the file): what the secrets test searches is complete.
+    process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
     try {
       stack = await startLocalStack({
         persistence: 'memory',
         ports: 'auto',
         seed: true,
-        quiet: true,
+        quiet: false,
         schedules: process.env.LOCAL_STACK_SCHEDULES === '1',
       });
     } catch (error) {
@@ -67,7 +112,7 @@ async function main(): Promise<number> {
       return 130;
     }
     process.stdout.write(`local stack up in ${((performance.now() - started) / 1000).toFixed(1)} s at ${stack.info.apiUrl}\n`);
-    env = { ...baseEnv, ...stack.env, LOCAL_STACK_FILE: stack.stackFile };
+    env = { ...baseEnv, ...stack.env, LOCAL_STACK_FILE: stack.stackFile, LOCAL_STACK_LOG_FILE: logFile };
   }
 
   // The package's exports hide its bin; find it next to its package.json.
@@ -81,6 +126,7 @@ async function main(): Promise<number> {
     });
   });
   await stack?.stop();
+  if (logFile && process.env.LOCAL_STACK_KEEP_LOGS !== '1') rmSync(logFile, { force: true });
   return interrupted && code === 0 ? 130 : code;
 }
 
