@@ -17,20 +17,21 @@ import { invoke } from '../support/invoke';
  *
  *   ok  = 2xx     403 = forbidden     404 = tenant not visible (non-members learn nothing)
  */
-type Caller = 'owner' | 'admin' | 'manager' | 'agent' | 'viewer' | 'suspended' | 'nonMember' | 'platformAdmin' | 'anonymous';
+type Caller = 'owner' | 'admin' | 'manager' | 'agent' | 'viewer' | 'custom' | 'suspended' | 'nonMember' | 'platformAdmin' | 'anonymous';
 type Outcome = 'ok' | 401 | 403 | 404;
 
-const member = { owner: 'ok', admin: 'ok', manager: 'ok', agent: 'ok', viewer: 'ok', suspended: 403, nonMember: 404, platformAdmin: 404, anonymous: 401 } as const;
+/** `custom` holds only a custom role with users:read, audit:read and inbox:read. */
+const member = { owner: 'ok', admin: 'ok', manager: 'ok', agent: 'ok', viewer: 'ok', custom: 'ok', suspended: 403, nonMember: 404, platformAdmin: 404, anonymous: 401 } as const;
 const usersRead = { ...member, agent: 403 } as const;
-const usersWrite = { ...usersRead, manager: 403, viewer: 403 } as const;
+const usersWrite = { ...usersRead, manager: 403, viewer: 403, custom: 403 } as const;
 const rolesManage = usersWrite;
 const ownerOnly = { ...usersWrite, admin: 403 } as const;
-const platform = { owner: 403, admin: 403, manager: 403, agent: 403, viewer: 403, suspended: 403, nonMember: 403, platformAdmin: 'ok', anonymous: 401 } as const;
-const anyIdentity = { owner: 'ok', admin: 'ok', manager: 'ok', agent: 'ok', viewer: 'ok', suspended: 'ok', nonMember: 'ok', platformAdmin: 'ok', anonymous: 401 } as const;
+const platform = { owner: 403, admin: 403, manager: 403, agent: 403, viewer: 403, custom: 403, suspended: 403, nonMember: 403, platformAdmin: 'ok', anonymous: 401 } as const;
+const anyIdentity = { owner: 'ok', admin: 'ok', manager: 'ok', agent: 'ok', viewer: 'ok', custom: 'ok', suspended: 'ok', nonMember: 'ok', platformAdmin: 'ok', anonymous: 401 } as const;
 const everyone = { ...anyIdentity, anonymous: 'ok' } as const;
 /** Owner and Admin hold audit:*; Viewer holds every :read, so audit:read but not audit:export. */
 const auditRead = { ...member, manager: 403, agent: 403 } as const;
-const auditExport = { ...auditRead, viewer: 403 } as const;
+const auditExport = { ...auditRead, viewer: 403, custom: 403 } as const;
 
 const matrix: Record<RouteName, Record<Caller, Outcome>> = {
   getOpenApi: everyone,
@@ -77,6 +78,9 @@ beforeAll(async () => {
   for (const roleId of ['admin', 'manager', 'agent', 'viewer'] as const) {
     identities[roleId] = (await memberIn(tenantId, { roles: [{ roleId }] })).identity;
   }
+  const ownerCaller = await resolveTenantCaller(deps(), identities.owner, tenantId);
+  const custom = await createRole(deps(), ownerCaller, { name: `Matrix custom ${ulid()}`, permissions: ['users:read', 'audit:read', 'inbox:read'] }, meta());
+  identities.custom = (await memberIn(tenantId, { roles: [{ roleId: custom.roleId }] })).identity;
   identities.suspended = (await memberIn(tenantId, { status: 'suspended', roles: [{ roleId: 'admin' }] })).identity;
   identities.nonMember = (await tenantWithOwner()).owner.identity;
   identities.platformAdmin = platformAdmin;
