@@ -1,6 +1,6 @@
 import { httpHandler } from '../../shared/http/http-handler';
 import { routes } from '../../shared/http/routes';
-import { requestAuditExport } from '../../shared/services/audit-service';
+import { requestAuditExport } from '../../shared/services/audit-trail-service';
 
 export const handler = httpHandler(routes.createAuditExport, async ({ body, caller, meta, deps }) => {
   const record = await requestAuditExport(deps, caller, body.filter, meta);

@@ -1,7 +1,7 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
 import { routes } from '../../shared/http/routes';
 import { auditEntryView } from '../../shared/http/audit-views';
-import { listAudit } from '../../shared/services/audit-service';
+import { listAudit } from '../../shared/services/audit-trail-service';
 
 export const handler = httpHandler(routes.listAudit, async ({ query, caller, deps }) => {
   const { limit, cursor, ...filter } = query;

@@ -1,0 +1,95 @@
+import { canOn } from '../domain/ability';
+import { auditActorOf, type RequestMeta, type TenantCaller } from '../domain/actor';
+import { Forbidden } from '../domain/errors';
+import type { AuditEntry } from '../audit/chain';
+import { verifyAuditChain, type VerifyResult } from '../audit/verify';
+import type { AuditKeyFilter } from '../data/audit-keys';
+import { listAuditPage, type AuditDataDeps } from '../data/audit-repository';
+import { putNewExport, type AuditExportRecord } from '../data/audit-export-repository';
+import { outboxPut } from '../data/outbox';
+import { transactWrite } from '../data/transactions';
+import type { ServiceDeps } from './service-deps';
+
+/*
+ * The audit trail's use cases that touch DynamoDB only: list, verify, and request an export. The
+ * export itself (CSV to S3, presigned links) is in audit-service.ts, which re-exports these: a function
+ * that imports from here does not bundle the S3 client, lib-storage and csv-stringify (about 150 KiB
+ * and 20 ms of module init; docs/PERFORMANCE.md, figure 1).
+ */
+
+export const auditDeps = (deps: ServiceDeps): AuditDataDeps => ({ db: deps.db, auditTableName: deps.auditTableName });
+
+export function requirePermission(caller: TenantCaller, permission: 'audit:read' | 'audit:export'): void {
+  if (!canOn(caller.ability, permission, caller.tenantId)) throw new Forbidden(`This action needs the permission ${permission}.`);
+}
+
+/** `GET /audit`: one page of the tenant's entries matching the filter, newest first. */
+export async function listAudit(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  filter: AuditKeyFilter,
+  page: { limit: number; cursor?: string },
+): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+  requirePermission(caller, 'audit:read');
+  const result = await listAuditPage(auditDeps(deps), caller.tenantId, filter, page);
+  return { items: result.items, nextCursor: result.nextCursor };
+}
+
+/** `GET /audit/verify`. */
+export async function verifyAudit(deps: ServiceDeps, caller: TenantCaller, range: { from?: string; to?: string }): Promise<VerifyResult> {
+  requirePermission(caller, 'audit:read');
+  return verifyAuditChain(auditDeps(deps), caller.tenantId, range);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exports
+
+/** A short human description of a filter, the label of the export in the trail. */
+export function describeFilter(filter: AuditKeyFilter): string {
+  const parts = (['actorId', 'targetId', 'action', 'from', 'to'] as const)
+    .filter((name) => filter[name] !== undefined)
+    .map((name) => `${name}=${filter[name]}`);
+  return parts.length > 0 ? parts.join(', ') : 'all entries';
+}
+
+/**
+ * `POST /audit/exports`: records the export request with its `audit.exported` event in one
+ * transaction (the export is audited whether or not it later succeeds); the INSERT of the record on
+ * the stream starts the export worker.
+ */
+export async function requestAuditExport(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  filter: AuditKeyFilter,
+  meta: RequestMeta,
+): Promise<AuditExportRecord> {
+  requirePermission(caller, 'audit:export');
+  const now = deps.now().toISOString();
+  const record: AuditExportRecord = {
+    tenantId: caller.tenantId,
+    exportId: deps.newId(),
+    status: 'pending',
+    filter,
+    requestedBy: { id: caller.userId, ...(caller.email ? { email: caller.email } : {}) },
+    createdAt: now,
+    attempts: 0,
+    version: 1,
+  };
+  await transactWrite(deps, [
+    { item: putNewExport(deps, record) },
+    {
+      item: outboxPut(deps.tableName, {
+        eventId: deps.newId(),
+        tenantId: caller.tenantId,
+        occurredAt: now,
+        action: 'audit.exported',
+        actor: auditActorOf(caller, meta),
+        target: { type: 'audit_export', id: record.exportId, label: describeFilter(filter) },
+        changes: { before: null, after: { filter } },
+        requestId: meta.requestId,
+      }),
+    },
+  ]);
+  return record;
+}
+
