@@ -1,8 +1,8 @@
 import { httpHandler } from '../../shared/http/http-handler';
-import { routes } from '../../shared/http/routes';
+import { auditRoutes } from '../../shared/http/routes/audit';
 import { requestAuditExport } from '../../shared/services/audit-trail-service';
 
-export const handler = httpHandler(routes.createAuditExport, async ({ body, caller, meta, deps }) => {
+export const handler = httpHandler(auditRoutes.createAuditExport, async ({ body, caller, meta, deps }) => {
   const record = await requestAuditExport(deps, caller, body.filter, meta);
   return {
     status: 202,

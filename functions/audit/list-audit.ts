@@ -1,9 +1,9 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { routes } from '../../shared/http/routes';
+import { auditRoutes } from '../../shared/http/routes/audit';
 import { auditEntryView } from '../../shared/http/audit-views';
 import { listAudit } from '../../shared/services/audit-trail-service';
 
-export const handler = httpHandler(routes.listAudit, async ({ query, caller, deps }) => {
+export const handler = httpHandler(auditRoutes.listAudit, async ({ query, caller, deps }) => {
   const { limit, cursor, ...filter } = query;
   const page = await listAudit(deps, caller, filter, { limit, cursor });
   return json(200, { items: page.items.map(auditEntryView), nextCursor: page.nextCursor });

@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { routes } from '../../shared/http/routes';
+import { invitationRoutes } from '../../shared/http/routes/invitations';
 import { identityDirectory } from '../../shared/identity/identity-directory';
 import { optionalBearerIdentity } from '../../shared/identity/bearer';
 import { acceptInvitation } from '../../shared/services/invitation-service';
@@ -8,7 +8,7 @@ import { acceptInvitation } from '../../shared/services/invitation-service';
  * Public route (no API Gateway authorizer), because a new invitee has no account yet. An existing
  * account accepts by sending its token anyway; this function verifies it itself.
  */
-export const handler = httpHandler(routes.acceptInvitation, async ({ body, headers, meta, deps }) => {
+export const handler = httpHandler(invitationRoutes.acceptInvitation, async ({ body, headers, meta, deps }) => {
   const identity = await optionalBearerIdentity(headers.authorization);
   const result = await acceptInvitation(deps, identityDirectory(), { ...body, identity }, meta);
   return json(200, result);

@@ -1,8 +1,8 @@
 import { httpHandler } from '../../shared/http/http-handler';
-import { routes } from '../../shared/http/routes';
+import { invitationRoutes } from '../../shared/http/routes/invitations';
 import { declineInvitation } from '../../shared/services/invitation-service';
 
-export const handler = httpHandler(routes.declineInvitation, async ({ body, meta, deps }) => {
+export const handler = httpHandler(invitationRoutes.declineInvitation, async ({ body, meta, deps }) => {
   await declineInvitation(deps, body.token, meta);
   return { status: 204 };
 });

@@ -1,7 +1,7 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { routes } from '../../shared/http/routes';
+import { invitationRoutes } from '../../shared/http/routes/invitations';
 import { lookupInvitation } from '../../shared/services/invitation-service';
 
-export const handler = httpHandler(routes.lookupInvitation, async ({ query, deps }) =>
+export const handler = httpHandler(invitationRoutes.lookupInvitation, async ({ query, deps }) =>
   json(200, await lookupInvitation(deps, query.token)),
 );

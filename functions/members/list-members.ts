@@ -1,9 +1,9 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { routes } from '../../shared/http/routes';
+import { memberRoutes } from '../../shared/http/routes/members';
 import { memberView } from '../../shared/http/views';
 import { listMembers } from '../../shared/services/member-service';
 
-export const handler = httpHandler(routes.listMembers, async ({ query, caller, deps }) => {
+export const handler = httpHandler(memberRoutes.listMembers, async ({ query, caller, deps }) => {
   const page = await listMembers(deps, caller, { status: query.status, roleId: query.roleId, q: query.q }, { limit: query.limit, cursor: query.cursor });
   return json(200, { items: page.items.map(memberView), nextCursor: page.nextCursor });
 });

@@ -1,8 +1,8 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
 import { buildOpenApiDocument } from '../../shared/http/openapi';
-import { routes } from '../../shared/http/routes';
+import { metaRoutes } from '../../shared/http/routes/meta';
 
 // Built once per cold start from the route table: the served document cannot drift from the handlers.
 const document = buildOpenApiDocument();
 
-export const handler = httpHandler(routes.getOpenApi, async () => json(200, document));
+export const handler = httpHandler(metaRoutes.getOpenApi, async () => json(200, document));

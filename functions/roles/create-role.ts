@@ -1,9 +1,9 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { routes } from '../../shared/http/routes';
+import { roleRoutes } from '../../shared/http/routes/roles';
 import { roleView } from '../../shared/http/views';
 import { createRole } from '../../shared/services/role-service';
 
-export const handler = httpHandler(routes.createRole, async ({ body, caller, meta, deps }) => {
+export const handler = httpHandler(roleRoutes.createRole, async ({ body, caller, meta, deps }) => {
   const role = await createRole(deps, caller, body, meta);
   return json(201, roleView(role), role.version);
 });

@@ -1,8 +1,8 @@
 import { httpHandler } from '../../shared/http/http-handler';
-import { routes } from '../../shared/http/routes';
+import { roleRoutes } from '../../shared/http/routes/roles';
 import { deleteRole } from '../../shared/services/role-service';
 
-export const handler = httpHandler(routes.deleteRole, async ({ params, query, caller, ifMatch, meta, deps }) => {
+export const handler = httpHandler(roleRoutes.deleteRole, async ({ params, query, caller, ifMatch, meta, deps }) => {
   await deleteRole(deps, caller, params.roleId, query.reassignTo, ifMatch, meta);
   return { status: 204 };
 });

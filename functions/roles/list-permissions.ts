@@ -1,7 +1,7 @@
 import { catalogView } from '../../shared/domain/permissions';
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { routes } from '../../shared/http/routes';
+import { roleRoutes } from '../../shared/http/routes/roles';
 
 const catalog = { modules: catalogView() };
 
-export const handler = httpHandler(routes.listPermissions, async () => json(200, catalog));
+export const handler = httpHandler(roleRoutes.listPermissions, async () => json(200, catalog));

@@ -1,9 +1,9 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { routes } from '../../shared/http/routes';
+import { roleRoutes } from '../../shared/http/routes/roles';
 import { roleView } from '../../shared/http/views';
 import { listRoles } from '../../shared/services/role-service';
 
-export const handler = httpHandler(routes.listRoles, async ({ caller, deps }) => {
+export const handler = httpHandler(roleRoutes.listRoles, async ({ caller, deps }) => {
   const roles = await listRoles(deps, caller);
   return json(200, { items: roles.map(roleView) });
 });

@@ -1,9 +1,9 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { routes } from '../../shared/http/routes';
+import { roleRoutes } from '../../shared/http/routes/roles';
 import { roleView } from '../../shared/http/views';
 import { updateRole } from '../../shared/services/role-service';
 
-export const handler = httpHandler(routes.updateRole, async ({ params, body, caller, ifMatch, meta, deps }) => {
+export const handler = httpHandler(roleRoutes.updateRole, async ({ params, body, caller, ifMatch, meta, deps }) => {
   const role = await updateRole(deps, caller, params.roleId, body, ifMatch, meta);
   return json(200, roleView(role), role.version);
 });

@@ -1,0 +1,108 @@
+import type { RouteDefinition } from '../route-definition';
+import {
+  listMembersQuerySchema,
+  memberPageSchema,
+  memberPathSchema,
+  memberSchema,
+  transferOwnershipBodySchema,
+  updateMemberBodySchema,
+} from '../schemas/members';
+import { tenantPathSchema } from '../schemas/tenants';
+
+/**
+ * Routes served by `functions/members/*`. Part of THE route table,
+ * `shared/http/routes.ts`, which assembles every resource's module; a handler imports only its own
+ * resource's module, so that its bundle builds only these schemas.
+ */
+export const memberRoutes = {
+  listMembers: {
+    operationId: 'listMembers',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/members',
+    handler: 'functions/members/list-members.ts',
+    summary: 'Members of the tenant, optionally by status, with cursor pagination',
+    tags: ['members'],
+    access: { kind: 'permission', permission: 'users:read' },
+    grants: ['main:read', 'main:recordSignIn'],
+    request: { params: tenantPathSchema, query: listMembersQuerySchema },
+    responses: { 200: { description: 'A page of members', schema: memberPageSchema } },
+  },
+
+  getMember: {
+    operationId: 'getMember',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/members/{memberId}',
+    handler: 'functions/members/get-member.ts',
+    summary: 'One member with effective permissions and the source of each',
+    tags: ['members'],
+    access: { kind: 'permission-or-self', permission: 'users:read' },
+    grants: ['main:read', 'main:recordSignIn'],
+    request: { params: memberPathSchema },
+    responses: { 200: { description: 'The member', schema: memberSchema } },
+  },
+
+  updateMember: {
+    operationId: 'updateMember',
+    method: 'PATCH',
+    path: '/v1/tenants/{tenantId}/members/{memberId}',
+    handler: 'functions/members/update-member.ts',
+    summary: "Set a member's roles (optionally time-bound), direct permissions or display name (If-Match: version)",
+    tags: ['members'],
+    access: { kind: 'permission', permission: 'users:write' },
+    grants: ['main:write'],
+    request: { params: memberPathSchema, body: updateMemberBodySchema },
+    responses: { 200: { description: 'The member', schema: memberSchema } },
+  },
+
+  suspendMember: {
+    operationId: 'suspendMember',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/members/{memberId}/suspend',
+    handler: 'functions/members/suspend-member.ts',
+    summary: 'Suspend an active member: their next request is refused',
+    tags: ['members'],
+    access: { kind: 'permission', permission: 'users:write' },
+    grants: ['main:write', 'userPool:signOut'],
+    request: { params: memberPathSchema },
+    responses: { 200: { description: 'The member', schema: memberSchema } },
+  },
+
+  reactivateMember: {
+    operationId: 'reactivateMember',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/members/{memberId}/reactivate',
+    handler: 'functions/members/reactivate-member.ts',
+    summary: 'Reactivate a suspended member',
+    tags: ['members'],
+    access: { kind: 'permission', permission: 'users:write' },
+    grants: ['main:write'],
+    request: { params: memberPathSchema },
+    responses: { 200: { description: 'The member', schema: memberSchema } },
+  },
+
+  removeMember: {
+    operationId: 'removeMember',
+    method: 'DELETE',
+    path: '/v1/tenants/{tenantId}/members/{memberId}',
+    handler: 'functions/members/remove-member.ts',
+    summary: 'Remove a suspended member for good; the seat is freed',
+    tags: ['members'],
+    access: { kind: 'permission', permission: 'users:write' },
+    grants: ['main:write'],
+    request: { params: memberPathSchema },
+    responses: { 204: { description: 'Removed' } },
+  },
+
+  transferOwnership: {
+    operationId: 'transferOwnership',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/transfer-ownership',
+    handler: 'functions/members/transfer-ownership.ts',
+    summary: 'Make another active member Owner; the current Owner becomes Admin',
+    tags: ['members'],
+    access: { kind: 'owner' },
+    grants: ['main:write'],
+    request: { params: tenantPathSchema, body: transferOwnershipBodySchema },
+    responses: { 204: { description: 'Transferred' } },
+  },
+} as const satisfies Record<string, RouteDefinition>;

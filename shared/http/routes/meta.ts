@@ -1,0 +1,36 @@
+import type { RouteDefinition } from '../route-definition';
+
+/**
+ * Routes served by `functions/meta/*`: the OpenAPI document (and, apart, the 404 fallback). Part of THE route table,
+ * `shared/http/routes.ts`, which assembles every resource's module; a handler imports only its own
+ * resource's module, so that its bundle builds only these schemas.
+ */
+export const metaRoutes = {
+  getOpenApi: {
+    operationId: 'getOpenApi',
+    method: 'GET',
+    path: '/v1/openapi.json',
+    handler: 'functions/meta/get-openapi.ts',
+    summary: 'The OpenAPI 3.1 document of this API',
+    tags: ['meta'],
+    access: { kind: 'public' },
+    grants: [],
+    responses: { 200: { description: 'OpenAPI document' } },
+  },
+} as const satisfies Record<string, RouteDefinition>;
+
+/**
+ * Requests that match no route get a problem+json 404 from this function (API Gateway `$default`),
+ * rather than API Gateway's own plain body. It is not in `routeList`: it serves no path of its own.
+ */
+export const fallbackRoute = {
+  operationId: 'notFound',
+  method: 'GET',
+  path: '$default',
+  handler: 'functions/meta/not-found.ts',
+  summary: 'Problem+json 404 for every unmatched request',
+  tags: ['meta'],
+  access: { kind: 'public' },
+  grants: [],
+  responses: {},
+} as const satisfies RouteDefinition;

@@ -1,0 +1,89 @@
+import type { RouteDefinition } from '../route-definition';
+import { permissionCatalogSchema } from '../schemas/permissions';
+import { createRoleBodySchema, deleteRoleQuerySchema, roleListSchema, rolePathSchema, roleSchema, updateRoleBodySchema } from '../schemas/roles';
+import { tenantPathSchema } from '../schemas/tenants';
+
+/**
+ * Routes served by `functions/roles/*`: the permission catalog and roles. Part of THE route table,
+ * `shared/http/routes.ts`, which assembles every resource's module; a handler imports only its own
+ * resource's module, so that its bundle builds only these schemas.
+ */
+export const roleRoutes = {
+  listPermissions: {
+    operationId: 'listPermissions',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/permissions',
+    handler: 'functions/roles/list-permissions.ts',
+    summary: 'Permission catalog grouped by module, with implications',
+    tags: ['roles'],
+    access: { kind: 'member' },
+    grants: ['main:read', 'main:recordSignIn'],
+    request: { params: tenantPathSchema },
+    responses: { 200: { description: 'The catalog', schema: permissionCatalogSchema } },
+  },
+
+  listRoles: {
+    operationId: 'listRoles',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/roles',
+    handler: 'functions/roles/list-roles.ts',
+    summary: 'Built-in and custom roles of the tenant',
+    tags: ['roles'],
+    access: { kind: 'permission', permission: 'users:read' },
+    grants: ['main:read', 'main:recordSignIn'],
+    request: { params: tenantPathSchema },
+    responses: { 200: { description: 'Roles', schema: roleListSchema } },
+  },
+
+  getRole: {
+    operationId: 'getRole',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/roles/{roleId}',
+    handler: 'functions/roles/get-role.ts',
+    summary: 'One role',
+    tags: ['roles'],
+    access: { kind: 'permission', permission: 'users:read' },
+    grants: ['main:read', 'main:recordSignIn'],
+    request: { params: rolePathSchema },
+    responses: { 200: { description: 'The role', schema: roleSchema } },
+  },
+
+  createRole: {
+    operationId: 'createRole',
+    method: 'POST',
+    path: '/v1/tenants/{tenantId}/roles',
+    handler: 'functions/roles/create-role.ts',
+    summary: 'Create a custom role, optionally starting from a copy of another role',
+    tags: ['roles'],
+    access: { kind: 'permission', permission: 'roles:manage' },
+    grants: ['main:write'],
+    request: { params: tenantPathSchema, body: createRoleBodySchema },
+    responses: { 201: { description: 'The role', schema: roleSchema } },
+  },
+
+  updateRole: {
+    operationId: 'updateRole',
+    method: 'PATCH',
+    path: '/v1/tenants/{tenantId}/roles/{roleId}',
+    handler: 'functions/roles/update-role.ts',
+    summary: 'Rename a custom role or change its permissions (If-Match: version)',
+    tags: ['roles'],
+    access: { kind: 'permission', permission: 'roles:manage' },
+    grants: ['main:write'],
+    request: { params: rolePathSchema, body: updateRoleBodySchema },
+    responses: { 200: { description: 'The role', schema: roleSchema } },
+  },
+
+  deleteRole: {
+    operationId: 'deleteRole',
+    method: 'DELETE',
+    path: '/v1/tenants/{tenantId}/roles/{roleId}',
+    handler: 'functions/roles/delete-role.ts',
+    summary: 'Delete a custom role; refused while held unless ?reassignTo= moves its holders',
+    tags: ['roles'],
+    access: { kind: 'permission', permission: 'roles:manage' },
+    grants: ['main:write'],
+    request: { params: rolePathSchema, query: deleteRoleQuerySchema },
+    responses: { 204: { description: 'Deleted' } },
+  },
+} as const satisfies Record<string, RouteDefinition>;
