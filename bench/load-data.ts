@@ -100,7 +100,7 @@ export interface LoadOptions {
  */
 export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promise<LoadedTenant> {
   const started = performance.now();
-  const [{ tenantWithOwner }, { putNewMember }, { putNewInvitation }, { putNewRole }, { putNewPrincipalLink }, { auditEntryItem }, { chainEntry }, { keys }, { auditKeys }] =
+  const [{ tenantWithOwner }, { putNewMember }, { putNewInvitation }, { putNewRole }, { putNewPrincipalLink, customRoleIdsOf }, { auditEntryItem }, { chainEntry }, { keys }, { auditKeys }] =
     await Promise.all([
       import('../test/support/fixtures'),
       import('../shared/data/member-repository'),
@@ -166,7 +166,7 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
     memberIds.push(memberId);
     if (sample.length < 200 && random() < 0.1) sample.push(member);
     items.push(...putItems(putNewMember(deps, member)));
-    if (member.userId) items.push(...putItems([putNewPrincipalLink(deps, { userId: member.userId, tenantId, memberId })]));
+    if (member.userId) items.push(...putItems([putNewPrincipalLink(deps, { userId: member.userId, tenantId, memberId, customRoleIds: customRoleIdsOf(member) })]));
     if (status === 'invited') {
       const expired = random() * 10 < expiredShare;
       const createdAt = expired ? iso(now - 10 * 86_400_000) : invitedAt;

@@ -8,8 +8,8 @@
  * | email guard        | TENANT#<t>              | EMAIL#<email>             | -                                              |
  * | custom role        | TENANT#<t>              | ROLE#<roleId>             | -                                              |
  * | role-name guard    | TENANT#<t>              | ROLENAME#<lower name>     | -                                              |
- * | role assignment    | TENANT#<t>              | ROLEASSIGN#<roleId>#<memberId> | -                                         |
- * | member search term | TENANT#<t>              | SEARCH#<term>#<memberId>  | -                                              |
+ * | role assignment    | TENANT#<t>              | ROLEASSIGN#<roleId>#<memberId> | TENANT#<t>#ROLE#<roleId>#STATUS#<status> / <memberId> |
+ * | member search term | TENANT#<t>              | SEARCH#<term>#<memberId>  | TENANT#<t>#SEARCH#STATUS#<status> / <term>#<memberId> |
  * | principal link     | USER#<sub>              | TENANT#<t>                | -                                              |
  * | invitation         | TENANT#<t>              | INVITATION#<id>           | TENANT#<t>#INVITATIONS / <expiresAt>#<id>      |
  * | invitation token   | INVITATION_TOKEN#<sha256> | TOKEN                   | -                                              |
@@ -27,7 +27,12 @@
  * Role assignments mirror `member.roles` (written in the same transactions) so that a role's holders can
  * be counted and listed by key, and time-bound ones found by the purge through GSI2
  * (EXPIRY#ROLE_ASSIGNMENT#<shard> / <expiresAt>#<t>#<memberId>#<roleId>). Search terms (a member's email and
- * lower-cased display name) make `?q=` a prefix query on the sort key.
+ * lower-cased display name) make `?q=` a prefix query on the sort key. Both also carry their member's
+ * status in a GSI1 key, so that `roleId` or `q` combined with `status` is one key-condition query too
+ * (a status change rewrites them in the member's transaction: shared/data/member-repository.ts).
+ *
+ * The principal link also lists the custom role ids its member holds (`customRoleIds`, kept in the member's
+ * transactions), so that authorization reads the member and those roles in one BatchGetItem.
  */
 
 export const TENANT_PREFIX = 'TENANT#';
@@ -87,12 +92,28 @@ export const keys = {
   roleAssignmentExpiryShards: () =>
     Array.from({ length: EXPIRY_SHARDS }, (_, shard) => ({ GSI2PK: `EXPIRY#ROLE_ASSIGNMENT#${shard}` })),
   holdersOfRole: (tenantId: string, roleId: string) => ({ PK: `${TENANT_PREFIX}${tenantId}`, skPrefix: `ROLEASSIGN#${roleId}#` }),
+  roleAssignmentStatusIndex: (tenantId: string, roleId: string, status: string, memberId: string) => ({
+    GSI1PK: `${TENANT_PREFIX}${tenantId}#ROLE#${roleId}#STATUS#${status}`,
+    GSI1SK: memberId,
+  }),
+  holdersOfRoleWithStatus: (tenantId: string, roleId: string, status: string) => ({
+    GSI1PK: `${TENANT_PREFIX}${tenantId}#ROLE#${roleId}#STATUS#${status}`,
+    skPrefix: '',
+  }),
 
   memberSearchTerm: (tenantId: string, term: string, memberId: string): ItemKey => ({
     PK: `${TENANT_PREFIX}${tenantId}`,
     SK: `SEARCH#${term}#${memberId}`,
   }),
   memberSearch: (tenantId: string, prefix: string) => ({ PK: `${TENANT_PREFIX}${tenantId}`, skPrefix: `SEARCH#${prefix}` }),
+  memberSearchTermStatusIndex: (tenantId: string, term: string, status: string, memberId: string) => ({
+    GSI1PK: `${TENANT_PREFIX}${tenantId}#SEARCH#STATUS#${status}`,
+    GSI1SK: `${term}#${memberId}`,
+  }),
+  memberSearchWithStatus: (tenantId: string, prefix: string, status: string) => ({
+    GSI1PK: `${TENANT_PREFIX}${tenantId}#SEARCH#STATUS#${status}`,
+    skPrefix: prefix,
+  }),
 
   principalLink: (userId: string, tenantId: string): ItemKey => ({ PK: `USER#${userId}`, SK: `${TENANT_PREFIX}${tenantId}` }),
   principalLinksOfUser: (userId: string) => ({ PK: `USER#${userId}`, skPrefix: TENANT_PREFIX }),

@@ -8,8 +8,9 @@ import { queryAllByPrefix } from './query-all';
 import { stripKeys } from './data-deps';
 import { keys } from './keys';
 import type { RoleAssignment } from '../domain/effective-permissions';
-import type { MemberRecord, MemberStatus } from './records';
+import type { CustomRoleRecord, MemberRecord, MemberStatus } from './records';
 import type { TransactItem } from './transactions';
+import { principalLinkRoleChanges } from './principal-repository';
 
 export function memberItem(member: MemberRecord): Record<string, unknown> {
   return {
@@ -25,6 +26,27 @@ export async function getMember(deps: DataDeps, tenantId: string, memberId: stri
     new GetCommand({ TableName: deps.tableName, Key: keys.member(tenantId, memberId), ConsistentRead: true }),
   );
   return Item ? stripKeys<MemberRecord>(Item) : undefined;
+}
+
+/**
+ * A member and some of its tenant's custom roles in one consistent BatchGetItem: the caller's membership
+ * and the roles its principal link says it holds (authorization's second and last round trip).
+ * Roles that do not exist (any more) are absent.
+ */
+export async function getMemberWithCustomRoles(
+  deps: DataDeps,
+  tenantId: string,
+  memberId: string,
+  roleIds: readonly string[],
+): Promise<{ member: MemberRecord | undefined; roles: CustomRoleRecord[] }> {
+  if (roleIds.length === 0) return { member: await getMember(deps, tenantId, memberId), roles: [] };
+  const memberKey = keys.member(tenantId, memberId);
+  const items = await batchGetItems(deps, [memberKey, ...[...new Set(roleIds)].map((roleId) => keys.role(tenantId, roleId))]);
+  const memberItem = items.find((item) => item.SK === memberKey.SK);
+  return {
+    member: memberItem ? stripKeys<MemberRecord>(memberItem) : undefined,
+    roles: items.filter((item) => item !== memberItem).map((item) => stripKeys<CustomRoleRecord>(item)),
+  };
 }
 
 /** Members by (tenantId, memberId) pairs, consistently read; missing ones are absent. */
@@ -49,23 +71,38 @@ export interface MemberFilter {
   readonly q?: string;
 }
 
-/** One page of key-only index items (search terms or role assignments) resolved to their members. */
+/**
+ * Where a page of key-only reference items (search terms or role assignments) is read: their base-table
+ * partition and sort-key prefix (consistent), or their status-scoped GSI1 partition and GSI1SK prefix.
+ */
+type ReferenceIndex =
+  | { readonly PK: string; readonly skPrefix: string }
+  | { readonly GSI1PK: string; readonly skPrefix: string };
+
+/** One page of reference items resolved to their members (one Query, one BatchGetItem). */
 async function membersByReference(
   deps: DataDeps,
   tenantId: string,
-  index: { PK: string; skPrefix: string },
+  index: ReferenceIndex,
   scope: string,
   page: { limit: number; cursor?: string },
-): Promise<MemberPage & { memberIds: string[] }> {
-  const startKey = decodeCursor(page.cursor, scope, { PK: index.PK, SK: undefined });
-  if (startKey && !String(startKey.SK).startsWith(index.skPrefix)) throw new InvalidCursor();
+): Promise<MemberPage> {
+  const onGsi1 = 'GSI1PK' in index;
+  const [pkName, skName, pkValue] = onGsi1 ? ['GSI1PK', 'GSI1SK', index.GSI1PK] : ['PK', 'SK', index.PK];
+  const startKey = decodeCursor(
+    page.cursor,
+    scope,
+    onGsi1 ? { GSI1PK: index.GSI1PK, GSI1SK: undefined, PK: keys.tenant(tenantId).PK, SK: undefined } : { PK: pkValue, SK: undefined },
+  );
+  if (startKey && !String(startKey[skName]).startsWith(index.skPrefix)) throw new InvalidCursor();
   const response = await deps.db.send(
     new QueryCommand({
       TableName: deps.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': index.PK, ':prefix': index.skPrefix },
+      ...(onGsi1 ? { IndexName: 'GSI1' } : { ConsistentRead: true }),
+      KeyConditionExpression: index.skPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+      ExpressionAttributeNames: index.skPrefix ? { '#pk': pkName, '#sk': skName } : { '#pk': pkName },
+      ExpressionAttributeValues: index.skPrefix ? { ':pk': pkValue, ':prefix': index.skPrefix } : { ':pk': pkValue },
       ProjectionExpression: 'memberId',
-      ConsistentRead: true,
       Limit: page.limit,
       ExclusiveStartKey: startKey,
     }),
@@ -73,7 +110,6 @@ async function membersByReference(
   const memberIds = [...new Set((response.Items ?? []).map((item) => item.memberId as string))];
   const found = new Map((await getMembers(deps, memberIds.map((memberId) => ({ tenantId, memberId })))).map((m) => [m.memberId, m]));
   return {
-    memberIds,
     items: memberIds.map((id) => found.get(id)).filter((m): m is MemberRecord => m !== undefined),
     nextCursor: encodeCursor(scope, response.LastEvaluatedKey),
   };
@@ -82,8 +118,11 @@ async function membersByReference(
 /**
  * One page of a tenant's members, each filter a key-condition query: all members in member-id order (base
  * table), one status in email order (GSI1), a role's holders (assignment items) or an email/name prefix
- * (search-term items). When `q` or `roleId` is combined with another filter, the others apply to the page
- * found, which may then hold fewer than `limit` members while `nextCursor` continues the list.
+ * (search-term items), either of the last two within one status (their status-scoped GSI1 keys). The
+ * members found are read consistently and checked against the filter again, so a reference the index has
+ * not caught up with (GSI reads are eventually consistent) is left out rather than shown in the wrong list;
+ * when `q` and `roleId` are both given, the role is checked on the page found, which may then hold fewer
+ * than `limit` members while `nextCursor` continues the list.
  */
 export async function listMembers(
   deps: DataDeps,
@@ -93,7 +132,15 @@ export async function listMembers(
 ): Promise<MemberPage> {
   const scope = `members|${tenantId}|status=${filter.status ?? '*'}|role=${filter.roleId ?? '*'}|q=${filter.q ?? '*'}`;
   if (filter.q !== undefined || filter.roleId !== undefined) {
-    const index = filter.q !== undefined ? keys.memberSearch(tenantId, filter.q.trim().toLowerCase()) : keys.holdersOfRole(tenantId, filter.roleId!);
+    const term = filter.q?.trim().toLowerCase();
+    const index: ReferenceIndex =
+      term !== undefined
+        ? filter.status
+          ? keys.memberSearchWithStatus(tenantId, term, filter.status)
+          : keys.memberSearch(tenantId, term)
+        : filter.status
+          ? keys.holdersOfRoleWithStatus(tenantId, filter.roleId!, filter.status)
+          : keys.holdersOfRole(tenantId, filter.roleId!);
     const found = await membersByReference(deps, tenantId, index, scope, page);
     return {
       items: found.items.filter(
@@ -150,6 +197,7 @@ export async function memberIdsByEmail(deps: DataDeps, tenantId: string, emails:
 function assignmentItem(member: MemberRecord, assignment: RoleAssignment): Record<string, unknown> {
   return {
     ...keys.roleAssignment(member.tenantId, assignment.roleId, member.memberId),
+    ...keys.roleAssignmentStatusIndex(member.tenantId, assignment.roleId, member.status, member.memberId),
     ...(assignment.expiresAt
       ? keys.roleAssignmentExpiryIndex(member.tenantId, assignment.roleId, member.memberId, assignment.expiresAt)
       : {}),
@@ -161,14 +209,18 @@ function assignmentItem(member: MemberRecord, assignment: RoleAssignment): Recor
   };
 }
 
-/** Puts and deletes that make the role-assignment items mirror `after.roles` instead of `before.roles`. */
+/**
+ * Puts and deletes that make the role-assignment items mirror `after.roles` instead of `before.roles`
+ * (all of them rewritten when the status changes: it is in their index key).
+ */
 function assignmentChanges(deps: DataDeps, before: MemberRecord | undefined, after: MemberRecord | undefined): TransactItem[] {
   const member = (after ?? before)!;
   const previous = new Map((before?.roles ?? []).map((a) => [a.roleId, a.expiresAt]));
   const next = new Map((after?.roles ?? []).map((a) => [a.roleId, a.expiresAt]));
+  const sameStatus = before?.status === after?.status;
   const items: TransactItem[] = [];
   for (const [roleId, expiresAt] of next) {
-    if (previous.has(roleId) && previous.get(roleId) === expiresAt) continue;
+    if (sameStatus && previous.has(roleId) && previous.get(roleId) === expiresAt) continue;
     items.push({ Put: { TableName: deps.tableName, Item: assignmentItem(member, { roleId, expiresAt }) } });
   }
   for (const roleId of previous.keys()) {
@@ -185,17 +237,24 @@ function searchTerms(member: MemberRecord | undefined): Set<string> {
   return new Set([member.email, ...(member.displayName ? [member.displayName.trim().toLowerCase()] : [])]);
 }
 
+/** Puts and deletes that make the search-term items follow the member (all rewritten on a status change). */
 function searchTermChanges(deps: DataDeps, before: MemberRecord | undefined, after: MemberRecord | undefined): TransactItem[] {
   const member = (after ?? before)!;
   const previous = searchTerms(before);
   const next = searchTerms(after);
+  const sameStatus = before?.status === after?.status;
   return [
     ...[...next]
-      .filter((term) => !previous.has(term))
+      .filter((term) => !sameStatus || !previous.has(term))
       .map((term): TransactItem => ({
         Put: {
           TableName: deps.tableName,
-          Item: { ...keys.memberSearchTerm(member.tenantId, term, member.memberId), entity: 'memberSearch', memberId: member.memberId },
+          Item: {
+            ...keys.memberSearchTerm(member.tenantId, term, member.memberId),
+            ...keys.memberSearchTermStatusIndex(member.tenantId, term, member.status, member.memberId),
+            entity: 'memberSearch',
+            memberId: member.memberId,
+          },
         },
       })),
     ...[...previous]
@@ -259,6 +318,7 @@ export function updateMember(deps: DataDeps, before: MemberRecord, after: Member
     },
     ...assignmentChanges(deps, before, after),
     ...searchTermChanges(deps, before, after),
+    ...principalLinkRoleChanges(deps, before, after),
   ];
 }
 

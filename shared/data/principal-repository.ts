@@ -1,9 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { isBuiltInRoleId } from '../domain/roles';
 import type { DataDeps } from './data-deps';
 import { queryAllByPrefix } from './query-all';
 import { stripKeys } from './data-deps';
 import { keys } from './keys';
-import type { PrincipalLinkRecord } from './records';
+import type { MemberRecord, PrincipalLinkRecord } from './records';
 import type { TransactItem } from './transactions';
 
 /** The member id of a Cognito identity in a tenant, read consistently (every authenticated request does). */
@@ -33,4 +34,32 @@ export function putNewPrincipalLink(deps: DataDeps, link: PrincipalLinkRecord): 
       ConditionExpression: 'attribute_not_exists(PK)',
     },
   };
+}
+
+/** The link's role hint for a member: its custom role ids (expired but not yet purged ones included), sorted. */
+export function customRoleIdsOf(member: Pick<MemberRecord, 'roles'>): string[] {
+  return [...new Set(member.roles.map((a) => a.roleId).filter((roleId) => !isBuiltInRoleId(roleId)))].sort();
+}
+
+/**
+ * Keeps a joined member's link hint equal to its custom roles, in the transaction that changes them. Nothing
+ * when the member has no link yet (invited: `accept` writes the link with the hint) or the set is unchanged.
+ */
+export function principalLinkRoleChanges(deps: DataDeps, before: MemberRecord, after: MemberRecord): TransactItem[] {
+  if (!before.userId || before.userId !== after.userId) return [];
+  const previous = customRoleIdsOf(before);
+  const next = customRoleIdsOf(after);
+  if (previous.length === next.length && previous.every((roleId, i) => roleId === next[i])) return [];
+  return [
+    {
+      Update: {
+        TableName: deps.tableName,
+        Key: keys.principalLink(after.userId, after.tenantId),
+        UpdateExpression: 'SET customRoleIds = :roleIds',
+        // The link of this very member: never create a stray link, never touch another member's.
+        ConditionExpression: 'memberId = :memberId',
+        ExpressionAttributeValues: { ':roleIds': next, ':memberId': after.memberId },
+      },
+    },
+  ];
 }

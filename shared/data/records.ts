@@ -56,6 +56,12 @@ export interface PrincipalLinkRecord {
   readonly userId: string;
   readonly tenantId: string;
   readonly memberId: string;
+  /**
+   * The custom (non built-in) role ids in the member's `roles`, written in the same transactions: a hint
+   * that lets authorization read the member and its custom roles in one round trip. The member record
+   * stays the authority; a link without it (written before it existed) costs one more read, no more.
+   */
+  readonly customRoleIds?: readonly string[];
 }
 
 export interface InvitationRecord {

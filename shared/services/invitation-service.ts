@@ -20,7 +20,7 @@ import {
 import { keys } from '../data/keys';
 import { deleteMember, getMember, getMembers, memberIdsByEmail, putNewMember, updateMember } from '../data/member-repository';
 import { outboxPut, type OutboxEvent } from '../data/outbox';
-import { putNewPrincipalLink } from '../data/principal-repository';
+import { customRoleIdsOf, putNewPrincipalLink } from '../data/principal-repository';
 import type { InvitationRecord, MemberRecord, TenantRecord } from '../data/records';
 import { getTenant, getTenants, releaseSeats, reserveSeats } from '../data/tenant-repository';
 import { transactWrite, type TransactionStep, type TransactItem } from '../data/transactions';
@@ -468,7 +468,12 @@ export async function acceptInvitation(
     { item: deleteInvitation(deps, invitation), onConditionFailed: used },
     ...updateMember(deps, member, joined).map((item) => ({ item, onConditionFailed: used })),
     {
-      item: putNewPrincipalLink(deps, { userId, tenantId: invitation.tenantId, memberId: member.memberId }),
+      item: putNewPrincipalLink(deps, {
+        userId,
+        tenantId: invitation.tenantId,
+        memberId: member.memberId,
+        customRoleIds: customRoleIdsOf(joined),
+      }),
       onConditionFailed: () => new Conflict('already_member', 'You are already a member of this tenant.'),
     },
     {

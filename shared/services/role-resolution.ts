@@ -19,26 +19,29 @@ export function customRoleDefinition(role: CustomRoleRecord): RoleDefinition {
 
 /**
  * The definitions of the given role ids in a tenant: built-ins from code, custom roles read consistently
- * (one BatchGetItem, and none when only built-in roles are involved). Unknown ids are left out.
+ * (one BatchGetItem, and none when only built-in roles are involved or all were `prefetched` by the same
+ * request). Unknown ids are left out.
  */
 export async function resolveRoles(
   deps: DataDeps,
   tenantId: string,
   roleIds: Iterable<string>,
-  options: { assignableOnly?: boolean } = {},
+  options: { assignableOnly?: boolean; prefetched?: readonly CustomRoleRecord[] } = {},
 ): Promise<Map<string, RoleDefinition>> {
   const resolved = new Map<string, RoleDefinition>();
+  const prefetched = new Map((options.prefetched ?? []).map((role) => [role.roleId, role]));
+  const customRoles: CustomRoleRecord[] = [];
   const customIds: string[] = [];
   for (const roleId of new Set(roleIds)) {
     if (isBuiltInRoleId(roleId)) resolved.set(roleId, builtInRoles[roleId]);
+    else if (prefetched.has(roleId)) customRoles.push(prefetched.get(roleId)!);
     else customIds.push(roleId);
   }
-  if (customIds.length > 0) {
-    for (const role of await getCustomRoles(deps, tenantId, customIds)) {
-      // A role being deleted still grants to its remaining holders, but is no longer handed out.
-      if (options.assignableOnly && role.deleting) continue;
-      resolved.set(role.roleId, customRoleDefinition(role));
-    }
+  if (customIds.length > 0) customRoles.push(...(await getCustomRoles(deps, tenantId, customIds)));
+  for (const role of customRoles) {
+    // A role being deleted still grants to its remaining holders, but is no longer handed out.
+    if (options.assignableOnly && role.deleting) continue;
+    resolved.set(role.roleId, customRoleDefinition(role));
   }
   return resolved;
 }

@@ -162,12 +162,16 @@ export async function updateRole(
   return customRoleDefinition(next);
 }
 
-/** Holders whose assignments fit one transaction with the role's own items; more are moved in chunks. */
-const HOLDERS_PER_TRANSACTION = 30;
+/**
+ * Holders whose moves fit one transaction (100 items) with the role's own items: a move is up to 4 items
+ * (member, new and old assignment, principal link's role hint), plus the role, its name guard and the
+ * event: 24 × 4 + 3 = 99. More are moved in chunks.
+ */
+const HOLDERS_PER_TRANSACTION = 24;
 
 /**
  * Deletes a custom role. While members hold it the delete is refused (409 `role_in_use` with the count)
- * unless `reassignTo` names the role they get instead — which the caller must be able to grant. Up to 30
+ * unless `reassignTo` names the role they get instead — which the caller must be able to grant. Up to 24
  * holders move in the same transaction as the delete; beyond that the role is first marked `deleting`
  * (with the one `role.deleted` event), holders move in chunks, and the role goes last. A repeated DELETE
  * resumes an interrupted one.

@@ -5,7 +5,7 @@ import { PLATFORM_ADMIN_GROUP, type Identity } from '../../shared/domain/actor';
 import type { RoleAssignment } from '../../shared/domain/effective-permissions';
 import { keys } from '../../shared/data/keys';
 import { putNewMember } from '../../shared/data/member-repository';
-import { putNewPrincipalLink } from '../../shared/data/principal-repository';
+import { customRoleIdsOf, putNewPrincipalLink } from '../../shared/data/principal-repository';
 import type { OutboxEvent } from '../../shared/data/outbox';
 import type { MemberRecord, MemberStatus } from '../../shared/data/records';
 import { unseal } from '../../shared/security/sealing';
@@ -85,7 +85,7 @@ export async function memberIn(
       },
     },
     ...putNewMember(d, member).map((item) => ({ item })),
-    ...(status === 'invited' ? [] : [{ item: putNewPrincipalLink(d, { userId, tenantId, memberId: member.memberId }) }]),
+    ...(status === 'invited' ? [] : [{ item: putNewPrincipalLink(d, { userId, tenantId, memberId: member.memberId, customRoleIds: customRoleIdsOf(member) }) }]),
   ]);
   return { identity: { userId, email, groups: [] }, member };
 }
