@@ -17,7 +17,7 @@ if (!entry) {
 }
 const dir = mkdtempSync(join(tmpdir(), 'bundle-contents-'));
 try {
-  const result = await build({ ...esbuildOptions(join(dir, 'index.mjs')), entryPoints: [fromRepoRoot(entry)], metafile: true });
+  const result = await build({ ...esbuildOptions(join(dir, 'index.mjs'), entry), entryPoints: [fromRepoRoot(entry)], metafile: true });
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint)!;
   const byPackage = new Map<string, number>();
   for (const [file, info] of Object.entries(output.inputs)) {

@@ -1,8 +1,17 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { buildOpenApiDocument } from '../../shared/http/openapi';
 import { metaRoutes } from '../../shared/http/routes/meta';
 
-// Built once per cold start from the route table: the served document cannot drift from the handlers.
-const document = buildOpenApiDocument();
+/**
+ * The OpenAPI document, generated at build time (STYLE 3): the function's bundling defines it as a
+ * JSON string (`functionBundling` in infra/constructs/service-function.ts, at synth, from the route
+ * table), and esbuild drops the branch below that builds it, with zod-openapi and every route's schemas.
+ * Run unbundled (local server, tests), it is built from the route table at import.
+ */
+declare const __OPENAPI_DOCUMENT__: string | undefined;
+
+const document: unknown =
+  typeof __OPENAPI_DOCUMENT__ === 'string'
+    ? JSON.parse(__OPENAPI_DOCUMENT__)
+    : (await import('../../shared/http/openapi')).buildOpenApiDocument();
 
 export const handler = httpHandler(metaRoutes.getOpenApi, async () => json(200, document));

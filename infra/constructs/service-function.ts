@@ -4,6 +4,8 @@ import { Architecture, ApplicationLogLevel, LoggingFormat, Runtime, SystemLogLev
 import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { buildOpenApiDocument } from '../../shared/http/openapi';
+import { metaRoutes } from '../../shared/http/routes/meta';
 import { acknowledge } from '../nag';
 import { fromRepoRoot } from '../paths';
 import type { StageConfig } from '../stage-config';
@@ -32,6 +34,44 @@ export const LAMBDA_BUNDLING = {
   bundleAwsSDK: true,
   externalModules: [],
 } satisfies BundlingOptions;
+
+/**
+ * esbuild passes a `define` as one command-line argument, which Linux caps at 128 KiB (MAX_ARG_STRLEN).
+ * The OpenAPI document is about 110 KB as a string literal; past this limit synth would fail with E2BIG,
+ * so it fails here first, with the way out.
+ */
+const MAX_DEFINE_BYTES = 120 * 1024;
+
+let openApiDefine: string | undefined;
+/** The OpenAPI document as a JS string literal (a JSON string: `JSON.parse` is the fastest way to load it). */
+function openApiDocumentLiteral(): string {
+  openApiDefine ??= JSON.stringify(JSON.stringify(buildOpenApiDocument()));
+  if (Buffer.byteLength(openApiDefine) > MAX_DEFINE_BYTES) {
+    throw new Error(
+      `The OpenAPI document (${Buffer.byteLength(openApiDefine)} bytes as a literal) no longer fits an esbuild --define argument; ` +
+        'ship it as a file next to the bundle instead (commandHooks.afterBundling) and read it at init.',
+    );
+  }
+  return openApiDefine;
+}
+
+/**
+ * Build-time constants (esbuild `define`) by entry file. `getOpenApi` serves the document generated
+ * here, at synth, from the route table (STYLE 3): its bundle carries it as a string and neither
+ * zod-openapi nor the route schemas. Run unbundled (local server, tests), the handler builds it itself.
+ */
+const BUILD_TIME_DEFINES: Readonly<Record<string, () => Record<string, string>>> = {
+  [metaRoutes.getOpenApi.handler]: () => ({ __OPENAPI_DOCUMENT__: openApiDocumentLiteral() }),
+};
+
+/**
+ * The bundling of one entry: `LAMBDA_BUNDLING` plus the entry's build-time constants, if any. The one
+ * definition for CDK (`ServiceFunction`) and the bench (bench/bundles.ts).
+ */
+export function functionBundling(entry: string): typeof LAMBDA_BUNDLING & Pick<BundlingOptions, 'define'> {
+  const define = BUILD_TIME_DEFINES[entry]?.();
+  return define ? { ...LAMBDA_BUNDLING, define } : LAMBDA_BUNDLING;
+}
 
 export interface ServiceFunctionProps {
   /** Entry file relative to the repository root, as written in the route table or job list. */
@@ -96,7 +136,7 @@ export class ServiceFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: config.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: { ...LAMBDA_BUNDLING, tsconfig: fromRepoRoot('tsconfig.json'), forceDockerBundling: false },
+      bundling: { ...functionBundling(props.entry), tsconfig: fromRepoRoot('tsconfig.json'), forceDockerBundling: false },
     });
     this.serviceRole = role;
     this.serviceLogGroup = logGroup;

@@ -1,11 +1,17 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';
 import { ESM_REQUIRE_BANNER } from '../../infra/constructs/service-function';
+import type { UsersAndRolesStack } from '../../infra/users-and-roles-stack';
+import { buildOpenApiDocument } from '../../shared/http/openapi';
 import { routeList } from '../../shared/http/routes';
+import { httpEvent } from '../support/http-event';
 import { scheduledJobs, streamConsumers } from '../../shared/jobs/schedules';
 import { cdkJsonContext } from './synth';
 
@@ -16,11 +22,12 @@ import { cdkJsonContext } from './synth';
 describe('bundled synth of the dev stage', () => {
   let outdir: string;
   let bundles: { dir: string; code: string }[];
+  let stack: UsersAndRolesStack;
 
   beforeAll(() => {
     outdir = mkdtempSync(path.join(tmpdir(), 'users-and-roles-cdk-'));
     const app = new App({ outdir, context: { ...cdkJsonContext(), stage: 'dev' } });
-    buildApp(app); // nag plugin on
+    stack = buildApp(app); // nag plugin on
     app.synth();
     bundles = readdirSync(outdir)
       .filter((entry) => entry.startsWith('asset.') && existsSync(path.join(outdir, entry, 'index.mjs')))
@@ -51,5 +58,34 @@ describe('bundled synth of the dev stage', () => {
       pluginReports: unknown[];
     };
     expect(report.pluginReports).toEqual([]);
+  });
+
+  it('getOpenApi serves the document generated at synth, and its bundle builds none of it', async () => {
+    const fn = stack.api.routeFunctions.get('getOpenApi')!;
+    const { s3Key } = stack.resolve((fn.node.defaultChild as CfnFunction).code) as { s3Key: string };
+    const dir = `asset.${s3Key.replace(/\.zip$/, '')}`;
+    const bundle = bundles.find((b) => b.dir === dir);
+    expect(bundle, dir).toBeDefined();
+    // No zod-openapi (its error messages) and no route schema (a message of the ULID schema) in the bundle.
+    expect(bundle!.code).not.toContain('Failed to unwrap ZodObject');
+    expect(bundle!.code).not.toContain('must be a ULID');
+
+    // The bundle as Lambda runs it: a fresh Node process, the function's handler, an API Gateway event.
+    const runner = path.join(outdir, 'invoke-get-openapi.mjs');
+    writeFileSync(
+      runner,
+      `const { handler } = await import(process.argv[2]);
+const context = { functionName: 'getOpenApi', awsRequestId: 'test', getRemainingTimeInMillis: () => 10_000 };
+process.stdout.write(JSON.stringify(await handler(JSON.parse(process.argv[3]), context)));`,
+    );
+    const event = httpEvent({ method: 'GET', path: '/v1/openapi.json' });
+    const { stdout } = await promisify(execFile)(process.execPath, [runner, path.join(outdir, dir, 'index.mjs'), JSON.stringify(event)], {
+      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', TABLE_NAME: 'Main', AUDIT_TABLE_NAME: 'Audit', USER_POOL_ID: 'us-east-1_x', USER_POOL_CLIENT_ID: 'x', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const result = JSON.parse(stdout) as { statusCode: number; headers: Record<string, string>; body: string };
+    expect(result.statusCode).toBe(200);
+    expect(result.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(result.body)).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
   });
 });
