@@ -132,7 +132,7 @@ export async function listMembers(
 ): Promise<MemberPage> {
   const scope = `members|${tenantId}|status=${filter.status ?? '*'}|role=${filter.roleId ?? '*'}|q=${filter.q ?? '*'}`;
   if (filter.q !== undefined || filter.roleId !== undefined) {
-    const term = filter.q?.trim().toLowerCase();
+    const term = filter.q === undefined ? undefined : searchForm(filter.q);
     const index: ReferenceIndex =
       term !== undefined
         ? filter.status
@@ -231,10 +231,25 @@ function assignmentChanges(deps: DataDeps, before: MemberRecord | undefined, aft
   return items;
 }
 
-/** The terms `?q=` finds a member by: the email and the lower-cased display name. */
+/**
+ * How `?q=` compares text: lower-cased, with the separators people use interchangeably in names and
+ * addresses ('.', '_', '-', white space) as one space, so that "ada l", "ada.l" and "ada_l" all find
+ * both "Ada Lovelace" and ada.lovelace@….
+ */
+export function searchForm(text: string): string {
+  return text.trim().toLowerCase().replace(/[\s._-]+/g, ' ');
+}
+
+/**
+ * The terms `?q=` finds a member by, in search form: the email, and the display name unless it is a
+ * prefix of the email (every prefix of the name then finds the email's term already: the member is one
+ * index item, read once per page, instead of two).
+ */
 function searchTerms(member: MemberRecord | undefined): Set<string> {
   if (!member) return new Set();
-  return new Set([member.email, ...(member.displayName ? [member.displayName.trim().toLowerCase()] : [])]);
+  const email = searchForm(member.email);
+  const name = member.displayName ? searchForm(member.displayName) : undefined;
+  return new Set([email, ...(name && !email.startsWith(name) ? [name] : [])]);
 }
 
 /** Puts and deletes that make the search-term items follow the member (all rewritten on a status change). */

@@ -1,9 +1,10 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/data/keys';
 import type { Identity } from '../../shared/domain/actor';
-import { getMember } from '../../shared/data/member-repository';
+import { getMember, updateMember } from '../../shared/data/member-repository';
+import { transactWrite } from '../../shared/data/transactions';
 import { routes } from '../../shared/http/routes';
 import { identityDirectory } from '../../shared/identity/identity-directory';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
@@ -178,4 +179,41 @@ describe('members by role or search prefix within one status (status-scoped inde
     expect(crossed.status).toBe(400);
     expect(crossed.body.code).toBe('invalid_cursor');
   });
+
+  it('finds a member by name or email whatever separators the query uses, reading one index item when the name prefixes the email', async () => {
+    const { tenantId, owner } = await tenantWithOwner();
+    const ada = await memberIn(tenantId, { email: 'ada.lovelace@example.com', roles: [{ roleId: 'agent' }] });
+    const named = { ...ada.member, displayName: 'Ada Lovelace', version: ada.member.version + 1 };
+    await transactWrite(deps(), updateMember(deps(), ada.member, named).map((item) => ({ item })));
+    const grace = await memberIn(tenantId, { email: 'g.hopper@example.com', roles: [{ roleId: 'agent' }] });
+    await transactWrite(
+      deps(),
+      updateMember(deps(), grace.member, { ...grace.member, displayName: 'Grace Hopper', version: grace.member.version + 1 }).map((item) => ({ item })),
+    );
+
+    for (const q of ['ada', 'Ada Lovelace', 'ada.lovelace', 'ADA_L', 'ada-lovelace@example']) {
+      const found = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { q } });
+      expect(found.body.items.map((m: { memberId: string }) => m.memberId), q).toEqual([ada.member.memberId]);
+    }
+    for (const q of ['grace h', 'g.hopper', 'g hop']) {
+      const found = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { q, status: 'active' } });
+      expect(found.body.items.map((m: { memberId: string }) => m.memberId), q).toEqual([grace.member.memberId]);
+    }
+    const searchItems = async (memberId: string) => {
+      const { Items } = await deps().db.send(
+        new QueryCommand({
+          TableName: deps().tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          FilterExpression: 'memberId = :memberId',
+          ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).PK, ':prefix': 'SEARCH#', ':memberId': memberId },
+          ConsistentRead: true,
+        }),
+      );
+      return (Items ?? []).map((item) => String(item.SK).split('#')[1]);
+    };
+    // "ada lovelace" prefixes the email's search form: one term. "grace hopper" does not: two.
+    expect(await searchItems(ada.member.memberId)).toEqual(['ada lovelace@example com']);
+    expect((await searchItems(grace.member.memberId)).sort()).toEqual(['g hopper@example com', 'grace hopper']);
+  });
 });
+
