@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/data/keys';
 import { getMember } from '../../shared/data/member-repository';
 import { getTenant } from '../../shared/data/tenant-repository';
-import { DomainError } from '../../shared/domain/errors';
 import { routes } from '../../shared/http/routes';
 import { identityDirectory } from '../../shared/identity/identity-directory';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
@@ -18,17 +17,8 @@ import {
   revokeInvitation,
 } from '../../shared/services/invitation-service';
 import { capturing, deliveredTokens, deps, meta, memberIn, pendingOwnerInvitation, strongPassword, tenantWithOwner, uniqueEmail } from '../support/fixtures';
+import { codeOf } from '../support/domain-errors';
 import { invoke } from '../support/invoke';
-
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-};
 
 async function ownerCaller(seatLimit = 50) {
   const tenant = await tenantWithOwner(seatLimit);

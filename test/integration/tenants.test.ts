@@ -3,19 +3,9 @@ import { ulid } from 'ulidx';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/data/keys';
 import { getMember } from '../../shared/data/member-repository';
-import { DomainError } from '../../shared/domain/errors';
 import { createTenant, getTenantSummary, updateTenant } from '../../shared/services/tenant-service';
 import { capturing, deps, meta, platformAdmin, tenantWithOwner, uniqueEmail } from '../support/fixtures';
-
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-};
+import { codeOf } from '../support/domain-errors';
 
 describe('tenants (DynamoDB Local)', () => {
   it('creates a tenant with an invited Owner who holds one seat, and writes tenant.created in the same transaction', async () => {
