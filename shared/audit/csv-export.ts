@@ -1,8 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { stringify } from 'csv-stringify';
 import type { AuditKeyFilter } from '../data/audit-keys';
 import { queryAuditPage, type AuditDataDeps } from '../data/audit-repository';
@@ -129,13 +128,4 @@ export async function writeAuditCsv(
   input: { tenantId: string; filter: AuditKeyFilter; objectKey: string; downloadName: string },
 ): Promise<{ rowCount: number }> {
   return uploadAuditCsv(storage, auditEntriesOf(deps, input.tenantId, input.filter), input);
-}
-
-/** Presigned GET of an export's CSV. */
-export async function presignExportDownload(
-  storage: ExportStorage,
-  objectKey: string,
-  expiresInSeconds: number,
-): Promise<string> {
-  return getSignedUrl(storage.s3, new GetObjectCommand({ Bucket: storage.bucket, Key: objectKey }), { expiresIn: expiresInSeconds });
 }

@@ -1,39 +1,22 @@
-import type { TenantCaller } from '../domain/actor';
-import { NotFound } from '../domain/errors';
-import { exportObjectKey, presignExportDownload, writeAuditCsv, type ExportStorage } from '../audit/csv-export';
-import { claimExport, finishExport, getExport, type AuditExportRecord } from '../data/audit-export-repository';
+import { exportObjectKey, writeAuditCsv, type ExportStorage } from '../audit/csv-export';
+import { claimExport, finishExport } from '../data/audit-export-repository';
 import { logger } from '../observability';
-import { auditDeps, requirePermission } from './audit-trail-service';
+import { auditDeps } from './audit-trail-service';
 import type { ServiceDeps } from './service-deps';
 
-// Listing, verifying and requesting exports need no S3: they live in audit-trail-service.ts (lighter
-// bundles for their functions) and are re-exported here, so this stays the audit trail's one service.
-export { describeFilter, listAudit, requestAuditExport, verifyAudit } from './audit-trail-service';
-
-/** Presigned download links live this long (SPEC §2 scenario 7: a short-lived link). */
-export const DOWNLOAD_URL_TTL_SECONDS = 15 * 60;
-
-export interface AuditExportView {
-  readonly record: AuditExportRecord;
-  readonly downloadUrl?: string;
-  readonly downloadUrlExpiresAt?: string;
-}
-
-/** `GET /audit/exports/{id}`: the export's state, with a fresh presigned link once it is done. */
-export async function getAuditExport(
-  deps: ServiceDeps,
-  storage: ExportStorage,
-  caller: TenantCaller,
-  exportId: string,
-): Promise<AuditExportView> {
-  requirePermission(caller, 'audit:export');
-  const record = await getExport(deps, caller.tenantId, exportId);
-  if (!record) throw new NotFound('Export', 'export_not_found');
-  if (record.status !== 'done' || !record.objectKey) return { record };
-  const downloadUrl = await presignExportDownload(storage, record.objectKey, DOWNLOAD_URL_TTL_SECONDS);
-  const expiresAt = new Date(deps.now().getTime() + DOWNLOAD_URL_TTL_SECONDS * 1000).toISOString();
-  return { record, downloadUrl, downloadUrlExpiresAt: expiresAt };
-}
+// Listing, verifying, requesting and reading exports need no S3 client: they live in
+// audit-trail-service.ts (lighter bundles for their functions) and are re-exported here, so this stays
+// the audit trail's one service.
+export {
+  describeFilter,
+  DOWNLOAD_URL_TTL_SECONDS,
+  getAuditExport,
+  listAudit,
+  requestAuditExport,
+  verifyAudit,
+  type AuditExportView,
+  type ExportDownloads,
+} from './audit-trail-service';
 
 /**
  * The export worker's job for one export request: claim it, stream its CSV to S3, mark it done.

@@ -1,20 +1,22 @@
 import { canOn } from '../domain/ability';
 import { auditActorOf, type RequestMeta, type TenantCaller } from '../domain/actor';
-import { Forbidden } from '../domain/errors';
+import { Forbidden, NotFound } from '../domain/errors';
 import type { AuditEntry } from '../audit/chain';
+import type { PresignGet } from '../audit/export-link';
 import { verifyAuditChain, type VerifyResult } from '../audit/verify';
 import type { AuditKeyFilter } from '../data/audit-keys';
 import { listAuditPage, type AuditDataDeps } from '../data/audit-repository';
-import { putNewExport, type AuditExportRecord } from '../data/audit-export-repository';
+import { getExport, putNewExport, type AuditExportRecord } from '../data/audit-export-repository';
 import { outboxPut } from '../data/outbox';
 import { transactWrite } from '../data/transactions';
 import type { ServiceDeps } from './service-deps';
 
 /*
- * The audit trail's use cases that touch DynamoDB only: list, verify, and request an export. The
- * export itself (CSV to S3, presigned links) is in audit-service.ts, which re-exports these: a function
- * that imports from here does not bundle the S3 client, lib-storage and csv-stringify (about 150 KiB
- * and 20 ms of module init; docs/PERFORMANCE.md, figure 1).
+ * The audit trail's use cases that need no S3 client: list, verify, request an export and read it
+ * (its download link is presigned without a client, shared/audit/export-link.ts). The export itself
+ * (CSV to S3) is in audit-service.ts, which re-exports these: a function that imports from here does
+ * not bundle the S3 client, lib-storage and csv-stringify (about 150 KiB and 20-35 ms of module init;
+ * docs/PERFORMANCE.md, figure 1).
  */
 
 export const auditDeps = (deps: ServiceDeps): AuditDataDeps => ({ db: deps.db, auditTableName: deps.auditTableName });
@@ -93,3 +95,33 @@ export async function requestAuditExport(
   return record;
 }
 
+/** Presigned download links live this long (SPEC §2 scenario 7: a short-lived link). */
+export const DOWNLOAD_URL_TTL_SECONDS = 15 * 60;
+
+export interface AuditExportView {
+  readonly record: AuditExportRecord;
+  readonly downloadUrl?: string;
+  readonly downloadUrlExpiresAt?: string;
+}
+
+/** Where finished exports are downloaded from: the export bucket and a signer of GET links. */
+export interface ExportDownloads {
+  readonly bucket: string;
+  readonly presignGet: PresignGet;
+}
+
+/** `GET /audit/exports/{id}`: the export's state, with a fresh presigned link once it is done. */
+export async function getAuditExport(
+  deps: ServiceDeps,
+  downloads: ExportDownloads,
+  caller: TenantCaller,
+  exportId: string,
+): Promise<AuditExportView> {
+  requirePermission(caller, 'audit:export');
+  const record = await getExport(deps, caller.tenantId, exportId);
+  if (!record) throw new NotFound('Export', 'export_not_found');
+  if (record.status !== 'done' || !record.objectKey) return { record };
+  const downloadUrl = await downloads.presignGet(downloads.bucket, record.objectKey, DOWNLOAD_URL_TTL_SECONDS);
+  const expiresAt = new Date(deps.now().getTime() + DOWNLOAD_URL_TTL_SECONDS * 1000).toISOString();
+  return { record, downloadUrl, downloadUrlExpiresAt: expiresAt };
+}
