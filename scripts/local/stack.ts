@@ -48,6 +48,8 @@ export interface StackInfo {
   cognito: { endpoint: string; userPoolId: string; clientId: string };
   mailbox: { url: string };
   s3: { endpoint: string; bucket: string };
+  /** For maintenance scripts run beside the stack (scripts/reindex-members.ts). */
+  dynamodb: { endpoint: string; tableName: string };
   /** null only while scripts/local/seed.ts does not exist, or with `seed: false`. */
   seed: SeedInfo | null;
 }
@@ -327,6 +329,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       cognito: { endpoint: urls.cognito, userPoolId: resources.userPoolId, clientId: resources.clientId },
       mailbox: { url: `${urls.ses}/store` },
       s3: { endpoint: urls.s3, bucket: resources.bucket },
+      dynamodb: { endpoint: urls.dynamodb, tableName: env.TABLE_NAME! },
       seed,
     };
     writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`);

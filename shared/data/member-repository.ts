@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursor } from '../domain/errors';
 import { decodeCursor, encodeCursor } from './cursor';
 import { expiredPage } from './expiry-index';
@@ -10,7 +10,7 @@ import { keys } from './keys';
 import type { RoleAssignment } from '../domain/effective-permissions';
 import type { CustomRoleRecord, MemberRecord, MemberStatus } from './records';
 import type { TransactItem } from './transactions';
-import { principalLinkRoleChanges } from './principal-repository';
+import { principalLinkHint, principalLinkRoleChanges } from './principal-repository';
 
 export function memberItem(member: MemberRecord): Record<string, unknown> {
   return {
@@ -252,6 +252,15 @@ function searchTerms(member: MemberRecord | undefined): Set<string> {
   return new Set([email, ...(name && !email.startsWith(name) ? [name] : [])]);
 }
 
+function searchTermItem(member: MemberRecord, term: string): Record<string, unknown> {
+  return {
+    ...keys.memberSearchTerm(member.tenantId, term, member.memberId),
+    ...keys.memberSearchTermStatusIndex(member.tenantId, term, member.status, member.memberId),
+    entity: 'memberSearch',
+    memberId: member.memberId,
+  };
+}
+
 /** Puts and deletes that make the search-term items follow the member (all rewritten on a status change). */
 function searchTermChanges(deps: DataDeps, before: MemberRecord | undefined, after: MemberRecord | undefined): TransactItem[] {
   const member = (after ?? before)!;
@@ -261,17 +270,7 @@ function searchTermChanges(deps: DataDeps, before: MemberRecord | undefined, aft
   return [
     ...[...next]
       .filter((term) => !sameStatus || !previous.has(term))
-      .map((term): TransactItem => ({
-        Put: {
-          TableName: deps.tableName,
-          Item: {
-            ...keys.memberSearchTerm(member.tenantId, term, member.memberId),
-            ...keys.memberSearchTermStatusIndex(member.tenantId, term, member.status, member.memberId),
-            entity: 'memberSearch',
-            memberId: member.memberId,
-          },
-        },
-      })),
+      .map((term): TransactItem => ({ Put: { TableName: deps.tableName, Item: searchTermItem(member, term) } })),
     ...[...previous]
       .filter((term) => !next.has(term))
       .map((term): TransactItem => ({ Delete: { TableName: deps.tableName, Key: keys.memberSearchTerm(member.tenantId, term, member.memberId) } })),
@@ -400,3 +399,66 @@ export async function holdersOfRole(deps: DataDeps, tenantId: string, roleId: st
 export function expiredAssignmentsPage(deps: DataDeps, shard: { GSI2PK: string }, now: Date, startKey?: Record<string, unknown>) {
   return expiredPage(deps, shard, now, ['tenantId', 'memberId', 'roleId'] as const, startKey);
 }
+
+/** The search terms written before the search form existed: the lower-cased email and display name. */
+function legacySearchTerms(member: MemberRecord): Set<string> {
+  return new Set([member.email, ...(member.displayName ? [member.displayName.trim().toLowerCase()] : [])]);
+}
+
+/**
+ * Writes a member's reference items as the current key design has them, if the member is still at its
+ * version: role assignments and search terms with their status keys, search terms in search form (the
+ * legacy forms deleted), and a joined member's link hint. For members written before those keys existed
+ * (`reindexMembers`); on a current member it rewrites the same items, changing nothing.
+ */
+export function rewriteMemberReferences(deps: DataDeps, member: MemberRecord): TransactItem[] {
+  const terms = searchTerms(member);
+  return [
+    {
+      ConditionCheck: {
+        TableName: deps.tableName,
+        Key: keys.member(member.tenantId, member.memberId),
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: { ':version': member.version },
+      },
+    },
+    ...member.roles.map((assignment): TransactItem => ({ Put: { TableName: deps.tableName, Item: assignmentItem(member, assignment) } })),
+    ...[...terms].map((term): TransactItem => ({ Put: { TableName: deps.tableName, Item: searchTermItem(member, term) } })),
+    ...[...legacySearchTerms(member)]
+      .filter((term) => !terms.has(term))
+      .map((term): TransactItem => ({ Delete: { TableName: deps.tableName, Key: keys.memberSearchTerm(member.tenantId, term, member.memberId) } })),
+    ...(member.userId ? principalLinkHint(deps, member) : []),
+  ];
+}
+
+/**
+ * One page of the members of one tenant (a Query), or of every tenant (a Scan: for one-off maintenance
+ * such as `reindexMembers`, never for a request).
+ */
+export async function membersPageForMaintenance(
+  deps: DataDeps,
+  scope: { tenantId?: string },
+  startKey?: Record<string, unknown>,
+): Promise<{ members: MemberRecord[]; nextKey?: Record<string, unknown> }> {
+  const tenant = scope.tenantId === undefined ? undefined : keys.membersOfTenant(scope.tenantId);
+  const response = await deps.db.send(
+    tenant
+      ? new QueryCommand({
+          TableName: deps.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': tenant.PK, ':prefix': tenant.skPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        })
+      : new ScanCommand({
+          TableName: deps.tableName,
+          FilterExpression: '#entity = :member',
+          ExpressionAttributeNames: { '#entity': 'entity' },
+          ExpressionAttributeValues: { ':member': 'member' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+  );
+  return { members: (response.Items ?? []).map((item) => stripKeys<MemberRecord>(item)), nextKey: response.LastEvaluatedKey };
+}
+

@@ -50,15 +50,21 @@ export function principalLinkRoleChanges(deps: DataDeps, before: MemberRecord, a
   const previous = customRoleIdsOf(before);
   const next = customRoleIdsOf(after);
   if (previous.length === next.length && previous.every((roleId, i) => roleId === next[i])) return [];
+  return principalLinkHint(deps, after);
+}
+
+/** Sets a joined member's link hint to its custom roles. */
+export function principalLinkHint(deps: DataDeps, member: MemberRecord): TransactItem[] {
+  if (!member.userId) return [];
   return [
     {
       Update: {
         TableName: deps.tableName,
-        Key: keys.principalLink(after.userId, after.tenantId),
+        Key: keys.principalLink(member.userId, member.tenantId),
         UpdateExpression: 'SET customRoleIds = :roleIds',
         // The link of this very member: never create a stray link, never touch another member's.
         ConditionExpression: 'memberId = :memberId',
-        ExpressionAttributeValues: { ':roleIds': next, ':memberId': after.memberId },
+        ExpressionAttributeValues: { ':roleIds': customRoleIdsOf(member), ':memberId': member.memberId },
       },
     },
   ];

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/data/keys';
@@ -9,6 +9,7 @@ import { routes } from '../../shared/http/routes';
 import { identityDirectory } from '../../shared/identity/identity-directory';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { acceptInvitation, inviteMembers } from '../../shared/services/invitation-service';
+import { reindexMembers } from '../../shared/services/maintenance-service';
 import { purgeExpiredAssignments } from '../../shared/services/member-admin-service';
 import { capturing, deliveredTokens, deps, meta, memberIn, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
@@ -217,3 +218,51 @@ describe('members by role or search prefix within one status (status-scoped inde
   });
 });
 
+
+describe('reindexMembers: data written before these keys existed', () => {
+  it('rewrites a legacy member so that status-scoped filters, search forms and the link hint work, and a second run changes nothing', async () => {
+    const { tenantId, owner } = await tenantWithOwner();
+    const exporter = await customRole(tenantId, owner.identity, 'Exporter', ['audit:read']);
+    const legacy = await memberIn(tenantId, { status: 'suspended', email: 'ada.lovelace@example.com', roles: [{ roleId: exporter }] });
+    const member = { ...legacy.member, displayName: 'Ada Lovelace', version: legacy.member.version + 1 };
+    await transactWrite(deps(), updateMember(deps(), legacy.member, member).map((item) => ({ item })));
+    // Make its reference items look as the earlier design wrote them: no status keys, old terms, no hint.
+    const table = deps().tableName;
+    const { PK } = keys.tenant(tenantId);
+    const searchKeys = (await deps().db.send(new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      FilterExpression: 'memberId = :memberId',
+      ExpressionAttributeValues: { ':pk': PK, ':prefix': 'SEARCH#', ':memberId': member.memberId },
+      ConsistentRead: true,
+    }))).Items!.map((item) => ({ PK: item.PK, SK: item.SK }));
+    for (const key of searchKeys) await deps().db.send(new DeleteCommand({ TableName: table, Key: key }));
+    for (const term of ['ada.lovelace@example.com', 'ada lovelace']) {
+      await deps().db.send(new PutCommand({ TableName: table, Item: { ...keys.memberSearchTerm(tenantId, term, member.memberId), entity: 'memberSearch', memberId: member.memberId } }));
+    }
+    await deps().db.send(new UpdateCommand({ TableName: table, Key: keys.roleAssignment(tenantId, exporter, member.memberId), UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }));
+    await deps().db.send(new UpdateCommand({ TableName: table, Key: keys.principalLink(legacy.identity.userId, tenantId), UpdateExpression: 'REMOVE customRoleIds' }));
+
+    const list = async (query: Record<string, string>) =>
+      (await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query })).body.items.map((m: { memberId: string }) => m.memberId);
+    expect(await list({ roleId: exporter, status: 'suspended' })).toEqual([]);
+    expect(await list({ q: 'ada l', status: 'suspended' })).toEqual([]);
+
+    expect(await reindexMembers(deps(), { tenantId })).toEqual({ members: 2, retried: 0 });
+    expect(await list({ roleId: exporter, status: 'suspended' })).toEqual([member.memberId]);
+    expect(await list({ q: 'ada l', status: 'suspended' })).toEqual([member.memberId]);
+    expect(await list({ q: 'ada.lovelace@' })).toEqual([member.memberId]);
+    expect(await linkHint(legacy.identity.userId, tenantId)).toEqual([exporter]);
+    const terms = (await deps().db.send(new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      FilterExpression: 'memberId = :memberId',
+      ExpressionAttributeValues: { ':pk': PK, ':prefix': 'SEARCH#', ':memberId': member.memberId },
+      ConsistentRead: true,
+    }))).Items!.map((item) => item.SK);
+    expect(terms).toEqual([keys.memberSearchTerm(tenantId, 'ada lovelace@example com', member.memberId).SK]);
+
+    expect(await reindexMembers(deps(), { tenantId })).toEqual({ members: 2, retried: 0 });
+    expect(await list({ roleId: exporter, status: 'suspended' })).toEqual([member.memberId]);
+  });
+});
