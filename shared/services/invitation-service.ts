@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { canOn } from '../domain/ability';
 import { SYSTEM_ACTOR, auditActorOf, type AuditActor, type Identity, type RequestMeta, type TenantCaller } from '../domain/actor';
 import type { RoleAssignment } from '../domain/effective-permissions';
