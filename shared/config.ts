@@ -1,24 +1,27 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-locale';
 
 /**
  * Runtime configuration, read from the environment once per cold start and validated with zod.
  * In AWS the constructs set these variables; locally scripts/local/stack.ts sets them for the
  * in-process handlers. Nothing else reads process.env for configuration.
  */
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 const configSchema = z.object({
-  STAGE: z.string().min(1).default('local'),
-  TABLE_NAME: z.string().min(1),
-  AUDIT_TABLE_NAME: z.string().min(1),
-  USER_POOL_ID: z.string().min(1),
-  USER_POOL_CLIENT_ID: z.string().min(1),
+  STAGE: z._default(nonEmpty(), 'local'),
+  TABLE_NAME: nonEmpty(),
+  AUDIT_TABLE_NAME: nonEmpty(),
+  USER_POOL_ID: nonEmpty(),
+  USER_POOL_CLIENT_ID: nonEmpty(),
   /** Issuer of the pool's JWTs; derived from region and pool id in AWS, the emulator's URL locally. */
-  TOKEN_ISSUER: z.url().optional(),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  EXPORT_BUCKET: z.string().min(1).optional(),
-  APP_URL: z.url().default('http://localhost:3000'),
-  SENDER_EMAIL: z.email().default('no-reply@example.com'),
+  TOKEN_ISSUER: z.optional(z.url()),
+  AWS_REGION: z._default(nonEmpty(), 'us-east-1'),
+  EXPORT_BUCKET: z.optional(nonEmpty()),
+  APP_URL: z._default(z.url(), 'http://localhost:3000'),
+  SENDER_EMAIL: z._default(z.email(), 'no-reply@example.com'),
   /** Largest accepted request body, in bytes (413 above). */
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 64 * 1024),
 });
 
 export type Config = z.infer<typeof configSchema>;

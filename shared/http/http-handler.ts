@@ -5,7 +5,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { config } from '../config';
 import type { Identity, RequestMeta, TenantCaller } from '../domain/actor';
 import { DomainError, PayloadTooLarge, ServiceUnavailable } from '../domain/errors';
@@ -20,7 +20,7 @@ import type { RouteDefinition } from './route-definition';
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 type Result = APIGatewayProxyStructuredResultV2;
 
-type Parsed<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : Record<string, never>;
 type RequestPart<R extends RouteDefinition, P extends 'params' | 'query' | 'body'> = R extends {
   request: { [K in P]: infer S };
 }

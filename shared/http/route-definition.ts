@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Permission } from '../domain/permissions';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -51,7 +51,7 @@ export type ResourceGrant =
 
 export interface RouteResponse {
   readonly description: string;
-  readonly schema?: z.ZodType;
+  readonly schema?: z.ZodMiniType;
 }
 
 export interface RouteDefinition {
@@ -68,9 +68,9 @@ export interface RouteDefinition {
   /** What the function may touch in AWS; nothing else is granted. */
   readonly grants: readonly ResourceGrant[];
   readonly request?: {
-    readonly params?: z.ZodObject;
-    readonly query?: z.ZodObject;
-    readonly body?: z.ZodType;
+    readonly params?: z.ZodMiniObject;
+    readonly query?: z.ZodMiniObject;
+    readonly body?: z.ZodMiniType;
   };
   /** Success responses by status code; error responses (problem+json) are added uniformly. */
   readonly responses: Readonly<Record<number, RouteResponse>>;

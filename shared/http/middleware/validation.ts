@@ -1,8 +1,9 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
+import '../../zod-locale';
 import { ValidationFailed, type FieldError } from '../../domain/errors';
 
 /** Validates one part of the request (`params`, `query` or `body`) against its zod schema. */
-export function parseRequestPart<T extends z.ZodType>(schema: T, value: unknown, part: 'params' | 'query' | 'body'): z.output<T> {
+export function parseRequestPart<T extends z.ZodMiniType>(schema: T, value: unknown, part: 'params' | 'query' | 'body'): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const errors: FieldError[] = result.error.issues.slice(0, 20).map((issue) => ({

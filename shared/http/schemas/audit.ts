@@ -1,28 +1,32 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { actionGroupOf } from '../../data/audit-keys';
 import { auditActions } from '../../data/outbox';
-import { isoDateTimeSchema, pageOf, paginationQuerySchema, tenantIdSchema, ulidSchema } from './common';
+import { intSchema, isoDateTimeSchema, pageOf, paginationQuerySchema, tenantIdSchema, ulidSchema } from './common';
 
 const actionGroups = new Set(auditActions.map(actionGroupOf));
 
 /** Actor and target ids as we mint them: Cognito subs, ULIDs, built-in role ids, `system`, `invitee:<id>`. */
-const idFilterSchema = z.string().regex(/^[A-Za-z0-9:_.@-]{1,128}$/, 'must be an id');
+const idFilterSchema = z.string().check(z.regex(/^[A-Za-z0-9:_.@-]{1,128}$/, 'must be an id'));
 
 export const auditActionFilterSchema = z
   .string()
-  .refine(
-    (value) => (value.endsWith('.') ? actionGroups.has(value.slice(0, -1)) : (auditActions as readonly string[]).includes(value)),
-    { message: `a full action (e.g. member.invited) or an action prefix ending with a dot: ${[...actionGroups].map((g) => `${g}.`).join(', ')}` },
-  )
-  .meta({ description: 'A full action such as `member.invited`, or a prefix ending with a dot such as `member.`' });
+  .check(
+    z.refine(
+      (value) => (value.endsWith('.') ? actionGroups.has(value.slice(0, -1)) : (auditActions as readonly string[]).includes(value)),
+      { message: `a full action (e.g. member.invited) or an action prefix ending with a dot: ${[...actionGroups].map((g) => `${g}.`).join(', ')}` },
+    ),
+    z.meta({ description: 'A full action such as `member.invited`, or a prefix ending with a dot such as `member.`' }),
+  );
 
 /** The filter fields shared by `GET /audit` and export requests. */
 const filterFields = {
-  actorId: idFilterSchema.optional().meta({ description: 'Entries by this actor (user id, or `system`)' }),
-  targetId: idFilterSchema.optional().meta({ description: 'Entries about this target (member, role, invitation, tenant, export id)' }),
-  action: auditActionFilterSchema.optional(),
-  from: isoDateTimeSchema.optional().meta({ description: 'Entries that occurred at or after this instant' }),
-  to: isoDateTimeSchema.optional().meta({ description: 'Entries that occurred at or before this instant' }),
+  actorId: z.optional(idFilterSchema).check(z.meta({ description: 'Entries by this actor (user id, or `system`)' })),
+  targetId: z
+    .optional(idFilterSchema)
+    .check(z.meta({ description: 'Entries about this target (member, role, invitation, tenant, export id)' })),
+  action: z.optional(auditActionFilterSchema),
+  from: z.optional(isoDateTimeSchema).check(z.meta({ description: 'Entries that occurred at or after this instant' })),
+  to: z.optional(isoDateTimeSchema).check(z.meta({ description: 'Entries that occurred at or before this instant' })),
 };
 
 /**
@@ -30,42 +34,50 @@ const filterFields = {
  * range. Combining actorId, targetId and action would need a filter that reads entries it does not
  * return, so it is refused rather than served slowly.
  */
-function checkFilter(filter: { actorId?: string; targetId?: string; action?: string; from?: string; to?: string }, ctx: z.RefinementCtx) {
-  const dimensions = (['actorId', 'targetId', 'action'] as const).filter((name) => filter[name] !== undefined);
-  if (dimensions.length > 1) {
-    ctx.addIssue({
-      code: 'custom',
-      path: [dimensions[1]!],
-      message: `filter by one of actorId, targetId or action at a time (got ${dimensions.join(' and ')}); each may be combined with from/to`,
-    });
-  }
-  if (filter.from !== undefined && filter.to !== undefined && Date.parse(filter.from) > Date.parse(filter.to)) {
-    ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-  }
-}
+const checkFilter = () =>
+  z.superRefine(
+  (filter: { actorId?: string; targetId?: string; action?: string; from?: string; to?: string }, ctx) => {
+    const dimensions = (['actorId', 'targetId', 'action'] as const).filter((name) => filter[name] !== undefined);
+    if (dimensions.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [dimensions[1]!],
+        message: `filter by one of actorId, targetId or action at a time (got ${dimensions.join(' and ')}); each may be combined with from/to`,
+      });
+    }
+    if (filter.from !== undefined && filter.to !== undefined && Date.parse(filter.from) > Date.parse(filter.to)) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    }
+  },
+);
 
-export const auditFilterSchema = z.strictObject(filterFields).superRefine(checkFilter).meta({ id: 'AuditFilter' });
+export const auditFilterSchema = z.strictObject(filterFields).check(checkFilter(), z.meta({ id: 'AuditFilter' }));
 
-export const listAuditQuerySchema = paginationQuerySchema.extend(filterFields).superRefine(checkFilter);
+export const listAuditQuerySchema = z.extend(paginationQuerySchema, filterFields).check(checkFilter());
 
 const rangeFields = { from: filterFields.from, to: filterFields.to };
-export const verifyAuditQuerySchema = z.object(rangeFields).superRefine(checkFilter);
+export const verifyAuditQuerySchema = z.object(rangeFields).check(checkFilter());
 
 export const auditEntrySchema = z
   .object({
-    id: z.string().meta({ description: 'The id of the event (unique)' }),
+    id: z.string().check(z.meta({ description: 'The id of the event (unique)' })),
     tenantId: z.string(),
-    seq: z.number().int().meta({ description: 'Position in the tenant’s chain: 1, 2, 3, ...' }),
+    seq: intSchema().check(z.meta({ description: 'Position in the tenant’s chain: 1, 2, 3, ...' })),
     occurredAt: isoDateTimeSchema,
-    actor: z.object({ id: z.string(), email: z.string().optional(), ip: z.string().optional(), userAgent: z.string().optional() }),
+    actor: z.object({
+      id: z.string(),
+      email: z.optional(z.string()),
+      ip: z.optional(z.string()),
+      userAgent: z.optional(z.string()),
+    }),
     action: z.enum(auditActions),
     target: z.object({ type: z.string(), id: z.string(), label: z.string() }),
     changes: z.object({ before: z.unknown(), after: z.unknown() }),
     requestId: z.string(),
-    prevHash: z.string().meta({ description: 'hash of the previous entry (64 zeros for the first)' }),
-    hash: z.string().meta({ description: 'SHA-256 (hex) of prevHash + the canonical JSON of the entry without hash' }),
+    prevHash: z.string().check(z.meta({ description: 'hash of the previous entry (64 zeros for the first)' })),
+    hash: z.string().check(z.meta({ description: 'SHA-256 (hex) of prevHash + the canonical JSON of the entry without hash' })),
   })
-  .meta({ id: 'AuditEntry' });
+  .check(z.meta({ id: 'AuditEntry' }));
 
 export const auditPageSchema = pageOf(auditEntrySchema, 'AuditPage');
 
@@ -74,22 +86,23 @@ export const chainBreakSchema = z.enum(['missing_entry', 'seq_mismatch', 'prev_h
 export const verifyResultSchema = z
   .object({
     ok: z.boolean(),
-    checked: z.number().int().meta({ description: 'Entries whose hash and link were recomputed' }),
-    complete: z.boolean().meta({ description: 'false when the range was larger than one request verifies; continue from toSeq' }),
-    fromSeq: z.number().int().optional(),
-    toSeq: z.number().int().optional(),
+    checked: intSchema().check(z.meta({ description: 'Entries whose hash and link were recomputed' })),
+    complete: z
+      .boolean()
+      .check(z.meta({ description: 'false when the range was larger than one request verifies; continue from toSeq' })),
+    fromSeq: z.optional(intSchema()),
+    toSeq: z.optional(intSchema()),
     brokenAt: z
-      .object({ seq: z.number().int(), id: z.string().optional(), reason: chainBreakSchema })
-      .optional()
-      .meta({ description: 'The first entry that does not verify, and why' }),
+      .optional(z.object({ seq: intSchema(), id: z.optional(z.string()), reason: chainBreakSchema }))
+      .check(z.meta({ description: 'The first entry that does not verify, and why' })),
   })
-  .meta({ id: 'AuditVerification' });
+  .check(z.meta({ id: 'AuditVerification' }));
 
 export const createAuditExportBodySchema = z
-  .strictObject({ filter: auditFilterSchema.default({}) })
-  .meta({ id: 'CreateAuditExportRequest' });
+  .strictObject({ filter: z._default(auditFilterSchema, {}) })
+  .check(z.meta({ id: 'CreateAuditExportRequest' }));
 
-export const auditExportCreatedSchema = z.object({ exportId: z.string() }).meta({ id: 'AuditExportCreated' });
+export const auditExportCreatedSchema = z.object({ exportId: z.string() }).check(z.meta({ id: 'AuditExportCreated' }));
 
 export const auditExportPathSchema = z.object({ tenantId: tenantIdSchema, exportId: ulidSchema });
 
@@ -99,15 +112,17 @@ export const auditExportSchema = z
   .object({
     exportId: z.string(),
     status: auditExportStatusSchema,
-    rowCount: z.number().int().nullable(),
-    downloadUrl: z.string().optional().meta({ description: 'Presigned GET of the CSV, valid 15 minutes (status done)' }),
-    downloadUrlExpiresAt: isoDateTimeSchema.optional(),
+    rowCount: z.nullable(intSchema()),
+    downloadUrl: z
+      .optional(z.string())
+      .check(z.meta({ description: 'Presigned GET of the CSV, valid 15 minutes (status done)' })),
+    downloadUrlExpiresAt: z.optional(isoDateTimeSchema),
     filter: auditFilterSchema,
     createdAt: isoDateTimeSchema,
-    completedAt: isoDateTimeSchema.optional(),
-    error: z.string().optional().meta({ description: 'Why the export failed (status failed)' }),
+    completedAt: z.optional(isoDateTimeSchema),
+    error: z.optional(z.string()).check(z.meta({ description: 'Why the export failed (status failed)' })),
   })
-  .meta({ id: 'AuditExport' });
+  .check(z.meta({ id: 'AuditExport' }));
 
 export type AuditFilterInput = z.output<typeof auditFilterSchema>;
 export type AuditEntryView = z.infer<typeof auditEntrySchema>;

@@ -1,28 +1,50 @@
-import * as z from 'zod';
-import { isoDateTimeSchema, memberIdSchema, pageOf, paginationQuerySchema, roleIdSchema, tenantIdSchema, ulidSchema } from './common';
+import * as z from 'zod/mini';
+import {
+  intSchema,
+  isoDateTimeSchema,
+  memberIdSchema,
+  pageOf,
+  paginationQuerySchema,
+  roleIdSchema,
+  tenantIdSchema,
+  ulidSchema,
+} from './common';
 import { roleAssignmentSchema } from './members';
 
 export const MAX_INVITATIONS_PER_REQUEST = 100;
 
 /** `expiresAt` is optional per assignment: a time-bound role ends at that instant. */
-const roleAssignmentInputSchema = z.strictObject({ roleId: roleIdSchema, expiresAt: isoDateTimeSchema.optional() });
+const roleAssignmentInputSchema = z.strictObject({ roleId: roleIdSchema, expiresAt: z.optional(isoDateTimeSchema) });
 
 export const createInvitationsBodySchema = z
   .strictObject({
     emails: z
-      .union([z.array(z.string().max(320)).max(MAX_INVITATIONS_PER_REQUEST), z.string().max(MAX_INVITATIONS_PER_REQUEST * 321)])
-      .transform((value) => (typeof value === 'string' ? value.split(',') : value).map((email) => email.trim()).filter(Boolean))
-      .pipe(z.array(z.string()).min(1, 'give at least one email').max(MAX_INVITATIONS_PER_REQUEST))
-      .meta({ description: 'A list, or one comma-separated string, of up to 100 addresses', example: 'a@x.com, b@x.com' }),
+      .pipe(
+        z.pipe(
+          z.union([
+            z.array(z.string().check(z.maxLength(320))).check(z.maxLength(MAX_INVITATIONS_PER_REQUEST)),
+            z.string().check(z.maxLength(MAX_INVITATIONS_PER_REQUEST * 321)),
+          ]),
+          z.transform((value) => (typeof value === 'string' ? value.split(',') : value).map((email) => email.trim()).filter(Boolean)),
+        ),
+        z.array(z.string()).check(z.minLength(1, 'give at least one email'), z.maxLength(MAX_INVITATIONS_PER_REQUEST)),
+      )
+      .check(z.meta({ description: 'A list, or one comma-separated string, of up to 100 addresses', example: 'a@x.com, b@x.com' })),
     roles: z
       .array(roleAssignmentInputSchema)
-      .min(1)
-      .max(10)
-      .refine((roles) => new Set(roles.map((r) => r.roleId)).size === roles.length, 'each role at most once'),
-    expiresInDays: z.number().int().min(1).max(30).default(7).meta({ description: 'Validity of the link, 1-30 days (default 7)' }),
-    message: z.string().trim().max(500).optional().meta({ description: 'A personal note included in the email' }),
+      .check(
+        z.minLength(1),
+        z.maxLength(10),
+        z.refine((roles) => new Set(roles.map((r) => r.roleId)).size === roles.length, 'each role at most once'),
+      ),
+    expiresInDays: z
+      ._default(z.number().check(z.int(), z.minimum(1), z.maximum(30)), 7)
+      .check(z.meta({ description: 'Validity of the link, 1-30 days (default 7)' })),
+    message: z
+      .optional(z.string().check(z.trim(), z.maxLength(500)))
+      .check(z.meta({ description: 'A personal note included in the email' })),
   })
-  .meta({ id: 'CreateInvitationsRequest' });
+  .check(z.meta({ id: 'CreateInvitationsRequest' }));
 
 export const invitationStatusSchema = z.enum(['pending', 'expired']);
 
@@ -33,13 +55,13 @@ export const invitationSchema = z
     email: z.string(),
     status: invitationStatusSchema,
     roles: z.array(roleAssignmentSchema),
-    invitedBy: z.object({ id: z.string(), email: z.string().optional() }),
-    message: z.string().optional(),
+    invitedBy: z.object({ id: z.string(), email: z.optional(z.string()) }),
+    message: z.optional(z.string()),
     expiresAt: isoDateTimeSchema,
     createdAt: isoDateTimeSchema,
-    version: z.number().int(),
+    version: intSchema(),
   })
-  .meta({ id: 'Invitation' });
+  .check(z.meta({ id: 'Invitation' }));
 
 export const invitationFailureSchema = z.object({
   email: z.string(),
@@ -48,39 +70,45 @@ export const invitationFailureSchema = z.object({
 
 export const createInvitationsResultSchema = z
   .object({ created: z.array(invitationSchema), failed: z.array(invitationFailureSchema) })
-  .meta({ id: 'CreateInvitationsResult' });
+  .check(z.meta({ id: 'CreateInvitationsResult' }));
 
-export const listInvitationsQuerySchema = paginationQuerySchema.extend({
-  status: invitationStatusSchema.default('pending'),
+export const listInvitationsQuerySchema = z.extend(paginationQuerySchema, {
+  status: z._default(invitationStatusSchema, 'pending'),
 });
 
 export const invitationPageSchema = pageOf(invitationSchema, 'InvitationPage');
 
 export const invitationPathSchema = z.object({ tenantId: tenantIdSchema, invitationId: ulidSchema });
 
-const tokenSchema = z.string().min(1).max(256).meta({ description: 'The token from the invitation link' });
+const tokenSchema = z
+  .string()
+  .check(z.minLength(1), z.maxLength(256), z.meta({ description: 'The token from the invitation link' }));
 
 export const lookupQuerySchema = z.object({ token: tokenSchema });
 
 /** Mirrors the user pool's password policy, so a weak password is refused before anything is written. */
 export const passwordSchema = z
   .string()
-  .min(12, 'at least 12 characters')
-  .max(256)
-  .regex(/[a-z]/, 'a lower-case letter')
-  .regex(/[A-Z]/, 'an upper-case letter')
-  .regex(/[0-9]/, 'a digit')
-  .regex(/[^A-Za-z0-9]/, 'a symbol');
+  .check(
+    z.minLength(12, 'at least 12 characters'),
+    z.maxLength(256),
+    z.regex(/[a-z]/, 'a lower-case letter'),
+    z.regex(/[A-Z]/, 'an upper-case letter'),
+    z.regex(/[0-9]/, 'a digit'),
+    z.regex(/[^A-Za-z0-9]/, 'a symbol'),
+  );
 
 export const acceptBodySchema = z
   .strictObject({
     token: tokenSchema,
-    password: passwordSchema.optional().meta({ description: 'Creates a new account; omit it and send a bearer token to accept as an existing account' }),
-    displayName: z.string().trim().min(1).max(100).optional(),
+    password: z
+      .optional(passwordSchema)
+      .check(z.meta({ description: 'Creates a new account; omit it and send a bearer token to accept as an existing account' })),
+    displayName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
   })
-  .meta({ id: 'AcceptInvitationRequest' });
+  .check(z.meta({ id: 'AcceptInvitationRequest' }));
 
-export const declineBodySchema = z.strictObject({ token: tokenSchema }).meta({ id: 'DeclineInvitationRequest' });
+export const declineBodySchema = z.strictObject({ token: tokenSchema }).check(z.meta({ id: 'DeclineInvitationRequest' }));
 
 export const invitationPreviewSchema = z
   .object({
@@ -88,17 +116,17 @@ export const invitationPreviewSchema = z
     tenantId: z.string(),
     tenantName: z.string(),
     email: z.string(),
-    invitedBy: z.object({ email: z.string().optional() }),
-    roles: z.array(z.object({ roleId: z.string(), name: z.string(), expiresAt: isoDateTimeSchema.optional() })),
+    invitedBy: z.object({ email: z.optional(z.string()) }),
+    roles: z.array(z.object({ roleId: z.string(), name: z.string(), expiresAt: z.optional(isoDateTimeSchema) })),
     expiresAt: isoDateTimeSchema,
-    message: z.string().optional(),
+    message: z.optional(z.string()),
   })
-  .meta({ id: 'InvitationPreview' });
+  .check(z.meta({ id: 'InvitationPreview' }));
 
-export const myInvitationsSchema = z.object({ items: z.array(invitationPreviewSchema) }).meta({ id: 'MyInvitations' });
+export const myInvitationsSchema = z.object({ items: z.array(invitationPreviewSchema) }).check(z.meta({ id: 'MyInvitations' }));
 
 export const acceptResultSchema = z
   .object({ tenantId: z.string(), tenantName: z.string(), memberId: memberIdSchema, status: z.literal('active') })
-  .meta({ id: 'AcceptInvitationResult' });
+  .check(z.meta({ id: 'AcceptInvitationResult' }));
 
 export type InvitationView = z.infer<typeof invitationSchema>;

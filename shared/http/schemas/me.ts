@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { effectivePermissionSchema, memberStatusSchema } from './members';
 
 export const meSchema = z
   .object({
     userId: z.string(),
-    email: z.string().nullable(),
+    email: z.nullable(z.string()),
     platformAdmin: z.boolean(),
     memberships: z.array(
       z.object({
@@ -16,6 +16,6 @@ export const meSchema = z
       }),
     ),
   })
-  .meta({ id: 'Me' });
+  .check(z.meta({ id: 'Me' }));
 
 export type MeView = z.infer<typeof meSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { permissionSchema } from './common';
 
 export const permissionCatalogSchema = z
@@ -13,4 +13,4 @@ export const permissionCatalogSchema = z
       }),
     ),
   })
-  .meta({ id: 'PermissionCatalog' });
+  .check(z.meta({ id: 'PermissionCatalog' }));

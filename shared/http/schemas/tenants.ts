@@ -1,19 +1,19 @@
-import * as z from 'zod';
-import { emailSchema, isoDateTimeSchema, tenantIdSchema } from './common';
+import * as z from 'zod/mini';
+import { emailSchema, intSchema, isoDateTimeSchema, tenantIdSchema } from './common';
 
 export const tenantSchema = z
   .object({
     tenantId: tenantIdSchema,
     name: z.string(),
-    seatLimit: z.number().int(),
-    seatsUsed: z.number().int(),
+    seatLimit: intSchema(),
+    seatsUsed: intSchema(),
     createdAt: isoDateTimeSchema,
-    version: z.number().int(),
+    version: intSchema(),
   })
-  .meta({ id: 'Tenant' });
+  .check(z.meta({ id: 'Tenant' }));
 
-const tenantNameSchema = z.string().trim().min(1).max(100);
-const seatLimitSchema = z.number().int().min(1).max(100_000);
+const tenantNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+const seatLimitSchema = z.number().check(z.int(), z.minimum(1), z.maximum(100_000));
 
 export const createTenantBodySchema = z
   .strictObject({
@@ -21,17 +21,19 @@ export const createTenantBodySchema = z
     ownerEmail: emailSchema,
     seatLimit: seatLimitSchema,
   })
-  .meta({ id: 'CreateTenantRequest' });
+  .check(z.meta({ id: 'CreateTenantRequest' }));
 
 export const updateTenantBodySchema = z
   .strictObject({
-    name: tenantNameSchema.optional(),
-    seatLimit: seatLimitSchema.optional(),
+    name: z.optional(tenantNameSchema),
+    seatLimit: z.optional(seatLimitSchema),
   })
-  .refine((body) => body.name !== undefined || body.seatLimit !== undefined, {
-    message: 'give at least one of name, seatLimit',
-  })
-  .meta({ id: 'UpdateTenantRequest' });
+  .check(
+    z.refine((body) => body.name !== undefined || body.seatLimit !== undefined, {
+      message: 'give at least one of name, seatLimit',
+    }),
+    z.meta({ id: 'UpdateTenantRequest' }),
+  );
 
 export const tenantPathSchema = z.object({ tenantId: tenantIdSchema });
 
