@@ -6,26 +6,25 @@
  *
  * Against a deployed stage: `TABLE_NAME=<the stage's main table> AWS_REGION=<region> npm run reindex-members`
  * with credentials allowed to Scan, read and write that table. Against `npm start`'s stack: run
- * `npm run reindex-members` without TABLE_NAME; it reads the endpoint and table from `.local/`.
+ * `npm run reindex-members` without TABLE_NAME (it uses the stack's DynamoDB port and table).
  * `-- --tenant <tenantId>` limits it to one tenant.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultDataDir, type StackInfo } from './local/stack';
+import { defaultDataDir, defaultPorts, localTableNames, REGION } from './local/stack';
 
 async function main(): Promise<number> {
   if (!process.env.TABLE_NAME) {
-    const stackFile = process.env.LOCAL_STACK_FILE ?? join(defaultDataDir, 'stack.json');
-    if (!existsSync(stackFile)) {
+    if (!existsSync(join(defaultDataDir, 'stack.json'))) {
       process.stderr.write('Set TABLE_NAME (and AWS_REGION, credentials) for a deployed stage, or start the local stack with npm start.\n');
       return 2;
     }
-    const { region, dynamodb } = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
-    // DynamoDB Local (-sharedDb) takes any credentials.
+    // npm start's DynamoDB Local: its fixed port (or the override it was started with); -sharedDb takes any credentials.
+    const port = process.env[defaultPorts.dynamodb.env] ?? String(defaultPorts.dynamodb.port);
     Object.assign(process.env, {
-      TABLE_NAME: dynamodb.tableName,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_REGION: region,
+      TABLE_NAME: localTableNames.main,
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}`,
+      AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
     });

@@ -20,6 +20,8 @@ export const defaultDataDir = join(repoRoot, '.local');
 
 export const STAGE = 'local';
 export const REGION = 'us-east-1';
+/** The local stage's tables. */
+export const localTableNames = { main: `${STAGE}-Main`, audit: `${STAGE}-Audit` } as const;
 /** Account id in ARNs and events. */
 export const ACCOUNT_ID = '000000000000';
 /** s3rver accepts only this access key; DynamoDB Local (-sharedDb) and cognito-local accept any. */
@@ -48,8 +50,6 @@ export interface StackInfo {
   cognito: { endpoint: string; userPoolId: string; clientId: string };
   mailbox: { url: string };
   s3: { endpoint: string; bucket: string };
-  /** For maintenance scripts run beside the stack (scripts/reindex-members.ts). */
-  dynamodb: { endpoint: string; tableName: string };
   /** null only while scripts/local/seed.ts does not exist, or with `seed: false`. */
   seed: SeedInfo | null;
 }
@@ -148,8 +148,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       // An IP-literal endpoint makes the S3 client address buckets path-style on its own (see report).
       AWS_ENDPOINT_URL_S3: urls.s3,
       STAGE,
-      TABLE_NAME: `${STAGE}-Main`,
-      AUDIT_TABLE_NAME: `${STAGE}-Audit`,
+      TABLE_NAME: localTableNames.main,
+      AUDIT_TABLE_NAME: localTableNames.audit,
       EXPORT_BUCKET: `${STAGE}-exports`,
       APP_URL: process.env.APP_URL ?? 'http://localhost:3000',
       SENDER_EMAIL: process.env.SENDER_EMAIL ?? 'no-reply@example.com',
@@ -329,7 +329,6 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       cognito: { endpoint: urls.cognito, userPoolId: resources.userPoolId, clientId: resources.clientId },
       mailbox: { url: `${urls.ses}/store` },
       s3: { endpoint: urls.s3, bucket: resources.bucket },
-      dynamodb: { endpoint: urls.dynamodb, tableName: env.TABLE_NAME! },
       seed,
     };
     writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`);
