@@ -48,7 +48,11 @@ export const listMembersQuerySchema = z.extend(paginationQuerySchema, {
   roleId: z.optional(roleIdSchema).check(z.meta({ description: 'Only holders of this role' })),
   q: z
     .optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100)))
-    .check(z.meta({ description: 'Prefix of the email or display name' })),
+    .check(
+      z.meta({
+        description: "Prefix of the email or display name; case-insensitive, and '.', '_', '-' and spaces match each other",
+      }),
+    ),
 });
 
 export const memberPageSchema = pageOf(memberSchema, 'MemberPage');
