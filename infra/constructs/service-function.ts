@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, ApplicationLogLevel, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -37,18 +38,19 @@ export const LAMBDA_BUNDLING = {
 
 /**
  * esbuild passes a `define` as one command-line argument, which Linux caps at 128 KiB (MAX_ARG_STRLEN).
- * The OpenAPI document is about 110 KB as a string literal; past this limit synth would fail with E2BIG,
- * so it fails here first, with the way out.
+ * The OpenAPI document is about 110 KB of JSON, so it travels gzipped and base64-encoded (about 12 KB,
+ * unpacked at init in well under a millisecond); should even that outgrow the limit, synth fails here
+ * with the way out instead of with E2BIG.
  */
 const MAX_DEFINE_BYTES = 120 * 1024;
 
 let openApiDefine: string | undefined;
-/** The OpenAPI document as a JS string literal (a JSON string: `JSON.parse` is the fastest way to load it). */
+/** The OpenAPI document as a JS string literal: base64 of the gzipped JSON. */
 function openApiDocumentLiteral(): string {
-  openApiDefine ??= JSON.stringify(JSON.stringify(buildOpenApiDocument()));
+  openApiDefine ??= JSON.stringify(gzipSync(JSON.stringify(buildOpenApiDocument()), { level: 9 }).toString('base64'));
   if (Buffer.byteLength(openApiDefine) > MAX_DEFINE_BYTES) {
     throw new Error(
-      `The OpenAPI document (${Buffer.byteLength(openApiDefine)} bytes as a literal) no longer fits an esbuild --define argument; ` +
+      `The OpenAPI document (${Buffer.byteLength(openApiDefine)} bytes gzipped, as a literal) no longer fits an esbuild --define argument; ` +
         'ship it as a file next to the bundle instead (commandHooks.afterBundling) and read it at init.',
     );
   }
@@ -57,11 +59,11 @@ function openApiDocumentLiteral(): string {
 
 /**
  * Build-time constants (esbuild `define`) by entry file. `getOpenApi` serves the document generated
- * here, at synth, from the route table (STYLE 3): its bundle carries it as a string and neither
+ * here, at synth, from the route table (STYLE 3): its bundle carries it (gzipped) and neither
  * zod-openapi nor the route schemas. Run unbundled (local server, tests), the handler builds it itself.
  */
 const BUILD_TIME_DEFINES: Readonly<Record<string, () => Record<string, string>>> = {
-  [metaRoutes.getOpenApi.handler]: () => ({ __OPENAPI_DOCUMENT__: openApiDocumentLiteral() }),
+  [metaRoutes.getOpenApi.handler]: () => ({ __OPENAPI_DOCUMENT_GZIP__: openApiDocumentLiteral() }),
 };
 
 /**
