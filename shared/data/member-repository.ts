@@ -6,7 +6,7 @@ import { batchGetItems } from './batch-get';
 import type { DataDeps } from './data-deps';
 import { queryAllByPrefix } from './query-all';
 import { stripKeys } from './data-deps';
-import { keys } from './keys';
+import { keys, type ItemKey } from './keys';
 import type { RoleAssignment } from '../domain/effective-permissions';
 import type { CustomRoleRecord, MemberRecord, MemberStatus } from './records';
 import type { TransactItem } from './transactions';
@@ -40,13 +40,38 @@ export async function getMemberWithCustomRoles(
   roleIds: readonly string[],
 ): Promise<{ member: MemberRecord | undefined; roles: CustomRoleRecord[] }> {
   if (roleIds.length === 0) return { member: await getMember(deps, tenantId, memberId), roles: [] };
-  const memberKey = keys.member(tenantId, memberId);
-  const items = await batchGetItems(deps, [memberKey, ...[...new Set(roleIds)].map((roleId) => keys.role(tenantId, roleId))]);
-  const memberItem = items.find((item) => item.SK === memberKey.SK);
-  return {
-    member: memberItem ? stripKeys<MemberRecord>(memberItem) : undefined,
-    roles: items.filter((item) => item !== memberItem).map((item) => stripKeys<CustomRoleRecord>(item)),
-  };
+  const [found] = await getMembersWithCustomRoles(deps, [{ tenantId, memberId, customRoleIds: roleIds }]);
+  return found ?? { member: undefined, roles: [] };
+}
+
+/**
+ * Members, each with the custom roles of its tenant that its reference lists (a principal link's hint),
+ * in consistent BatchGetItems (100 keys each); a missing member comes back `undefined`, missing roles are
+ * left out.
+ */
+export async function getMembersWithCustomRoles(
+  deps: DataDeps,
+  refs: readonly { tenantId: string; memberId: string; customRoleIds?: readonly string[] }[],
+): Promise<{ member: MemberRecord | undefined; roles: CustomRoleRecord[] }[]> {
+  const roleKeys = new Map<string, ItemKey>();
+  for (const ref of refs) {
+    for (const roleId of ref.customRoleIds ?? []) {
+      const key = keys.role(ref.tenantId, roleId);
+      roleKeys.set(`${key.PK}|${key.SK}`, key);
+    }
+  }
+  const items = await batchGetItems(deps, [...refs.map((ref) => keys.member(ref.tenantId, ref.memberId)), ...roleKeys.values()]);
+  const byKey = new Map(items.map((item) => [`${String(item.PK)}|${String(item.SK)}`, item]));
+  return refs.map((ref) => {
+    const memberKey = keys.member(ref.tenantId, ref.memberId);
+    const memberItem = byKey.get(`${memberKey.PK}|${memberKey.SK}`);
+    const roles = (ref.customRoleIds ?? [])
+      .map((roleId) => keys.role(ref.tenantId, roleId))
+      .map((key) => byKey.get(`${key.PK}|${key.SK}`))
+      .filter((item): item is Record<string, unknown> => item !== undefined)
+      .map((item) => stripKeys<CustomRoleRecord>(item));
+    return { member: memberItem ? stripKeys<MemberRecord>(memberItem) : undefined, roles };
+  });
 }
 
 /** Members by (tenantId, memberId) pairs, consistently read; missing ones are absent. */

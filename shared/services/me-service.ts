@@ -1,6 +1,6 @@
 import { PLATFORM_ADMIN_GROUP, type Identity } from '../domain/actor';
 import { computeEffectivePermissions, type EffectivePermission } from '../domain/effective-permissions';
-import { getMembers } from '../data/member-repository';
+import { getMembersWithCustomRoles } from '../data/member-repository';
 import { listPrincipalLinks } from '../data/principal-repository';
 import type { MemberStatus } from '../data/records';
 import { getTenants } from '../data/tenant-repository';
@@ -26,23 +26,25 @@ export interface Me {
  */
 export async function getMe(deps: ServiceDeps, identity: Identity): Promise<Me> {
   const links = await listPrincipalLinks(deps, identity.userId);
-  const [members, tenants] = await Promise.all([
-    getMembers(deps, links),
+  // The members with the custom roles their links list, and the tenants: two reads side by side.
+  const [found, tenants] = await Promise.all([
+    getMembersWithCustomRoles(deps, links),
     getTenants(
       deps,
       links.map((l) => l.tenantId),
     ),
   ]);
+  const members = found.flatMap(({ member, roles }) => (member ? [{ member, prefetched: roles }] : []));
   const now = deps.now();
   const memberships = await Promise.all(
     members
-      .filter((member) => member.userId === identity.userId && tenants.has(member.tenantId))
-      .map(async (member) => {
-        const roles = await resolveRoles(
-          deps,
-          member.tenantId,
-          member.roles.map((r) => r.roleId),
-        );
+      .filter(({ member }) => member.userId === identity.userId && tenants.has(member.tenantId))
+      .map(async ({ member, prefetched }) => {
+        // Only an active membership has permissions; a role the link does not list is read here.
+        const roles =
+          member.status === 'active'
+            ? await resolveRoles(deps, member.tenantId, member.roles.map((r) => r.roleId), { prefetched })
+            : new Map();
         return {
           tenantId: member.tenantId,
           tenantName: tenants.get(member.tenantId)!.name,
@@ -58,7 +60,7 @@ export async function getMe(deps: ServiceDeps, identity: Identity): Promise<Me> 
   memberships.sort((a, b) => a.tenantName.localeCompare(b.tenantName));
   return {
     userId: identity.userId,
-    email: identity.email ?? members[0]?.email ?? null,
+    email: identity.email ?? members[0]?.member.email ?? null,
     platformAdmin: identity.groups.includes(PLATFORM_ADMIN_GROUP),
     memberships,
   };

@@ -10,6 +10,7 @@ import { identityDirectory } from '../../shared/identity/identity-directory';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { acceptInvitation, inviteMembers } from '../../shared/services/invitation-service';
 import { reindexMembers } from '../../shared/services/maintenance-service';
+import { getMe } from '../../shared/services/me-service';
 import { purgeExpiredAssignments } from '../../shared/services/member-admin-service';
 import { capturing, deliveredTokens, deps, meta, memberIn, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
@@ -71,6 +72,12 @@ describe('the principal link lists its member’s custom roles (authorization in
     const read = await dynamoDbCalls(() => resolveTenantCaller(deps(), identity, tenantId));
     expect(read.commands).toEqual(['GetItemCommand', 'BatchGetItemCommand']);
     expect(read.result.effectivePermissions.map((p) => p.permission)).toContain('audit:read');
+
+    // /v1/me: the links, then the members with their listed roles beside the tenants; no third read.
+    const me = await dynamoDbCalls(() => getMe(deps(), identity));
+    expect(me.commands.sort()).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand', 'QueryCommand']);
+    const membership = me.result.memberships.find((m) => m.tenantId === tenantId)!;
+    expect(membership.effectivePermissions.map((p) => p.permission)).toContain('audit:read');
 
     const memberId = invited.created[0]!.memberId;
     const patched = await invoke(routes.updateMember, {
