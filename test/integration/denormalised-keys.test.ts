@@ -46,6 +46,20 @@ async function linkHint(userId: string, tenantId: string): Promise<readonly stri
   return Item?.customRoleIds as readonly string[] | undefined;
 }
 
+/** The keys of a member's search-term items, read consistently from the base table. */
+async function searchTermKeys(tenantId: string, memberId: string): Promise<{ PK: string; SK: string }[]> {
+  const { Items } = await deps().db.send(
+    new QueryCommand({
+      TableName: deps().tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      FilterExpression: 'memberId = :memberId',
+      ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).PK, ':prefix': 'SEARCH#', ':memberId': memberId },
+      ConsistentRead: true,
+    }),
+  );
+  return (Items ?? []).map((item) => ({ PK: String(item.PK), SK: String(item.SK) }));
+}
+
 async function customRole(tenantId: string, identity: Identity, name: string, permissions: string[]) {
   const created = await invoke(routes.createRole, { identity, params: { tenantId }, body: { name, permissions } });
   expect(created.status).toBe(201);
@@ -207,24 +221,12 @@ describe('members by role or search prefix within one status (status-scoped inde
       const found = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { q, status: 'active' } });
       expect(found.body.items.map((m: { memberId: string }) => m.memberId), q).toEqual([grace.member.memberId]);
     }
-    const searchItems = async (memberId: string) => {
-      const { Items } = await deps().db.send(
-        new QueryCommand({
-          TableName: deps().tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          FilterExpression: 'memberId = :memberId',
-          ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).PK, ':prefix': 'SEARCH#', ':memberId': memberId },
-          ConsistentRead: true,
-        }),
-      );
-      return (Items ?? []).map((item) => String(item.SK).split('#')[1]);
-    };
+    const searchItems = async (memberId: string) => (await searchTermKeys(tenantId, memberId)).map((key) => key.SK.split('#')[1]);
     // "ada lovelace" prefixes the email's search form: one term. "grace hopper" does not: two.
     expect(await searchItems(ada.member.memberId)).toEqual(['ada lovelace@example com']);
     expect((await searchItems(grace.member.memberId)).sort()).toEqual(['g hopper@example com', 'grace hopper']);
   });
 });
-
 
 describe('reindexMembers: data written before these keys existed', () => {
   it('rewrites a legacy member so that status-scoped filters, search forms and the link hint work, and a second run changes nothing', async () => {
@@ -235,14 +237,7 @@ describe('reindexMembers: data written before these keys existed', () => {
     await transactWrite(deps(), updateMember(deps(), legacy.member, member).map((item) => ({ item })));
     // Make its reference items look as the earlier design wrote them: no status keys, old terms, no hint.
     const table = deps().tableName;
-    const { PK } = keys.tenant(tenantId);
-    const searchKeys = (await deps().db.send(new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      FilterExpression: 'memberId = :memberId',
-      ExpressionAttributeValues: { ':pk': PK, ':prefix': 'SEARCH#', ':memberId': member.memberId },
-      ConsistentRead: true,
-    }))).Items!.map((item) => ({ PK: item.PK, SK: item.SK }));
+    const searchKeys = await searchTermKeys(tenantId, member.memberId);
     for (const key of searchKeys) await deps().db.send(new DeleteCommand({ TableName: table, Key: key }));
     for (const term of ['ada.lovelace@example.com', 'ada lovelace']) {
       await deps().db.send(new PutCommand({ TableName: table, Item: { ...keys.memberSearchTerm(tenantId, term, member.memberId), entity: 'memberSearch', memberId: member.memberId } }));
@@ -260,13 +255,7 @@ describe('reindexMembers: data written before these keys existed', () => {
     expect(await list({ q: 'ada l', status: 'suspended' })).toEqual([member.memberId]);
     expect(await list({ q: 'ada.lovelace@' })).toEqual([member.memberId]);
     expect(await linkHint(legacy.identity.userId, tenantId)).toEqual([exporter]);
-    const terms = (await deps().db.send(new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      FilterExpression: 'memberId = :memberId',
-      ExpressionAttributeValues: { ':pk': PK, ':prefix': 'SEARCH#', ':memberId': member.memberId },
-      ConsistentRead: true,
-    }))).Items!.map((item) => item.SK);
+    const terms = (await searchTermKeys(tenantId, member.memberId)).map((key) => key.SK);
     expect(terms).toEqual([keys.memberSearchTerm(tenantId, 'ada lovelace@example com', member.memberId).SK]);
 
     expect(await reindexMembers(deps(), { tenantId })).toEqual({ members: 2, retried: 0 });
