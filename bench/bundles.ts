@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
@@ -6,7 +5,7 @@ import { functionBundling, LAMBDA_BUNDLING } from '../infra/constructs/service-f
 import { fromRepoRoot, repoRoot } from '../infra/paths';
 import { fallbackRoute, routeList } from '../shared/http/routes';
 import { scheduledJobs, streamConsumers } from '../shared/jobs/schedules';
-import { figure, median, type BenchContext, type Figure } from './lib';
+import { figure, median, runNodeChild, type BenchContext, type Figure } from './lib';
 
 /**
  * Figure 1, the cold-start proxy: every function bundled exactly as CDK bundles it (the options are
@@ -163,22 +162,7 @@ export interface InitSample {
 
 /** Imports `file` in a fresh `node` process; resolves with what the import took there. */
 export function initTime(importer: string, file: string, env: Record<string, string>): Promise<InitSample> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [importer, file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`importing ${file} failed (exit ${code}): ${stderr.trim().slice(0, 2000)}`));
-      try {
-        resolve(JSON.parse(stdout) as InitSample);
-      } catch {
-        reject(new Error(`importing ${file}: unexpected output ${stdout.slice(0, 200)}`));
-      }
-    });
-  });
+  return runNodeChild<InitSample>([importer, file], env);
 }
 
 function shuffled<T>(items: readonly T[]): T[] {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -10,7 +9,7 @@ import type { AuditExportRecord } from '../shared/data/audit-export-repository';
 import { exportWorker } from '../shared/jobs/schedules';
 import type { ServiceDeps } from '../shared/services/service-deps';
 import { bundleFile, esbuildOptions } from './bundles';
-import { figure, median, type BenchContext, type Figure } from './lib';
+import { figure, median, runNodeChild, type BenchContext, type Figure } from './lib';
 import type { LoadedTenant } from './load-data';
 
 /**
@@ -36,25 +35,6 @@ const result = await handler(JSON.parse(eventJson), context);
 const ms = performance.now() - start;
 process.stdout.write('\\n' + JSON.stringify({ ms, result, maxRssKb: process.resourceUsage().maxRSS }) + '\\n');
 `;
-
-function runChild(args: string[], env: Record<string, string>): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`${args[0]} exited with ${code}: ${stderr.slice(0, 2000)}`));
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>);
-      } catch {
-        reject(new Error(`${args[0]}: unexpected output ${stdout.slice(-500)}`));
-      }
-    });
-  });
-}
 
 export async function measureExport(
   ctx: BenchContext,
@@ -116,14 +96,14 @@ export async function measureExport(
         },
       ],
     };
-    const measured = await runChild([runner, worker, JSON.stringify(event)], env);
+    const measured = await runNodeChild<Record<string, unknown>>([runner, worker, JSON.stringify(event)], env);
     const done = await getExport(deps, record.tenantId, record.exportId);
     if (done?.status !== 'done' || done.rowCount === undefined) throw new Error(`export ${record.exportId} ended ${done?.status}: ${JSON.stringify(measured)}`);
     rows = done.rowCount;
     exportRate.push(rows / ((measured.ms as number) / 1000));
     rss.push((measured.maxRssKb as number) / 1024);
 
-    const raw = await runChild([baseline, tenant.tenantId, filter.from, filter.to], env);
+    const raw = await runNodeChild<Record<string, unknown>>([baseline, tenant.tenantId, filter.from, filter.to], env);
     if (raw.rows !== rows) throw new Error(`baseline read ${String(raw.rows)} rows, the export ${rows}`);
     baselineRate.push(rows / ((raw.ms as number) / 1000));
     baselineRss.push((raw.maxRssKb as number) / 1024);

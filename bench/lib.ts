@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+
 /**
  * What every figure of `npm run bench` shares: the result shape of bench/results.json, statistics, and
  * a little timing and logging help. Every figure is a ratio against a baseline measured in the same run
@@ -105,3 +107,27 @@ export function describeTarget(target: Target | null): string {
   if (target.min !== undefined) parts.push(`≥ ${target.min}`);
   return `${target.on} ${parts.join(' and ')}`;
 }
+
+/**
+ * Runs `node <args>` in a fresh process and resolves with the JSON object on the last line of its
+ * standard output (children print one result line; anything before it is theirs).
+ */
+export function runNodeChild<T>(args: readonly string[], env: Record<string, string>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`node ${args.join(' ').slice(0, 300)} exited with ${code}: ${stderr.trim().slice(0, 2000)}`));
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as T);
+      } catch {
+        reject(new Error(`node ${args[0]}: unexpected output ${stdout.slice(-500)}`));
+      }
+    });
+  });
+}
+
