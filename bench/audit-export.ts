@@ -16,7 +16,10 @@ import { fileURLToPath } from 'node:url';
 const self = fileURLToPath(import.meta.url);
 
 async function exportInChild(env: NodeJS.ProcessEnv, args: string[]): Promise<Record<string, number>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', self, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', self, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -94,17 +97,27 @@ async function runExport(source: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   const { startLocalStack } = await import('../scripts/local/stack');
-  const stack = await startLocalStack({ persistence: 'memory', ports: 'auto', seed: false, quiet: true, schedules: false });
+  const stack = await startLocalStack({
+    persistence: 'memory',
+    ports: 'auto',
+    seed: false,
+    quiet: true,
+    schedules: false,
+  });
   try {
-    const [{ ulid }, { bulkAppend, content }, { createTenant }, { defaultServiceDeps }, { getChainHead }] = await Promise.all([
-      import('ulidx'),
-      import('../test/support/audit'),
-      import('../shared/services/tenant-service'),
-      import('../shared/services/service-deps'),
-      import('../shared/data/audit-repository'),
-    ]);
+    const [{ ulid }, { bulkAppend, content }, { createTenant }, { defaultServiceDeps }, { getChainHead }] =
+      await Promise.all([
+        import('ulidx'),
+        import('../test/support/audit'),
+        import('../shared/services/tenant-service'),
+        import('../shared/services/service-deps'),
+        import('../shared/data/audit-repository'),
+      ]);
     const deps = defaultServiceDeps();
 
     // Audit lag: from the committed transaction to the entry, through the real local poller and consumer.
@@ -125,7 +138,14 @@ async function main(): Promise<void> {
       void started;
     }
     lags.sort((a, b) => a - b);
-    console.log(JSON.stringify({ bench: 'audit lag (ms, commit → entry)', p50: Math.round(lags[10]!), p95: Math.round(lags[18]!), max: Math.round(lags[19]!) }));
+    console.log(
+      JSON.stringify({
+        bench: 'audit lag (ms, commit → entry)',
+        p50: Math.round(lags[10]!),
+        p95: Math.round(lags[18]!),
+        max: Math.round(lags[19]!),
+      }),
+    );
 
     for (const rows of sizes.length > 0 ? sizes : [10_000, 50_000]) {
       const tenantId = ulid();
@@ -133,7 +153,10 @@ async function main(): Promise<void> {
       const start = Date.parse('2022-01-01T00:00:00Z');
       for (let offset = 0; offset < rows; offset += 10_000) {
         const chunk = Array.from({ length: Math.min(10_000, rows - offset) }, (_, i) =>
-          content(tenantId, { occurredAt: new Date(start + (offset + i) * 1000).toISOString(), target: { type: 'member', id: ulid(), label: `=label ${offset + i}` } }),
+          content(tenantId, {
+            occurredAt: new Date(start + (offset + i) * 1000).toISOString(),
+            target: { type: 'member', id: ulid(), label: `=label ${offset + i}` },
+          }),
         );
         await bulkAppend(tenantId, chunk, 16);
       }

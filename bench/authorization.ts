@@ -1,6 +1,6 @@
 import { buildAbility, canOn } from '../shared/domain/ability';
 import { allPermissions, type Permission } from '../shared/domain/permissions';
-import { figure, median, type BenchContext, type Figure } from './lib';
+import { type BenchContext, type Figure, figure, median } from './lib';
 
 /**
  * Figure 3, authorization CPU: what every request does after reading the caller's membership, building
@@ -14,7 +14,10 @@ const TENANT = '01JD2Q3V4W5X6Y7Z8A9B0C1D2E';
 
 function rules(count: number): Permission[] {
   const real = allPermissions.filter((p) => p !== 'users:read').slice(0, count - 1);
-  const synthetic = Array.from({ length: Math.max(0, count - 1 - real.length) }, (_, i) => `module${i}:action${i % 5}` as Permission);
+  const synthetic = Array.from(
+    { length: Math.max(0, count - 1 - real.length) },
+    (_, i) => `module${i}:action${i % 5}` as Permission,
+  );
   // The permission checked comes last: CASL looks rules up by subject type, so its place matters little.
   return [...real, ...synthetic, 'users:read'];
 }

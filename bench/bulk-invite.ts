@@ -1,7 +1,7 @@
 import { ulid } from 'ulidx';
 import { withCallLog } from './ddb-calls';
 import { call } from './invoke';
-import { figure, median, since, type BenchContext, type Figure } from './lib';
+import { type BenchContext, type Figure, figure, median, since } from './lib';
 import type { LoadedTenant } from './load-data';
 
 /**
@@ -9,17 +9,32 @@ import type { LoadedTenant } from './load-data';
  * both through the real handler on the loaded tenant. The stream is drained before each pair, so that
  * the consumer's work for the previous pair (100 audit entries and emails) does not run meanwhile.
  */
-export async function measureBulkInvite(ctx: BenchContext, tenant: LoadedTenant, drain: () => Promise<unknown>): Promise<Figure[]> {
+export async function measureBulkInvite(
+  ctx: BenchContext,
+  tenant: LoadedTenant,
+  drain: () => Promise<unknown>,
+): Promise<Figure[]> {
   const { routes } = await import('../shared/http/routes');
   const invite = async (count: number) => {
     const emails = Array.from({ length: count }, (_, i) => `bulk-${i}-${ulid().toLowerCase()}@bench.example.com`);
     const start = performance.now();
     const { result, calls } = await withCallLog(() =>
-      call(routes.createInvitations, { identity: tenant.owner.identity, params: { tenantId: tenant.tenantId }, body: { emails, roles: [{ roleId: 'agent' }] } }, 201),
+      call(
+        routes.createInvitations,
+        {
+          identity: tenant.owner.identity,
+          params: { tenantId: tenant.tenantId },
+          body: { emails, roles: [{ roleId: 'agent' }] },
+        },
+        201,
+      ),
     );
     const ms = since(start);
     const body = JSON.parse(String(result.body)) as { created: unknown[]; failed: unknown[] };
-    if (body.created.length !== count) throw new Error(`bulk invite created ${body.created.length} of ${count}: ${JSON.stringify(body.failed).slice(0, 300)}`);
+    if (body.created.length !== count)
+      throw new Error(
+        `bulk invite created ${body.created.length} of ${count}: ${JSON.stringify(body.failed).slice(0, 300)}`,
+      );
     if (count > 1) {
       inDynamoDb.push(calls.reduce((sum, c) => sum + c.ms, 0));
       transactions = calls.filter((c) => c.transactItems !== undefined).map((c) => c.transactItems!);

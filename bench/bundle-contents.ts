@@ -17,7 +17,11 @@ if (!entry) {
 }
 const dir = mkdtempSync(join(tmpdir(), 'bundle-contents-'));
 try {
-  const result = await build({ ...esbuildOptions(join(dir, 'index.mjs'), entry), entryPoints: [fromRepoRoot(entry)], metafile: true });
+  const result = await build({
+    ...esbuildOptions(join(dir, 'index.mjs'), entry),
+    entryPoints: [fromRepoRoot(entry)],
+    metafile: true,
+  });
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint)!;
   const byPackage = new Map<string, number>();
   for (const [file, info] of Object.entries(output.inputs)) {
@@ -27,7 +31,8 @@ try {
   }
   const rows = [...byPackage].sort((a, b) => b[1] - a[1]);
   process.stdout.write(`${entry}: ${(output.bytes / 1024).toFixed(0)} KiB minified\n`);
-  for (const [name, bytes] of rows) if (bytes >= 512) process.stdout.write(`${(bytes / 1024).toFixed(1).padStart(8)} KiB  ${name}\n`);
+  for (const [name, bytes] of rows)
+    if (bytes >= 512) process.stdout.write(`${(bytes / 1024).toFixed(1).padStart(8)} KiB  ${name}\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,11 +1,11 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { functionBundling, LAMBDA_BUNDLING } from '../infra/constructs/service-function';
 import { fromRepoRoot, repoRoot } from '../infra/paths';
 import { fallbackRoute, routeList } from '../shared/http/routes';
 import { scheduledJobs, streamConsumers } from '../shared/jobs/schedules';
-import { figure, median, runNodeChild, type BenchContext, type Figure } from './lib';
+import { type BenchContext, type Figure, figure, median, runNodeChild } from './lib';
 
 /**
  * Figure 1, the cold-start proxy: every function bundled exactly as CDK bundles it (the options are
@@ -105,7 +105,12 @@ export async function buildBundles(outDir: string): Promise<{ baseline: BuiltBun
       outExtension: { '.js': '.mjs' },
     });
   }
-  const built = (name: string, api: boolean, file: string): BuiltBundle => ({ name, api, file, bytes: statSync(file).size });
+  const built = (name: string, api: boolean, file: string): BuiltBundle => ({
+    name,
+    api,
+    file,
+    bytes: statSync(file).size,
+  });
   return {
     baseline: built('baseline', false, baselineFile),
     bundles: entries.map((e) => built(e.name, e.api, bundleFile(outDir, e.entry))),
@@ -190,12 +195,15 @@ export async function measureBundles(ctx: BenchContext): Promise<Figure[]> {
   // Round-robin in a fresh random order each round: background noise lands on every bundle alike. The
   // baseline goes three times per round: every ratio depends on its median.
   for (let round = 0; round < rounds; round++) {
-    for (const bundle of shuffled([baseline, baseline, ...all])) samples.get(bundle.name)!.push(await initTime(importer, bundle.file, env));
+    for (const bundle of shuffled([baseline, baseline, ...all]))
+      samples.get(bundle.name)!.push(await initTime(importer, bundle.file, env));
   }
   const cpu = (name: string) => median(samples.get(name)!.map((s) => s.cpuMs));
   const wall = (name: string) => median(samples.get(name)!.map((s) => s.wallMs));
   const baselineInit = cpu(baseline.name);
-  ctx.log(`module init: ${rounds} fresh processes per bundle (${rounds * 3} for the baseline); baseline median ${baselineInit.toFixed(1)} ms CPU (${wall(baseline.name).toFixed(1)} ms wall)`);
+  ctx.log(
+    `module init: ${rounds} fresh processes per bundle (${rounds * 3} for the baseline); baseline median ${baselineInit.toFixed(1)} ms CPU (${wall(baseline.name).toFixed(1)} ms wall)`,
+  );
 
   const figures: Figure[] = [];
   const largest = bundles.reduce((a, b) => (b.bytes > a.bytes ? b : a));

@@ -38,8 +38,13 @@ export async function installCallCounter(): Promise<void> {
       const ms = performance.now() - start;
       const log = storage.getStore();
       if (log) {
-        const output = result.output as { ScannedCount?: number; Count?: number; Responses?: Record<string, unknown[]> };
-        const responses = output.Responses && !Array.isArray(output.Responses) ? Object.values(output.Responses) : undefined;
+        const output = result.output as {
+          ScannedCount?: number;
+          Count?: number;
+          Responses?: Record<string, unknown[]>;
+        };
+        const responses =
+          output.Responses && !Array.isArray(output.Responses) ? Object.values(output.Responses) : undefined;
         const transactItems = (args.input as { TransactItems?: unknown[] }).TransactItems?.length;
         log.calls.push({
           command: context.commandName ?? 'unknown',

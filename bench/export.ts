@@ -9,7 +9,7 @@ import type { AuditExportRecord } from '../shared/data/audit-export-repository';
 import { exportWorker } from '../shared/jobs/schedules';
 import type { ServiceDeps } from '../shared/services/service-deps';
 import { bundleFile, esbuildOptions } from './bundles';
-import { figure, median, runNodeChild, type BenchContext, type Figure } from './lib';
+import { type BenchContext, type Figure, figure, median, runNodeChild } from './lib';
 import type { LoadedTenant } from './load-data';
 
 /**
@@ -43,14 +43,22 @@ export async function measureExport(
   bundlesDir: string,
   drain: () => Promise<unknown>,
 ): Promise<Figure[]> {
-  const [{ keys }, { getExport }] = await Promise.all([import('../shared/data/keys'), import('../shared/data/audit-export-repository')]);
+  const [{ keys }, { getExport }] = await Promise.all([
+    import('../shared/data/keys'),
+    import('../shared/data/audit-export-repository'),
+  ]);
   const worker = bundleFile(bundlesDir, exportWorker.handler);
   if (!existsSync(worker)) throw new Error(`${worker} missing: figure 1 builds it`);
   const baseline = join(ctx.tmpDir, 'export-baseline', 'index.mjs');
   await build({ ...esbuildOptions(baseline), entryPoints: [fromRepoRoot('bench/children/export-baseline.ts')] });
   const runner = join(ctx.tmpDir, 'run-export-worker.mjs');
   writeFileSync(runner, RUNNER);
-  const env = { ...ctx.env, PATH: process.env.PATH ?? '', POWERTOOLS_LOG_LEVEL: 'ERROR', NODE_OPTIONS: '--enable-source-maps' };
+  const env = {
+    ...ctx.env,
+    PATH: process.env.PATH ?? '',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    NODE_OPTIONS: '--enable-source-maps',
+  };
   // Exactly the loaded entries: the loaded trail lies in the past, the tenant's live entries are now.
   const filter = { from: tenant.audit.first, to: tenant.audit.last };
 
@@ -92,13 +100,19 @@ export async function measureExport(
           eventSource: 'aws:dynamodb',
           awsRegion: 'us-east-1',
           eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/local-Main/stream/bench',
-          dynamodb: { Keys: marshall(keys.auditExport(record.tenantId, record.exportId)), NewImage: marshall({ ...item, status: 'pending' }), SequenceNumber: '1', StreamViewType: 'NEW_AND_OLD_IMAGES' },
+          dynamodb: {
+            Keys: marshall(keys.auditExport(record.tenantId, record.exportId)),
+            NewImage: marshall({ ...item, status: 'pending' }),
+            SequenceNumber: '1',
+            StreamViewType: 'NEW_AND_OLD_IMAGES',
+          },
         },
       ],
     };
     const measured = await runNodeChild<Record<string, unknown>>([runner, worker, JSON.stringify(event)], env);
     const done = await getExport(deps, record.tenantId, record.exportId);
-    if (done?.status !== 'done' || done.rowCount === undefined) throw new Error(`export ${record.exportId} ended ${done?.status}: ${JSON.stringify(measured)}`);
+    if (done?.status !== 'done' || done.rowCount === undefined)
+      throw new Error(`export ${record.exportId} ended ${done?.status}: ${JSON.stringify(measured)}`);
     rows = done.rowCount;
     exportRate.push(rows / ((measured.ms as number) / 1000));
     rss.push((measured.maxRssKb as number) / 1024);
@@ -107,11 +121,20 @@ export async function measureExport(
     if (raw.rows !== rows) throw new Error(`baseline read ${String(raw.rows)} rows, the export ${rows}`);
     baselineRate.push(rows / ((raw.ms as number) / 1000));
     baselineRss.push((raw.maxRssKb as number) / 1024);
-    ctx.log(`export of ${rows} rows: ${(measured.ms as number / 1000).toFixed(1)} s, peak RSS ${rss.at(-1)!.toFixed(0)} MB; raw Query + CSV ${(raw.ms as number / 1000).toFixed(1)} s`);
+    ctx.log(
+      `export of ${rows} rows: ${((measured.ms as number) / 1000).toFixed(1)} s, peak RSS ${rss.at(-1)!.toFixed(0)} MB; raw Query + CSV ${((raw.ms as number) / 1000).toFixed(1)} s`,
+    );
   }
   const note = `${rows} entries, ${runs} run(s) each, fresh processes; baseline: raw Query pages + csv-stringify into a sink`;
   return [
-    figure({ name: '6. export throughput', value: median(exportRate), unit: 'rows/s', baseline: median(baselineRate), target: { on: 'ratio', min: 0.7 }, note }),
+    figure({
+      name: '6. export throughput',
+      value: median(exportRate),
+      unit: 'rows/s',
+      baseline: median(baselineRate),
+      target: { on: 'ratio', min: 0.7 },
+      note,
+    }),
     figure({
       name: '6. export peak RSS',
       value: median(rss),

@@ -14,7 +14,9 @@ const handlers = new Map<string, Promise<Handler>>();
 export function handlerOf(route: RouteDefinition): Promise<Handler> {
   let loaded = handlers.get(route.handler);
   if (!loaded) {
-    loaded = import(pathToFileURL(join(repoRoot, route.handler)).href).then((module: { handler: Handler }) => module.handler);
+    loaded = import(pathToFileURL(join(repoRoot, route.handler)).href).then(
+      (module: { handler: Handler }) => module.handler,
+    );
     handlers.set(route.handler, loaded);
   }
   return loaded;
@@ -35,7 +37,11 @@ export interface Request {
  * as the integration tests do, and checks the status. The body is returned unparsed: parsing it is the
  * client's work, not the function's.
  */
-export async function call(route: RouteDefinition, request: Request, expectStatus: number): Promise<APIGatewayProxyStructuredResultV2> {
+export async function call(
+  route: RouteDefinition,
+  request: Request,
+  expectStatus: number,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const handler = await handlerOf(route);
   // Imported here, not at the top: the fixtures load shared/ modules, which must see the stack's environment.
   const { claimsOf } = await import('../test/support/fixtures');
@@ -53,7 +59,9 @@ export async function call(route: RouteDefinition, request: Request, expectStatu
   });
   const result = await handler(event, lambdaContext(route.operationId));
   if (result.statusCode !== expectStatus) {
-    throw new Error(`${route.operationId}: expected ${expectStatus}, got ${result.statusCode}: ${String(result.body).slice(0, 500)}`);
+    throw new Error(
+      `${route.operationId}: expected ${expectStatus}, got ${result.statusCode}: ${String(result.body).slice(0, 500)}`,
+    );
   }
   return result;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ServiceDeps } from '../shared/services/service-deps';
 import { call } from './invoke';
-import { figure, percentile, since, sleep, type BenchContext, type Figure } from './lib';
+import { type BenchContext, type Figure, figure, percentile, since, sleep } from './lib';
 
 /**
  * Figure 5, stream → audit lag: a mutation through its real handler, then the time from the API
@@ -12,7 +12,11 @@ import { figure, percentile, since, sleep, type BenchContext, type Figure } from
  * as well as the consumer's processing. Mutations are sequential, on a tenant of their own, after the
  * stream has been drained of earlier benchmarks' events, with a random pause before each.
  */
-export async function measureLag(ctx: BenchContext, deps: ServiceDeps, drain: () => Promise<unknown>): Promise<Figure[]> {
+export async function measureLag(
+  ctx: BenchContext,
+  deps: ServiceDeps,
+  drain: () => Promise<unknown>,
+): Promise<Figure[]> {
   const [{ routes }, { tenantWithOwner, memberIn }, { auditKeys }] = await Promise.all([
     import('../shared/http/routes'),
     import('../test/support/fixtures'),
@@ -48,7 +52,12 @@ export async function measureLag(ctx: BenchContext, deps: ServiceDeps, drain: ()
     const requestId = randomUUID();
     await call(
       routes.updateMember,
-      { identity: owner.identity, params: { tenantId, memberId: target.member.memberId }, body: { roles: [{ roleId: i % 2 === 0 ? 'viewer' : 'agent' }] }, requestId },
+      {
+        identity: owner.identity,
+        params: { tenantId, memberId: target.member.memberId },
+        body: { roles: [{ roleId: i % 2 === 0 ? 'viewer' : 'agent' }] },
+        requestId,
+      },
       200,
     );
     const answered = performance.now();
@@ -58,11 +67,24 @@ export async function measureLag(ctx: BenchContext, deps: ServiceDeps, drain: ()
     }
     lags.push(since(answered));
   }
-  ctx.log(`stream → audit lag over ${mutations} mutations: p50 ${percentile(lags, 50).toFixed(0)} ms, p99 ${percentile(lags, 99).toFixed(0)} ms, min ${Math.min(...lags).toFixed(0)} ms`);
+  ctx.log(
+    `stream → audit lag over ${mutations} mutations: p50 ${percentile(lags, 50).toFixed(0)} ms, p99 ${percentile(lags, 99).toFixed(0)} ms, min ${Math.min(...lags).toFixed(0)} ms`,
+  );
   const note = `${mutations} sequential PATCH member roles, 0-200 ms apart; response → entry readable on the audit time index (polled every ~2 ms)`;
   return [
     figure({ name: '5. stream → audit lag p50', value: percentile(lags, 50), unit: 'ms', note }),
-    figure({ name: '5. stream → audit lag p99', value: percentile(lags, 99), unit: 'ms', target: { on: 'value', max: 1000 }, note }),
-    figure({ name: '5. stream → audit lag min', value: Math.min(...lags), unit: 'ms', note: 'a record that arrives just before a poll: consumer processing without the idle sleep' }),
+    figure({
+      name: '5. stream → audit lag p99',
+      value: percentile(lags, 99),
+      unit: 'ms',
+      target: { on: 'value', max: 1000 },
+      note,
+    }),
+    figure({
+      name: '5. stream → audit lag min',
+      value: Math.min(...lags),
+      unit: 'ms',
+      note: 'a record that arrives just before a poll: consumer processing without the idle sleep',
+    }),
   ];
 }

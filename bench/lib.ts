@@ -121,7 +121,10 @@ export function runNodeChild<T>(args: readonly string[], env: Record<string, str
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.once('error', reject);
     child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`node ${args.join(' ').slice(0, 300)} exited with ${code}: ${stderr.trim().slice(0, 2000)}`));
+      if (code !== 0)
+        return reject(
+          new Error(`node ${args.join(' ').slice(0, 300)} exited with ${code}: ${stderr.trim().slice(0, 2000)}`),
+        );
       try {
         resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as T);
       } catch {
@@ -130,4 +133,3 @@ export function runNodeChild<T>(args: readonly string[], env: Record<string, str
     });
   });
 }
-

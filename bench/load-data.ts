@@ -4,8 +4,8 @@ import { monotonicFactory } from 'ulidx';
 import type { AuditContent, AuditEntry } from '../shared/audit/chain';
 import type { AuditAction } from '../shared/data/outbox';
 import type { CustomRoleRecord, InvitationRecord, MemberRecord, MemberStatus } from '../shared/data/records';
-import type { RoleAssignment } from '../shared/domain/effective-permissions';
 import type { Identity } from '../shared/domain/actor';
+import type { RoleAssignment } from '../shared/domain/effective-permissions';
 import type { ServiceDeps } from '../shared/services/service-deps';
 
 /**
@@ -50,8 +50,42 @@ function putItems(items: readonly { Put?: { Item?: Record<string, unknown> } }[]
   return items.flatMap((item) => (item.Put?.Item ? [item.Put.Item] : []));
 }
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Barbara', 'Edsger', 'Frances', 'Ken', 'Margaret', 'Donald', 'Radia', 'Linus', 'Sophie', 'Tim', 'Hedy', 'John', 'Katherine'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Liskov', 'Dijkstra', 'Allen', 'Thompson', 'Hamilton', 'Knuth', 'Perlman', 'Torvalds', 'Wilson', 'Berners-Lee', 'Lamarr', 'Backus', 'Johnson'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Barbara',
+  'Edsger',
+  'Frances',
+  'Ken',
+  'Margaret',
+  'Donald',
+  'Radia',
+  'Linus',
+  'Sophie',
+  'Tim',
+  'Hedy',
+  'John',
+  'Katherine',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Liskov',
+  'Dijkstra',
+  'Allen',
+  'Thompson',
+  'Hamilton',
+  'Knuth',
+  'Perlman',
+  'Torvalds',
+  'Wilson',
+  'Berners-Lee',
+  'Lamarr',
+  'Backus',
+  'Johnson',
+];
 
 /** Deterministic pseudo-random numbers (the data set is the same in every run). */
 function prng(seed: number): () => number {
@@ -78,7 +112,12 @@ export interface LoadedTenant {
   readonly memberIds: readonly string[];
   readonly auditEntries: number;
   /** Actor ids, target ids and the time span used in the audit trail. */
-  readonly audit: { readonly actorIds: readonly string[]; readonly targetIds: readonly string[]; readonly first: string; readonly last: string };
+  readonly audit: {
+    readonly actorIds: readonly string[];
+    readonly targetIds: readonly string[];
+    readonly first: string;
+    readonly last: string;
+  };
   readonly loadMs: number;
 }
 
@@ -100,18 +139,27 @@ export interface LoadOptions {
  */
 export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promise<LoadedTenant> {
   const started = performance.now();
-  const [{ tenantWithOwner }, { putNewMember }, { putNewInvitation }, { putNewRole }, { putNewPrincipalLink, customRoleIdsOf }, { auditEntryItem }, { chainEntry }, { keys }, { auditKeys }] =
-    await Promise.all([
-      import('../test/support/fixtures'),
-      import('../shared/data/member-repository'),
-      import('../shared/data/invitation-repository'),
-      import('../shared/data/role-repository'),
-      import('../shared/data/principal-repository'),
-      import('../shared/data/audit-repository'),
-      import('../shared/audit/chain'),
-      import('../shared/data/keys'),
-      import('../shared/data/audit-keys'),
-    ]);
+  const [
+    { tenantWithOwner },
+    { putNewMember },
+    { putNewInvitation },
+    { putNewRole },
+    { putNewPrincipalLink, customRoleIdsOf },
+    { auditEntryItem },
+    { chainEntry },
+    { keys },
+    { auditKeys },
+  ] = await Promise.all([
+    import('../test/support/fixtures'),
+    import('../shared/data/member-repository'),
+    import('../shared/data/invitation-repository'),
+    import('../shared/data/role-repository'),
+    import('../shared/data/principal-repository'),
+    import('../shared/data/audit-repository'),
+    import('../shared/audit/chain'),
+    import('../shared/data/keys'),
+    import('../shared/data/audit-keys'),
+  ]);
   const random = prng(42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const ulid = monotonicFactory(random);
@@ -141,9 +189,11 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
     const r = random();
     const status: MemberStatus = r < 0.85 ? 'active' : r < 0.95 ? 'invited' : 'suspended';
     const roll = random();
-    const roleId = roll < 0.5 ? 'agent' : roll < 0.7 ? 'viewer' : roll < 0.85 ? 'manager' : roll < 0.95 ? role.roleId : 'admin';
+    const roleId =
+      roll < 0.5 ? 'agent' : roll < 0.7 ? 'viewer' : roll < 0.85 ? 'manager' : roll < 0.95 ? role.roleId : 'admin';
     const roles: RoleAssignment[] = [{ roleId }];
-    if (random() < 0.05) roles.push({ roleId: roleId === 'viewer' ? 'agent' : 'viewer', expiresAt: iso(now + (1 + i) * 60_000) });
+    if (random() < 0.05)
+      roles.push({ roleId: roleId === 'viewer' ? 'agent' : 'viewer', expiresAt: iso(now + (1 + i) * 60_000) });
     const first = pick(FIRST);
     const last = pick(LAST);
     const memberId = ulid();
@@ -166,7 +216,17 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
     memberIds.push(memberId);
     if (sample.length < 200 && random() < 0.1) sample.push(member);
     items.push(...putItems(putNewMember(deps, member)));
-    if (member.userId) items.push(...putItems([putNewPrincipalLink(deps, { userId: member.userId, tenantId, memberId, customRoleIds: customRoleIdsOf(member) })]));
+    if (member.userId)
+      items.push(
+        ...putItems([
+          putNewPrincipalLink(deps, {
+            userId: member.userId,
+            tenantId,
+            memberId,
+            customRoleIds: customRoleIdsOf(member),
+          }),
+        ]),
+      );
     if (status === 'invited') {
       const expired = random() * 10 < expiredShare;
       const createdAt = expired ? iso(now - 10 * 86_400_000) : invitedAt;
@@ -198,7 +258,9 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
       ExpressionAttributeValues: { ':n': loaded, ':limit': 1_000_000 },
     }),
   );
-  options.log?.(`loaded ${loaded} members (${items.length} items) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  options.log?.(
+    `loaded ${loaded} members (${items.length} items) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   // The audit trail continues the tenant's chain (its creation and the Owner joining, recorded by the
   // stream consumer): once the consumer is idle, from the head it left. Nothing else writes to the
@@ -222,7 +284,11 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
   const span = 365 * 86_400_000;
   const firstAt = now - span - 86_400_000;
   const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
-  const headItem = (await deps.db.send(new GetCommand({ TableName: deps.auditTableName, Key: auditKeys.head(tenantId), ConsistentRead: true }))).Item;
+  const headItem = (
+    await deps.db.send(
+      new GetCommand({ TableName: deps.auditTableName, Key: auditKeys.head(tenantId), ConsistentRead: true }),
+    )
+  ).Item;
   let head = headItem ? { seq: headItem.seq as number, hash: headItem.hash as string } : undefined;
   const auditItems: Record<string, unknown>[] = [];
   let lastEntry: AuditEntry | undefined;
@@ -236,7 +302,9 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
       occurredAt: iso(firstAt + Math.floor((i / options.auditEntries) * span)),
       actor: { id: actor.userId ?? actor.memberId, email: actor.email, ip: '198.51.100.7', userAgent: 'bench' },
       action,
-      target: action.startsWith('role.') ? { type: 'role', id: role.roleId, label: role.name } : { type: 'member', id: target.memberId, label: target.email },
+      target: action.startsWith('role.')
+        ? { type: 'role', id: role.roleId, label: role.name }
+        : { type: 'member', id: target.memberId, label: target.email },
       changes: { before: { roles: [{ roleId: 'viewer' }] }, after: { roles: [{ roleId: 'agent' }] } },
       requestId: `bench-${i}`,
     };
@@ -247,10 +315,18 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
   }
   if (lastEntry) {
     // The head the audit writer would have left (its own item shape: see appendEntry).
-    auditItems.push({ ...auditKeys.head(tenantId), entity: 'auditHead', seq: lastEntry.seq, hash: lastEntry.hash, eventId: lastEntry.id });
+    auditItems.push({
+      ...auditKeys.head(tenantId),
+      entity: 'auditHead',
+      seq: lastEntry.seq,
+      hash: lastEntry.hash,
+      eventId: lastEntry.id,
+    });
   }
   await batchWrite(deps, deps.auditTableName, auditItems, 8);
-  options.log?.(`loaded ${options.auditEntries} audit entries in ${((performance.now() - auditStarted) / 1000).toFixed(1)} s`);
+  options.log?.(
+    `loaded ${options.auditEntries} audit entries in ${((performance.now() - auditStarted) / 1000).toFixed(1)} s`,
+  );
 
   return {
     tenantId,

@@ -1,7 +1,7 @@
 import type { RouteDefinition } from '../shared/http/route-definition';
 import { withCallLog } from './ddb-calls';
 import { call } from './invoke';
-import { figure, type BenchContext, type Figure } from './lib';
+import { type BenchContext, type Figure, figure } from './lib';
 import type { LoadedTenant } from './load-data';
 
 /**
@@ -43,17 +43,35 @@ export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): P
     { name: 'members: roleId=<custom>', route: routes.listMembers, query: { roleId: tenant.customRoleId } },
     { name: `members: q=<email prefix>`, route: routes.listMembers, query: { q: emailPrefix }, perReturned: true },
     { name: `members: q=<name prefix>`, route: routes.listMembers, query: { q: namePrefix }, perReturned: true },
-    { name: 'members: roleId=agent&status=suspended', route: routes.listMembers, query: { roleId: 'agent', status: 'suspended' }, perReturned: true },
-    { name: 'members: q=<email prefix>&status=invited', route: routes.listMembers, query: { q: emailPrefix, status: 'invited' }, perReturned: true },
+    {
+      name: 'members: roleId=agent&status=suspended',
+      route: routes.listMembers,
+      query: { roleId: 'agent', status: 'suspended' },
+      perReturned: true,
+    },
+    {
+      name: 'members: q=<email prefix>&status=invited',
+      route: routes.listMembers,
+      query: { q: emailPrefix, status: 'invited' },
+      perReturned: true,
+    },
     { name: 'invitations: pending', route: routes.listInvitations, query: { status: 'pending' } },
     { name: 'invitations: expired', route: routes.listInvitations, query: { status: 'expired' } },
     { name: 'audit: tenant', route: routes.listAudit, query: {} },
-    { name: 'audit: actorId', route: routes.listAudit, query: { actorId: tenant.audit.actorIds[1] ?? tenant.audit.actorIds[0]! } },
+    {
+      name: 'audit: actorId',
+      route: routes.listAudit,
+      query: { actorId: tenant.audit.actorIds[1] ?? tenant.audit.actorIds[0]! },
+    },
     { name: 'audit: targetId', route: routes.listAudit, query: { targetId: tenant.audit.targetIds[0]! } },
     { name: 'audit: action', route: routes.listAudit, query: { action: 'member.roles_changed' } },
     { name: 'audit: action prefix', route: routes.listAudit, query: { action: 'member.' } },
     { name: 'audit: date range', route: routes.listAudit, query: { from: monthStart, to: monthEnd } },
-    { name: 'audit: actorId + date range', route: routes.listAudit, query: { actorId: tenant.audit.actorIds[0]!, from: monthStart, to: monthEnd } },
+    {
+      name: 'audit: actorId + date range',
+      route: routes.listAudit,
+      query: { actorId: tenant.audit.actorIds[0]!, from: monthStart, to: monthEnd },
+    },
   ];
 
   const pages = ctx.quick ? 2 : 5;
@@ -66,7 +84,15 @@ export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): P
     let page = 0;
     for (; page < pages; page++) {
       const { result, calls } = await withCallLog(() =>
-        call(filter.route, { identity: owner.identity, params: { tenantId }, query: { ...filter.query, limit: '100', ...(cursor ? { cursor } : {}) } }, 200),
+        call(
+          filter.route,
+          {
+            identity: owner.identity,
+            params: { tenantId },
+            query: { ...filter.query, limit: '100', ...(cursor ? { cursor } : {}) },
+          },
+          200,
+        ),
       );
       const body = JSON.parse(String(result.body)) as { items: unknown[]; nextCursor: string | null };
       for (const c of calls) {

@@ -8,7 +8,16 @@ import { describeTarget, type Figure } from './lib';
 const file = process.argv[2] ?? new URL('./results.json', import.meta.url).pathname;
 const { run, figures } = JSON.parse(readFileSync(file, 'utf8')) as { run: Record<string, unknown>; figures: Figure[] };
 
-const fmt = (n: number | null) => (n === null ? '–' : Number.isInteger(n) ? String(n) : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
+const fmt = (n: number | null) =>
+  n === null
+    ? '–'
+    : Number.isInteger(n)
+      ? String(n)
+      : Math.abs(n) >= 100
+        ? n.toFixed(0)
+        : Math.abs(n) >= 10
+          ? n.toFixed(1)
+          : n.toFixed(2);
 const met = (f: Figure) => (f.met === null ? '' : f.met ? 'met' : '**not met**');
 
 const titles: Record<string, string> = {
@@ -21,7 +30,10 @@ const titles: Record<string, string> = {
   '7': '7. Bulk invite',
 };
 
-const out: string[] = [`Run: ${run.mode}, ${String(run.date).slice(0, 16).replace('T', ' ')} UTC, Node ${run.node}, ${run.cpus} cores, ${run.durationSeconds} s.`, ''];
+const out: string[] = [
+  `Run: ${run.mode}, ${String(run.date).slice(0, 16).replace('T', ' ')} UTC, Node ${run.node}, ${run.cpus} cores, ${run.durationSeconds} s.`,
+  '',
+];
 for (const [number, title] of Object.entries(titles)) {
   const rows = figures.filter((f) => f.name.startsWith(`${number}. `));
   if (rows.length === 0) continue;
@@ -29,14 +41,21 @@ for (const [number, title] of Object.entries(titles)) {
   if (number === '1') {
     // Init and size side by side, one row per function.
     const names = rows.filter((f) => f.name.startsWith('1. init ')).map((f) => f.name.slice('1. init '.length));
-    out.push('| function | init (CPU ms) | ratio | target | | size (KiB) | ratio |', '|---|---:|---:|---|---|---:|---:|');
+    out.push(
+      '| function | init (CPU ms) | ratio | target | | size (KiB) | ratio |',
+      '|---|---:|---:|---|---|---:|---:|',
+    );
     const baseline = rows.find((f) => f.name.startsWith('1. init '))!;
     const size = rows.find((f) => f.name.startsWith('1. size '))!;
-    out.push(`| *baseline: document client + GetCommand* | ${fmt(baseline.baseline)} | 1.00 | | | ${fmt(size.baseline)} | 1.00 |`);
+    out.push(
+      `| *baseline: document client + GetCommand* | ${fmt(baseline.baseline)} | 1.00 | | | ${fmt(size.baseline)} | 1.00 |`,
+    );
     for (const name of names) {
       const init = rows.find((f) => f.name === `1. init ${name}`)!;
       const bytes = rows.find((f) => f.name === `1. size ${name}`)!;
-      out.push(`| ${name} | ${fmt(init.value)} | ${fmt(init.ratio)} | ${describeTarget(init.target)} | ${met(init)} | ${fmt(bytes.value)} | ${fmt(bytes.ratio)} |`);
+      out.push(
+        `| ${name} | ${fmt(init.value)} | ${fmt(init.ratio)} | ${describeTarget(init.target)} | ${met(init)} | ${fmt(bytes.value)} | ${fmt(bytes.ratio)} |`,
+      );
     }
     out.push('');
     continue;

@@ -4,9 +4,9 @@ import { ulid } from 'ulidx';
 import type { MemberRecord, TenantRecord } from '../shared/data/records';
 import type { RoleAssignment } from '../shared/domain/effective-permissions';
 import type { ServiceDeps } from '../shared/services/service-deps';
-import { withCallLog, type DynamoDbCall } from './ddb-calls';
+import { type DynamoDbCall, withCallLog } from './ddb-calls';
 import { call } from './invoke';
-import { figure, percentile, since, type BenchContext, type Figure } from './lib';
+import { type BenchContext, type Figure, figure, percentile, since } from './lib';
 import type { LoadedTenant } from './load-data';
 
 /**
@@ -28,23 +28,33 @@ interface Scenario {
 const commandList = (calls: readonly DynamoDbCall[]) => calls.map((c) => c.command.replace(/Command$/, '')).join(' → ');
 
 export async function measureRequests(ctx: BenchContext, deps: ServiceDeps, tenant: LoadedTenant): Promise<Figure[]> {
-  const [{ routes }, { keys }, { putNewMember, updateMember }, { putNewInvitation }, { outboxPut }, { reserveSeats }, { seal }, { resolveTenantCaller }, { memberIn }] =
-    await Promise.all([
-      import('../shared/http/routes'),
-      import('../shared/data/keys'),
-      import('../shared/data/member-repository'),
-      import('../shared/data/invitation-repository'),
-      import('../shared/data/outbox'),
-      import('../shared/data/tenant-repository'),
-      import('../shared/security/sealing'),
-      import('../shared/services/caller-service'),
-      import('../test/support/fixtures'),
-    ]);
+  const [
+    { routes },
+    { keys },
+    { putNewMember, updateMember },
+    { putNewInvitation },
+    { outboxPut },
+    { reserveSeats },
+    { seal },
+    { resolveTenantCaller },
+    { memberIn },
+  ] = await Promise.all([
+    import('../shared/http/routes'),
+    import('../shared/data/keys'),
+    import('../shared/data/member-repository'),
+    import('../shared/data/invitation-repository'),
+    import('../shared/data/outbox'),
+    import('../shared/data/tenant-repository'),
+    import('../shared/security/sealing'),
+    import('../shared/services/caller-service'),
+    import('../test/support/fixtures'),
+  ]);
   const { tenantId, owner } = tenant;
   const caller = owner.identity;
   const db = deps.db;
   const T = deps.tableName;
-  const consistentGet = (key: { PK: string; SK: string }) => db.send(new GetCommand({ TableName: T, Key: key, ConsistentRead: true }));
+  const consistentGet = (key: { PK: string; SK: string }) =>
+    db.send(new GetCommand({ TableName: T, Key: key, ConsistentRead: true }));
   /** What authorization reads: the caller's principal link, then their member record. */
   const rawAuthorization = async () => {
     await consistentGet(keys.principalLink(caller.userId, tenantId));
@@ -53,7 +63,10 @@ export async function measureRequests(ctx: BenchContext, deps: ServiceDeps, tena
 
   // Targets: members holding built-in roles only (custom roles add a BatchGetItem on both sides alike).
   const target = await memberIn(tenantId, { roles: [{ roleId: 'agent' }] });
-  const patchTargets = [await memberIn(tenantId, { roles: [{ roleId: 'agent' }] }), await memberIn(tenantId, { roles: [{ roleId: 'agent' }] })];
+  const patchTargets = [
+    await memberIn(tenantId, { roles: [{ roleId: 'agent' }] }),
+    await memberIn(tenantId, { roles: [{ roleId: 'agent' }] }),
+  ];
   const toggled = (i: number): RoleAssignment[] => [{ roleId: i % 2 === 0 ? 'viewer' : 'agent' }];
 
   const inviteDraft = async () => {
@@ -61,7 +74,16 @@ export async function measureRequests(ctx: BenchContext, deps: ServiceDeps, tena
     const now = new Date().toISOString();
     const email = `raw-${ulid().toLowerCase()}@bench.example.com`;
     const member: MemberRecord = {
-      tenantId, memberId: ulid(), email, displayName: null, status: 'invited', roles: [{ roleId: 'agent' }], permissions: [], invitedAt: now, invitedBy: caller.userId, version: 1,
+      tenantId,
+      memberId: ulid(),
+      email,
+      displayName: null,
+      status: 'invited',
+      roles: [{ roleId: 'agent' }],
+      permissions: [],
+      invitedAt: now,
+      invitedBy: caller.userId,
+      version: 1,
     };
     const eventId = ulid();
     const invitationId = ulid();
@@ -73,15 +95,35 @@ export async function measureRequests(ctx: BenchContext, deps: ServiceDeps, tena
         reserveSeats(deps, tenantId, 1, tenantRecord.seatLimit),
         ...putNewMember(deps, member),
         ...putNewInvitation(deps, {
-          invitationId, tenantId, memberId: member.memberId, email, roles: member.roles, invitedBy: { id: caller.userId, email: caller.email },
-          validDays: 7, expiresAt, createdAt: now, tokenHash: createHash('sha256').update(randomBytes(32)).digest('base64url'), version: 1,
+          invitationId,
+          tenantId,
+          memberId: member.memberId,
+          email,
+          roles: member.roles,
+          invitedBy: { id: caller.userId, email: caller.email },
+          validDays: 7,
+          expiresAt,
+          createdAt: now,
+          tokenHash: createHash('sha256').update(randomBytes(32)).digest('base64url'),
+          version: 1,
         }),
         outboxPut(T, {
-          eventId, tenantId, occurredAt: now, action: 'member.invited', actor: { id: caller.userId, email: caller.email },
+          eventId,
+          tenantId,
+          occurredAt: now,
+          action: 'member.invited',
+          actor: { id: caller.userId, email: caller.email },
           target: { type: 'member', id: member.memberId, label: email },
           changes: { before: null, after: { email, status: 'invited', roles: member.roles, invitationId, expiresAt } },
           requestId: randomUUID(),
-          delivery: { kind: 'invitation', to: email, tenantName: 'Bench', inviterEmail: caller.email, sealedToken, expiresAt },
+          delivery: {
+            kind: 'invitation',
+            to: email,
+            tenantName: 'Bench',
+            inviterEmail: caller.email,
+            sealedToken,
+            expiresAt,
+          },
         }),
       ],
     };
@@ -90,7 +132,8 @@ export async function measureRequests(ctx: BenchContext, deps: ServiceDeps, tena
   const scenarios: Scenario[] = [
     {
       name: 'GET member',
-      handler: () => call(routes.getMember, { identity: caller, params: { tenantId, memberId: target.member.memberId } }, 200),
+      handler: () =>
+        call(routes.getMember, { identity: caller, params: { tenantId, memberId: target.member.memberId } }, 200),
       raw: async () => {
         await rawAuthorization();
         await consistentGet(keys.member(tenantId, target.member.memberId));
@@ -111,16 +154,34 @@ export async function measureRequests(ctx: BenchContext, deps: ServiceDeps, tena
           }),
         );
         // The page's members hold a custom role: its definition is read once for the page.
-        const customIds = new Set((page.Items ?? []).flatMap((m) => (m.roles as RoleAssignment[]).map((r) => r.roleId)).filter((id) => /^[0-9A-Z]{26}$/.test(id)));
+        const customIds = new Set(
+          (page.Items ?? [])
+            .flatMap((m) => (m.roles as RoleAssignment[]).map((r) => r.roleId))
+            .filter((id) => /^[0-9A-Z]{26}$/.test(id)),
+        );
         if (customIds.size > 0) {
-          await db.send(new BatchGetCommand({ RequestItems: { [T]: { Keys: [...customIds].map((id) => keys.role(tenantId, id)), ConsistentRead: true } } }));
+          await db.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [T]: { Keys: [...customIds].map((id) => keys.role(tenantId, id)), ConsistentRead: true },
+              },
+            }),
+          );
         }
       },
     },
     {
       name: 'PATCH member roles',
       handler: (i) =>
-        call(routes.updateMember, { identity: caller, params: { tenantId, memberId: patchTargets[0]!.member.memberId }, body: { roles: toggled(i) } }, 200),
+        call(
+          routes.updateMember,
+          {
+            identity: caller,
+            params: { tenantId, memberId: patchTargets[0]!.member.memberId },
+            body: { roles: toggled(i) },
+          },
+          200,
+        ),
       raw: async (i) => {
         await rawAuthorization();
         const { Item } = await consistentGet(keys.member(tenantId, patchTargets[1]!.member.memberId));
@@ -131,9 +192,14 @@ export async function measureRequests(ctx: BenchContext, deps: ServiceDeps, tena
             TransactItems: [
               ...updateMember(deps, current, next),
               outboxPut(T, {
-                eventId: ulid(), tenantId, occurredAt: new Date().toISOString(), action: 'member.roles_changed', actor: { id: caller.userId, email: caller.email },
+                eventId: ulid(),
+                tenantId,
+                occurredAt: new Date().toISOString(),
+                action: 'member.roles_changed',
+                actor: { id: caller.userId, email: caller.email },
                 target: { type: 'member', id: current.memberId, label: current.email },
-                changes: { before: { roles: current.roles }, after: { roles: next.roles } }, requestId: randomUUID(),
+                changes: { before: { roles: current.roles }, after: { roles: next.roles } },
+                requestId: randomUUID(),
               }),
             ],
           }),
@@ -150,11 +216,23 @@ export async function measureRequests(ctx: BenchContext, deps: ServiceDeps, tena
   scenarios.push({
     name: 'POST invitations (one email)',
     handler: (i) =>
-      call(routes.createInvitations, { identity: caller, params: { tenantId }, body: { emails: [`inv-${i}-${ulid().toLowerCase()}@bench.example.com`], roles: [{ roleId: 'agent' }] } }, 201),
+      call(
+        routes.createInvitations,
+        {
+          identity: caller,
+          params: { tenantId },
+          body: { emails: [`inv-${i}-${ulid().toLowerCase()}@bench.example.com`], roles: [{ roleId: 'agent' }] },
+        },
+        201,
+      ),
     raw: async (i) => {
       await rawAuthorization();
       const draft = drafts[i]!;
-      await db.send(new BatchGetCommand({ RequestItems: { [T]: { Keys: [keys.emailGuard(tenantId, draft.email)], ConsistentRead: true } } }));
+      await db.send(
+        new BatchGetCommand({
+          RequestItems: { [T]: { Keys: [keys.emailGuard(tenantId, draft.email)], ConsistentRead: true } },
+        }),
+      );
       const { Item } = await consistentGet(keys.tenant(tenantId));
       await db.send(new TransactWriteCommand({ TransactItems: draft.items(Item as TenantRecord) }));
     },
@@ -201,7 +279,9 @@ export async function measureRequests(ctx: BenchContext, deps: ServiceDeps, tena
         note: commandList(handlerCalls),
       }),
     );
-    ctx.log(`${scenario.name}: p50 ${percentile(handlerTimes, 50).toFixed(2)} ms vs raw ${percentile(rawTimes, 50).toFixed(2)} ms; calls: ${commandList(handlerCalls)}`);
+    ctx.log(
+      `${scenario.name}: p50 ${percentile(handlerTimes, 50).toFixed(2)} ms vs raw ${percentile(rawTimes, 50).toFixed(2)} ms; calls: ${commandList(handlerCalls)}`,
+    );
   }
 
   // Authorization alone: what every tenant-scoped request reads before its handler runs.

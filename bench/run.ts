@@ -12,14 +12,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../infra/paths';
-import { startLocalStack, type LocalStack } from '../scripts/local/stack';
+import { type LocalStack, startLocalStack } from '../scripts/local/stack';
 import { measureAuthorization } from './authorization';
-import { buildBundles, measureBundles } from './bundles';
 import { measureBulkInvite } from './bulk-invite';
+import { buildBundles, measureBundles } from './bundles';
 import { installCallCounter } from './ddb-calls';
 import { measureExport } from './export';
 import { measureLag } from './lag';
-import { describeTarget, type BenchContext, type Figure } from './lib';
+import { type BenchContext, describeTarget, type Figure } from './lib';
 import { loadTenant } from './load-data';
 import { measureQueries } from './queries';
 import { measureRequests } from './requests';
@@ -35,7 +35,16 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padSt
 const log = (message: string) => process.stdout.write(`[bench ${elapsed()}] ${message}\n`);
 
 function table(figures: readonly Figure[]): string {
-  const fmt = (n: number | null) => (n === null ? '-' : Number.isInteger(n) ? String(n) : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
+  const fmt = (n: number | null) =>
+    n === null
+      ? '-'
+      : Number.isInteger(n)
+        ? String(n)
+        : Math.abs(n) >= 100
+          ? n.toFixed(0)
+          : Math.abs(n) >= 10
+            ? n.toFixed(1)
+            : n.toFixed(2);
   const rows = figures.map((f) => [
     f.name,
     `${fmt(f.value)} ${f.unit}`,
@@ -46,7 +55,8 @@ function table(figures: readonly Figure[]): string {
   ]);
   const header = ['figure', 'value', 'baseline', 'ratio', 'target', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -62,13 +72,23 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
   const context = (env: Record<string, string>): BenchContext => ({ quick, tmpDir, env, log });
   try {
-    log(`${quick ? 'quick' : 'full'} run on Node ${process.version}, ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    log(
+      `${quick ? 'quick' : 'full'} run on Node ${process.version}, ${cpus().length} cores, load ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
     const bundlesDir = join(tmpDir, 'bundles');
     if (wanted(1)) figures.push(...(await measureBundles(context({}))));
     else if (wanted(6)) await buildBundles(bundlesDir);
 
     if ([2, 3, 4, 5, 6, 7].some(wanted)) {
-      stack = await startLocalStack({ persistence: 'memory', ports: 'auto', seed: false, quiet: true, schedules: false });
+      stack = await startLocalStack({
+        persistence: 'memory',
+        ports: 'auto',
+        seed: false,
+        quiet: true,
+        schedules: false,
+      });
       log(`local stack up (${stack.timings.total} ms)`);
       const drain = () => stack!.drain(120_000);
       await installCallCounter();
@@ -102,7 +122,9 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${table(figures)}\n\n`);
   const targeted = figures.filter((f) => f.met !== null);
   const missed = targeted.filter((f) => !f.met);
-  log(`${targeted.length - missed.length} of ${targeted.length} targets met${missed.length ? `; not met: ${missed.map((f) => f.name).join(', ')}` : ''}`);
+  log(
+    `${targeted.length - missed.length} of ${targeted.length} targets met${missed.length ? `; not met: ${missed.map((f) => f.name).join(', ')}` : ''}`,
+  );
   if (!only) {
     const file = join(repoRoot, 'bench', quick ? 'results.quick.json' : 'results.json');
     const run = {

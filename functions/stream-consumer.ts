@@ -9,7 +9,7 @@ import { sesMailer } from '../shared/email/mailer';
 import { logger } from '../shared/observability';
 import { auditWriter } from '../shared/outbox/effects/audit-writer';
 import { invitationMailer } from '../shared/outbox/effects/invitation-mailer';
-import { applyEffects, keyedSequencer, outboxEventOf, type OutboxEffect } from '../shared/outbox/outbox-consumer';
+import { applyEffects, keyedSequencer, type OutboxEffect, outboxEventOf } from '../shared/outbox/outbox-consumer';
 
 const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'eventId', expiresAfterSeconds: 7 * 24 * 3600 });
 

@@ -1,6 +1,6 @@
-import { Validations, type App } from 'aws-cdk-lib';
+import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { stageConfig, STAGE_NAME_PATTERN, type StageOverrides } from './stage-config';
+import { STAGE_NAME_PATTERN, type StageOverrides, stageConfig } from './stage-config';
 import { stackName, UsersAndRolesStack } from './users-and-roles-stack';
 
 export interface BuildOptions {

@@ -119,7 +119,10 @@ export function stageConfig(stage: string, overrides: StageOverrides = {}): Stag
   const senderEmail = overrides.senderEmail ?? defaults.senderEmail;
   assertUrl('appUrl', appUrl);
   const corsAllowedOrigins = overrides.corsOrigins
-    ? overrides.corsOrigins.split(',').map((o) => o.trim()).filter((o) => o.length > 0)
+    ? overrides.corsOrigins
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o.length > 0)
     : overrides.appUrl
       ? [new URL(appUrl).origin]
       : defaults.corsAllowedOrigins;

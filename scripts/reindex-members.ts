@@ -16,7 +16,9 @@ import { defaultDataDir, defaultPorts, localTableNames, REGION } from './local/s
 async function main(): Promise<number> {
   if (!process.env.TABLE_NAME) {
     if (!existsSync(join(defaultDataDir, 'stack.json'))) {
-      process.stderr.write('Set TABLE_NAME (and AWS_REGION, credentials) for a deployed stage, or start the local stack with npm start.\n');
+      process.stderr.write(
+        'Set TABLE_NAME (and AWS_REGION, credentials) for a deployed stage, or start the local stack with npm start.\n',
+      );
       return 2;
     }
     // npm start's DynamoDB Local: its fixed port (or the override it was started with); -sharedDb takes any credentials.
@@ -31,11 +33,16 @@ async function main(): Promise<number> {
   }
   process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
   // Imported after the environment is set: the client reads its endpoint when it is created.
-  const [{ dynamoDb }, { reindexMembers }] = await Promise.all([import('../shared/clients'), import('../shared/services/maintenance-service')]);
+  const [{ dynamoDb }, { reindexMembers }] = await Promise.all([
+    import('../shared/clients'),
+    import('../shared/services/maintenance-service'),
+  ]);
   const tenantArg = process.argv.indexOf('--tenant');
   const tenantId = tenantArg > 0 ? process.argv[tenantArg + 1] : undefined;
   const result = await reindexMembers({ db: dynamoDb, tableName: process.env.TABLE_NAME! }, { tenantId });
-  process.stdout.write(`reindexed ${result.members} member(s) of ${process.env.TABLE_NAME} (${result.retried} re-read after a concurrent change)\n`);
+  process.stdout.write(
+    `reindexed ${result.members} member(s) of ${process.env.TABLE_NAME} (${result.retried} re-read after a concurrent change)\n`,
+  );
   return 0;
 }
 

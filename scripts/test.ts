@@ -17,7 +17,7 @@ import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { startLocalStack, type LocalStack } from './local/stack';
+import { type LocalStack, startLocalStack } from './local/stack';
 
 const STACKLESS_PROJECTS = new Set(['unit', 'infra']);
 
@@ -84,7 +84,9 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
   // A handler's stray promise in the stack must not kill the run (and orphan the emulators).
   process.on('unhandledRejection', (reason) => {
-    process.stderr.write(`npm test: unhandled rejection in the local stack: ${String((reason as Error)?.stack ?? reason)}\n`);
+    process.stderr.write(
+      `npm test: unhandled rejection in the local stack: ${String((reason as Error)?.stack ?? reason)}\n`,
+    );
   });
 
   let env: NodeJS.ProcessEnv = baseEnv;
@@ -104,14 +106,18 @@ async function main(): Promise<number> {
         schedules: process.env.LOCAL_STACK_SCHEDULES === '1',
       });
     } catch (error) {
-      process.stderr.write(`\nnpm test: the local stack did not start, so no tests ran.\n${(error as Error).message}\n`);
+      process.stderr.write(
+        `\nnpm test: the local stack did not start, so no tests ran.\n${(error as Error).message}\n`,
+      );
       return 1;
     }
     if (interrupted) {
       await stack.stop();
       return 130;
     }
-    process.stdout.write(`local stack up in ${((performance.now() - started) / 1000).toFixed(1)} s at ${stack.info.apiUrl}\n`);
+    process.stdout.write(
+      `local stack up in ${((performance.now() - started) / 1000).toFixed(1)} s at ${stack.info.apiUrl}\n`,
+    );
     env = { ...baseEnv, ...stack.env, LOCAL_STACK_FILE: stack.stackFile, LOCAL_STACK_LOG_FILE: logFile };
   }
 

@@ -14,7 +14,10 @@ const MAX_ATTEMPTS = exportWorker.maxRetries + 1;
 
 async function recordHandler(record: DynamoDBRecord): Promise<void> {
   if (!matchesStreamFilter(exportWorker.filter, record)) return;
-  const image = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>) as { tenantId: string; exportId: string };
+  const image = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>) as {
+    tenantId: string;
+    exportId: string;
+  };
   const bucket = config().EXPORT_BUCKET;
   if (!bucket) throw new Error('EXPORT_BUCKET is not configured');
   logger.appendKeys({ tenantId: image.tenantId, exportId: image.exportId });

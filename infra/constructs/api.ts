@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
-  CfnStage,
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -15,7 +15,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { requiresToken, type RouteDefinition } from '../../shared/http/route-definition';
+import { type RouteDefinition, requiresToken } from '../../shared/http/route-definition';
 import { fallbackRoute, routeList } from '../../shared/http/routes';
 import { acknowledge } from '../nag';
 import type { StageConfig } from '../stage-config';

@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ResourceGrant } from '../../shared/http/route-definition';
 import type { InternalGrant } from '../../shared/jobs/schedules';
@@ -137,7 +137,9 @@ export function applyGrants(role: Role, grants: readonly Grant[], resources: Gra
         break;
       }
       case 'outboxKey:read':
-        role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [resources.outboxSealingSecret.secretArn] }));
+        role.addToPrincipalPolicy(
+          new PolicyStatement({ actions, resources: [resources.outboxSealingSecret.secretArn] }),
+        );
         break;
       case 'email:send': {
         const { senderEmail } = resources;

@@ -4,7 +4,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { streamConsumer, streamConsumers, type StreamConsumer } from '../../shared/jobs/schedules';
+import { type StreamConsumer, streamConsumer, streamConsumers } from '../../shared/jobs/schedules';
 import { acknowledge } from '../nag';
 import type { StageConfig } from '../stage-config';
 import { applyGrants, type Grant, type GrantResources } from './grants';

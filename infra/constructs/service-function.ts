@@ -1,8 +1,15 @@
 import { gzipSync } from 'node:zlib';
 import { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, ApplicationLogLevel, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildOpenApiDocument } from '../../shared/http/openapi';
@@ -138,7 +145,11 @@ export class ServiceFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: config.logLevel,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: { ...functionBundling(props.entry), tsconfig: fromRepoRoot('tsconfig.json'), forceDockerBundling: false },
+      bundling: {
+        ...functionBundling(props.entry),
+        tsconfig: fromRepoRoot('tsconfig.json'),
+        forceDockerBundling: false,
+      },
     });
     this.serviceRole = role;
     this.serviceLogGroup = logGroup;

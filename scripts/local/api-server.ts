@@ -8,9 +8,9 @@ import type {
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../../shared/http/problem';
-import { requiresToken, type RouteDefinition } from '../../shared/http/route-definition';
+import { type RouteDefinition, requiresToken } from '../../shared/http/route-definition';
 import type { JwtAuthorizer } from './jwt-authorizer';
-import { LambdaTimeoutError, type LambdaRuntime } from './lambda-runtime';
+import { type LambdaRuntime, LambdaTimeoutError } from './lambda-runtime';
 import { errorFields, type StackLogger } from './log';
 
 /**
@@ -203,14 +203,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
       const match = matchRoute(compiled, method, rawPath);
       const target = match
-        ? { operationId: match.compiled.route.operationId, handler: match.compiled.route.handler, routeKey: match.compiled.routeKey }
+        ? {
+            operationId: match.compiled.route.operationId,
+            handler: match.compiled.route.handler,
+            routeKey: match.compiled.routeKey,
+          }
         : { operationId: options.fallback.operationId, handler: options.fallback.handler, routeKey: '$default' };
       routeName = target.operationId;
 
       const body = await readBody(req, MAX_REQUEST_BYTES);
       if (body === 'too-large') {
         res.setHeader('connection', 'close');
-        sendProblem(res, 413, 'Payload too large', `Request bodies are limited to ${MAX_REQUEST_BYTES} bytes.`, 'payload_too_large', requestId);
+        sendProblem(
+          res,
+          413,
+          'Payload too large',
+          `Request bodies are limited to ${MAX_REQUEST_BYTES} bytes.`,
+          'payload_too_large',
+          requestId,
+        );
         // Stop reading what is left of the upload.
         res.once('finish', () => req.destroy());
         return;
@@ -220,7 +231,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (match && requiresToken(match.compiled.route)) {
         const result = await options.authorizer.authorize(req.headers.authorization);
         if (!result.ok) {
-          sendProblem(res, 401, 'Unauthorized', result.detail, 'unauthorized', requestId, { 'www-authenticate': 'Bearer' });
+          sendProblem(res, 401, 'Unauthorized', result.detail, 'unauthorized', requestId, {
+            'www-authenticate': 'Bearer',
+          });
           return;
         }
         authorizer = { jwt: { claims: result.claims, scopes: result.scopes } };
@@ -245,7 +258,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       } catch (error) {
         if (error instanceof LambdaTimeoutError) {
           options.log.error('handler timed out', { route: target.operationId, requestId });
-          sendProblem(res, 503, 'Service unavailable', 'The request took too long to process.', 'service_unavailable', requestId);
+          sendProblem(
+            res,
+            503,
+            'Service unavailable',
+            'The request took too long to process.',
+            'service_unavailable',
+            requestId,
+          );
         } else {
           options.log.error('handler failed', { route: target.operationId, requestId, ...errorFields(error) });
           sendInternalError(res, requestId);
@@ -254,7 +274,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       }
       const response = toHttpResponse(result);
       if (!response) {
-        options.log.error('handler returned a response API Gateway cannot map', { route: target.operationId, requestId });
+        options.log.error('handler returned a response API Gateway cannot map', {
+          route: target.operationId,
+          requestId,
+        });
         sendInternalError(res, requestId);
         return;
       }
@@ -367,7 +390,12 @@ export function buildEvent(input: EventInput): HttpApiEvent {
   for (const [name, values] of Object.entries(req.headersDistinct)) {
     if (!values) continue;
     if (name === 'cookie') {
-      cookies = values.flatMap((value) => value.split(';').map((c) => c.trim()).filter(Boolean));
+      cookies = values.flatMap((value) =>
+        value
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      );
       continue;
     }
     headers[name] = values.join(',');
@@ -376,7 +404,8 @@ export function buildEvent(input: EventInput): HttpApiEvent {
   headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
   headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
   headers['x-forwarded-proto'] = 'http';
-  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+  headers['x-amzn-trace-id'] ??=
+    `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
 
   let queryStringParameters: Record<string, string> | undefined;
   if (rawQueryString !== '') {
@@ -416,7 +445,9 @@ export function buildEvent(input: EventInput): HttpApiEvent {
       time: clfTime(now),
       timeEpoch: now.getTime(),
     },
-    ...(input.pathParameters && Object.keys(input.pathParameters).length > 0 ? { pathParameters: input.pathParameters } : {}),
+    ...(input.pathParameters && Object.keys(input.pathParameters).length > 0
+      ? { pathParameters: input.pathParameters }
+      : {}),
     isBase64Encoded: false,
   };
   if (input.body.length > 0) {
@@ -455,7 +486,12 @@ export function toHttpResponse(
     return { statusCode: status, headers, cookies: structured.cookies ?? [], body };
   }
   const text = typeof result === 'string' ? result : JSON.stringify(result ?? null);
-  return { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(text, 'utf8') };
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    cookies: [],
+    body: Buffer.from(text, 'utf8'),
+  };
 }
 
 function answerPreflight(
@@ -531,7 +567,14 @@ function sendProblem(
   requestId: string,
   headers: Record<string, string> = {},
 ): void {
-  const body = JSON.stringify({ type: problemType(code), title, status, detail, code, instance: `urn:request:${requestId}` });
+  const body = JSON.stringify({
+    type: problemType(code),
+    title,
+    status,
+    detail,
+    code,
+    instance: `urn:request:${requestId}`,
+  });
   res.statusCode = status;
   res.setHeader('content-type', PROBLEM_CONTENT_TYPE);
   res.setHeader('cache-control', 'no-store');

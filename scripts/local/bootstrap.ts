@@ -8,15 +8,15 @@ import {
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
+  type AttributeDefinition,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  type TableDescription,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
-  type AttributeDefinition,
-  type TableDescription,
-  type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { TableDefinition } from '../../shared/data/table-definitions';
@@ -36,7 +36,10 @@ export function createTableInput(stage: string, def: TableDefinition): CreateTab
     attributeNames.add(index.partitionKey);
     attributeNames.add(index.sortKey);
   }
-  const attributes: AttributeDefinition[] = [...attributeNames].map((name) => ({ AttributeName: name, AttributeType: 'S' }));
+  const attributes: AttributeDefinition[] = [...attributeNames].map((name) => ({
+    AttributeName: name,
+    AttributeType: 'S',
+  }));
   return {
     TableName: tableName(stage, def),
     AttributeDefinitions: attributes,
@@ -144,7 +147,9 @@ async function reconcileIndexes(
   const waitUntilActive = async () => {
     for (let i = 0; i < 600; i++) {
       current = (await describe(dynamodb, name))!;
-      const busy = current.TableStatus !== 'ACTIVE' || (current.GlobalSecondaryIndexes ?? []).some((index) => index.IndexStatus !== 'ACTIVE');
+      const busy =
+        current.TableStatus !== 'ACTIVE' ||
+        (current.GlobalSecondaryIndexes ?? []).some((index) => index.IndexStatus !== 'ACTIVE');
       if (!busy) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -152,7 +157,9 @@ async function reconcileIndexes(
   };
   for (const indexName of existing.keys()) {
     if (wanted.has(indexName)) continue;
-    await dynamodb.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: indexName } }] }));
+    await dynamodb.send(
+      new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: indexName } }] }),
+    );
     log.info('index deleted (no longer in the table definition)', { table: name, index: indexName });
     await waitUntilActive();
   }
@@ -160,14 +167,19 @@ async function reconcileIndexes(
     const found = existing.get(index.IndexName!);
     if (found) {
       const sameKeys = JSON.stringify(found.KeySchema) === JSON.stringify(index.KeySchema);
-      if (!sameKeys) throw new Error(`table ${name}: index ${index.IndexName} has other keys than its definition; run \`npm run reset\``);
+      if (!sameKeys)
+        throw new Error(
+          `table ${name}: index ${index.IndexName} has other keys than its definition; run \`npm run reset\``,
+        );
       continue;
     }
     await dynamodb.send(
       new UpdateTableCommand({
         TableName: name,
         AttributeDefinitions: input.AttributeDefinitions,
-        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+        GlobalSecondaryIndexUpdates: [
+          { Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } },
+        ],
       }),
     );
     log.info('index created (new in the table definition)', { table: name, index: index.IndexName });

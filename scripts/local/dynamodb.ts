@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { httpResponds, spawnService, waitUntilReady, type ServiceProcess } from './processes';
+import { httpResponds, type ServiceProcess, spawnService, waitUntilReady } from './processes';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const LAUNCHER_SOURCE = join(here, 'dynamodb', 'LoopbackLauncher.java');
@@ -31,7 +31,9 @@ export function assertJava17(): void {
   const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
   const major = match ? Number(match[1] === '1' ? match[2] : match[1]) : NaN;
   if (!(major >= 17)) {
-    throw new Error(`Java 17+ is required: \`java -version\` reports ${output.split('\n')[0]?.trim() ?? 'an unknown version'}.`);
+    throw new Error(
+      `Java 17+ is required: \`java -version\` reports ${output.split('\n')[0]?.trim() ?? 'an unknown version'}.`,
+    );
   }
 }
 

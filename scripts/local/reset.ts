@@ -9,7 +9,9 @@ import { defaultDataDir, runningStackPid } from './stack';
 const shown = relative(process.cwd(), defaultDataDir) || defaultDataDir;
 const pid = runningStackPid(defaultDataDir);
 if (pid !== undefined) {
-  process.stderr.write(`A local stack (pid ${pid}) is running with data in ${shown}: stop it (Ctrl-C) before npm run reset.\n`);
+  process.stderr.write(
+    `A local stack (pid ${pid}) is running with data in ${shown}: stop it (Ctrl-C) before npm run reset.\n`,
+  );
   process.exitCode = 1;
 } else if (!existsSync(defaultDataDir)) {
   process.stdout.write(`Nothing to reset: ${shown} does not exist.\n`);

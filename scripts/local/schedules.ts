@@ -74,7 +74,13 @@ export function startSchedules(options: {
   return {
     runOnce(name) {
       const job = options.jobs.find((j) => j.name === name);
-      if (!job) return Promise.reject(new UnknownJobError(name, options.jobs.map((j) => j.name)));
+      if (!job)
+        return Promise.reject(
+          new UnknownJobError(
+            name,
+            options.jobs.map((j) => j.name),
+          ),
+        );
       return run(job, 'manual');
     },
     async stop() {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../../shared/config';
-import { PLATFORM_ADMIN_GROUP } from '../../shared/domain/actor';
 import { getTenant } from '../../shared/data/tenant-repository';
+import { PLATFORM_ADMIN_GROUP } from '../../shared/domain/actor';
 import { cognitoIdentityDirectory, type IdentityDirectory } from '../../shared/identity/identity-directory';
 import { acceptInvitation } from '../../shared/services/invitation-service';
 import { defaultServiceDeps } from '../../shared/services/service-deps';
@@ -58,7 +58,11 @@ export async function seedDemoTenant(previous?: SeedInfo): Promise<SeedInfo> {
   await acceptInvitation(
     deps,
     directory,
-    { token: created.ownerToken, displayName: 'Demo Owner', identity: { userId: ownerId, email: owner.email, groups: [] } },
+    {
+      token: created.ownerToken,
+      displayName: 'Demo Owner',
+      identity: { userId: ownerId, email: owner.email, groups: [] },
+    },
     meta,
   );
   return { tenantId: created.tenant.tenantId, owner, platformAdmin };

@@ -1,12 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
 import { assertJava17, startDynamoDb } from './dynamodb';
 import { createLogger, errorFields, type StackLogger } from './log';
-import { assertPortFree, freePorts, httpResponds, spawnService, waitUntilReady, type ServiceProcess } from './processes';
+import {
+  assertPortFree,
+  freePorts,
+  httpResponds,
+  type ServiceProcess,
+  spawnService,
+  waitUntilReady,
+} from './processes';
 
 /*
  * Nothing from shared/ or functions/ is imported statically here: those modules create SDK clients and
@@ -229,13 +236,12 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       { tableDefinitions, mainTable },
       { routeList, fallbackRoute },
       { scheduledJobs, streamConsumers, streamConsumer, matchesStreamFilter },
-    ] =
-      await Promise.all([
-        import('./bootstrap'),
-        import('../../shared/data/table-definitions'),
-        import('../../shared/http/routes'),
-        import('../../shared/jobs/schedules'),
-      ]);
+    ] = await Promise.all([
+      import('./bootstrap'),
+      import('../../shared/data/table-definitions'),
+      import('../../shared/http/routes'),
+      import('../../shared/jobs/schedules'),
+    ]);
     const resources = await bootstrap({ stage: STAGE, tables: tableDefinitions, bucket: env.EXPORT_BUCKET!, log });
     env.USER_POOL_ID = resources.userPoolId;
     // Functions that verify tokens themselves (accepting an invitation signed in) trust the emulator's issuer.
@@ -244,14 +250,19 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     applyEnv(env);
     mark('bootstrap');
 
-    const [{ createLambdaRuntime }, { startStreamPoller }, { startSchedules }, { startApiServer }, { createJwtAuthorizer }] =
-      await Promise.all([
-        import('./lambda-runtime'),
-        import('./stream-poller'),
-        import('./schedules'),
-        import('./api-server'),
-        import('./jwt-authorizer'),
-      ]);
+    const [
+      { createLambdaRuntime },
+      { startStreamPoller },
+      { startSchedules },
+      { startApiServer },
+      { createJwtAuthorizer },
+    ] = await Promise.all([
+      import('./lambda-runtime'),
+      import('./stream-poller'),
+      import('./schedules'),
+      import('./api-server'),
+      import('./jwt-authorizer'),
+    ]);
     const runtime = createLambdaRuntime({ root: repoRoot, region: REGION, accountId: ACCOUNT_ID });
 
     // The consumer runs before seeding, so the seed's outbox events are processed like any others.
@@ -273,8 +284,15 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
         // The outbox consumer keeps the file name it always had, so persistent stacks resume where they were.
         checkpointFile: inMemory
           ? undefined
-          : join(dataDir, consumer.name === streamConsumer.name ? 'stream-checkpoints.json' : `stream-checkpoints-${consumer.name}.json`),
-        log: createLogger(consumer.name === streamConsumer.name ? 'stream-poller' : `stream-poller:${consumer.name}`, { quiet: options.quiet }),
+          : join(
+              dataDir,
+              consumer.name === streamConsumer.name
+                ? 'stream-checkpoints.json'
+                : `stream-checkpoints-${consumer.name}.json`,
+            ),
+        log: createLogger(consumer.name === streamConsumer.name ? 'stream-poller' : `stream-poller:${consumer.name}`, {
+          quiet: options.quiet,
+        }),
       });
       cleanups.push(() => poller.stop());
       return poller;
@@ -440,6 +458,7 @@ async function runSeed(previous: SeedInfo | undefined, log: StackLogger): Promis
   const module = (await import(pathToFileURL(seedFile).href)) as {
     seedDemoTenant?: (previous?: SeedInfo) => Promise<SeedInfo>;
   };
-  if (typeof module.seedDemoTenant !== 'function') throw new Error('scripts/local/seed.ts does not export seedDemoTenant');
+  if (typeof module.seedDemoTenant !== 'function')
+    throw new Error('scripts/local/seed.ts does not export seedDemoTenant');
   return module.seedDemoTenant(previous);
 }

@@ -4,7 +4,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultDataDir, startLocalStack, type LocalStack, type StackInfo } from './stack';
+import { defaultDataDir, type LocalStack, type StackInfo, startLocalStack } from './stack';
 
 function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
@@ -53,7 +53,11 @@ function banner(info: StackInfo, stackFile: string, startupMs: number): string {
   } else {
     lines.push('', '  (not seeded: scripts/local/seed.ts is missing)');
   }
-  lines.push('', 'Run one scheduled job now: npm run job:purge. Stop with Ctrl-C; wipe all local data with npm run reset.', '');
+  lines.push(
+    '',
+    'Run one scheduled job now: npm run job:purge. Stop with Ctrl-C; wipe all local data with npm run reset.',
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -88,7 +92,9 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => shutdown('SIGHUP'));
   // A handler's stray promise must not take the whole stack down.
   process.on('unhandledRejection', (reason) => {
-    process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'unhandled rejection', error: String((reason as Error)?.stack ?? reason) })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'error', msg: 'unhandled rejection', error: String((reason as Error)?.stack ?? reason) })}\n`,
+    );
   });
 
   try {

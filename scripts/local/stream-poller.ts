@@ -2,18 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
+  type _Record,
+  type AttributeValue,
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   ExpiredIteratorException,
   GetRecordsCommand,
   GetShardIteratorCommand,
   ResourceNotFoundException,
-  TrimmedDataAccessException,
-  type AttributeValue,
   type Shard,
-  type _Record,
+  TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent, AttributeValue as LambdaAttributeValue } from 'aws-lambda';
 import type { LambdaRuntime } from './lambda-runtime';
 import { errorFields, type StackLogger } from './log';
 
@@ -116,7 +116,8 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const saveCheckpoints = () => {
     const data: Checkpoints = {};
     for (const shard of shards.values()) {
-      if (shard.checkpoint || shard.finished) data[shard.shardId] = { sequenceNumber: shard.checkpoint, finished: shard.finished };
+      if (shard.checkpoint || shard.finished)
+        data[shard.shardId] = { sequenceNumber: shard.checkpoint, finished: shard.finished };
     }
     Object.assign(saved, data);
     if (!options.checkpointFile) return;
@@ -173,8 +174,10 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     try {
       shard.iterator = (await request(shard.checkpoint ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON')).ShardIterator;
     } catch (error) {
-      if (!(error instanceof TrimmedDataAccessException) || !shard.checkpoint) throw error;
-      options.log.warn('checkpoint is older than the stream retention; resuming at TRIM_HORIZON', { shardId: shard.shardId });
+      if (!(error instanceof TrimmedDataAccessException && shard.checkpoint)) throw error;
+      options.log.warn('checkpoint is older than the stream retention; resuming at TRIM_HORIZON', {
+        shardId: shard.shardId,
+      });
       shard.iterator = (await request('TRIM_HORIZON')).ShardIterator;
     }
     if (!shard.iterator) shard.closed = true;
@@ -241,7 +244,9 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       const batch = shard.buffer.slice(0, Math.min(options.batchSize, nextMarker === -1 ? Infinity : nextMarker));
       const lambdaRecords = batch.map((record) => toLambdaRecord(record, options));
       // Indexes in `batch` of the records that pass the filter; the others are settled without an invocation.
-      const selected = lambdaRecords.flatMap((record, index) => (!options.filter || options.filter(record) ? [index] : []));
+      const selected = lambdaRecords.flatMap((record, index) =>
+        !options.filter || options.filter(record) ? [index] : [],
+      );
       if (selected.length === 0) {
         settle(shard, batch.length);
         saveCheckpoints();
@@ -250,11 +255,23 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       const event: DynamoDBStreamEvent = { Records: selected.map((index) => lambdaRecords[index]!) };
       let failedFrom: number | undefined;
       try {
-        const result = await options.runtime.invoke(options.handlerFile, options.functionName, event, options.timeoutMs ?? 60_000);
-        const failedAt = firstFailure(result, selected.map((index) => batch[index]!));
+        const result = await options.runtime.invoke(
+          options.handlerFile,
+          options.functionName,
+          event,
+          options.timeoutMs ?? 60_000,
+        );
+        const failedAt = firstFailure(
+          result,
+          selected.map((index) => batch[index]!),
+        );
         failedFrom = failedAt === undefined ? undefined : selected[failedAt];
       } catch (error) {
-        options.log.error('stream consumer failed', { shardId: shard.shardId, records: selected.length, ...errorFields(error) });
+        options.log.error('stream consumer failed', {
+          shardId: shard.shardId,
+          records: selected.length,
+          ...errorFields(error),
+        });
         failedFrom = selected[0];
       }
       handled += batch.length;
@@ -353,7 +370,10 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       await Promise.race([
         passed,
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`stream not drained within the time limit`)), Math.max(0, deadline - Date.now()));
+          timer = setTimeout(
+            () => reject(new Error(`stream not drained within the time limit`)),
+            Math.max(0, deadline - Date.now()),
+          );
         }),
       ]);
     } finally {
@@ -375,7 +395,9 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       } finally {
         await Promise.all(
           ids.map((id) =>
-            dynamodb.send(new DeleteItemCommand({ TableName: options.table.name, Key: markerKey(id) })).catch(() => undefined),
+            dynamodb
+              .send(new DeleteItemCommand({ TableName: options.table.name, Key: markerKey(id) }))
+              .catch(() => undefined),
           ),
         );
       }
@@ -393,9 +415,12 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
 }
 
 function loadCheckpoints(options: StreamPollerOptions): Checkpoints {
-  if (!options.checkpointFile || !existsSync(options.checkpointFile)) return {};
+  if (!(options.checkpointFile && existsSync(options.checkpointFile))) return {};
   try {
-    const data = JSON.parse(readFileSync(options.checkpointFile, 'utf8')) as { streamArn?: string; shards?: Checkpoints };
+    const data = JSON.parse(readFileSync(options.checkpointFile, 'utf8')) as {
+      streamArn?: string;
+      shards?: Checkpoints;
+    };
     // A new table has a new stream: old checkpoints mean nothing for it.
     return data.streamArn === options.streamArn ? (data.shards ?? {}) : {};
   } catch {

@@ -55,7 +55,8 @@ export function canonicalJson(value: unknown): string {
       if (!Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+      if (Array.isArray(value))
+        return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
       const record = value as Record<string, unknown>;
       const members = Object.keys(record)
         .filter((key) => record[key] !== undefined)
@@ -120,4 +121,10 @@ export function chainEntries(contents: readonly AuditContent[], head: ChainHead 
   return entries;
 }
 
-export type ChainBreak = 'missing_entry' | 'seq_mismatch' | 'prev_hash_mismatch' | 'hash_mismatch' | 'index_mismatch' | 'head_mismatch';
+export type ChainBreak =
+  | 'missing_entry'
+  | 'seq_mismatch'
+  | 'prev_hash_mismatch'
+  | 'hash_mismatch'
+  | 'index_mismatch'
+  | 'head_mismatch';

@@ -4,7 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { stringify } from 'csv-stringify';
 import type { AuditKeyFilter } from '../data/audit-keys';
-import { queryAuditPage, type AuditDataDeps } from '../data/audit-repository';
+import { type AuditDataDeps, queryAuditPage } from '../data/audit-repository';
 import type { AuditEntry } from './chain';
 
 /**
@@ -68,7 +68,11 @@ const QUEUE_SIZE = 2;
 const PAGE_SIZE = 500;
 
 /** Every entry of `filter`, newest first (as `GET /audit` lists them), one DynamoDB page at a time. */
-export async function* auditEntriesOf(deps: AuditDataDeps, tenantId: string, filter: AuditKeyFilter): AsyncGenerator<AuditEntry> {
+export async function* auditEntriesOf(
+  deps: AuditDataDeps,
+  tenantId: string,
+  filter: AuditKeyFilter,
+): AsyncGenerator<AuditEntry> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await queryAuditPage(deps, tenantId, filter, { limit: PAGE_SIZE, startKey });

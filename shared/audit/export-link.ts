@@ -30,7 +30,8 @@ export interface LinkSignerConfig {
 export type PresignGet = (bucket: string, key: string, expiresInSeconds: number, signingDate?: Date) => Promise<string>;
 
 /** RFC 3986 encoding as the SDK's `extendedEncodeURIComponent` (S3 key segments, query values). */
-const encode = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const encode = (value: string) =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 const isIpAddress = (host: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.startsWith('[');
 /** A bucket name usable as one DNS label (what S3 calls virtual-hostable without sub-domains). */
@@ -55,7 +56,9 @@ export function createLinkSigner(config: LinkSignerConfig): PresignGet {
   return async (bucket, key, expiresInSeconds, signingDate) => {
     const region = typeof config.region === 'string' ? config.region : await config.region();
     const custom = config.endpoint ?? configuredS3Endpoint();
-    const base = custom ? new URL(custom) : new URL(`https://s3.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
+    const base = custom
+      ? new URL(custom)
+      : new URL(`https://s3.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
     const virtualHosted = isHostLabel(bucket) && !isIpAddress(base.hostname);
     const basePath = base.pathname.replace(/\/$/, '');
     const keyPath = key.split('/').map(encode).join('/');

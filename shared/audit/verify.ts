@@ -1,6 +1,13 @@
-import { entryHash, GENESIS_HASH, type ChainBreak } from './chain';
 import { auditKeys } from '../data/audit-keys';
-import { entryOfItem, getChainHead, readChainItems, seqBoundsOfTimeRange, seqOfKey, type AuditDataDeps } from '../data/audit-repository';
+import {
+  type AuditDataDeps,
+  entryOfItem,
+  getChainHead,
+  readChainItems,
+  seqBoundsOfTimeRange,
+  seqOfKey,
+} from '../data/audit-repository';
+import { type ChainBreak, entryHash, GENESIS_HASH } from './chain';
 
 /** Entries one verify request recomputes at most (~5 s of reads in AWS); beyond, `complete: false`. */
 export const MAX_VERIFY_ENTRIES = 100_000;
@@ -17,10 +24,16 @@ export interface VerifyResult {
 }
 
 /** What is wrong with the item found at `expectedSeq`, if anything. `expectedPrevHash` undefined: do not check the link. */
-function checkItem(item: Record<string, unknown>, tenantId: string, expectedSeq: number, expectedPrevHash: string | undefined): ChainBreak | undefined {
+function checkItem(
+  item: Record<string, unknown>,
+  tenantId: string,
+  expectedSeq: number,
+  expectedPrevHash: string | undefined,
+): ChainBreak | undefined {
   if (seqOfKey(item.SK) !== expectedSeq) return 'missing_entry';
   const entry = entryOfItem(item);
-  if (entry.seq !== expectedSeq || entry.tenantId !== tenantId || item.PK !== auditKeys.tenantPartition(tenantId)) return 'seq_mismatch';
+  if (entry.seq !== expectedSeq || entry.tenantId !== tenantId || item.PK !== auditKeys.tenantPartition(tenantId))
+    return 'seq_mismatch';
   if (expectedPrevHash !== undefined && entry.prevHash !== expectedPrevHash) return 'prev_hash_mismatch';
   let recomputed: string;
   try {
@@ -108,4 +121,3 @@ export async function verifyAuditChain(
   }
   return { ok: true, checked, complete: true, ...(checked > 0 ? { fromSeq, toSeq: lastSeq } : {}) };
 }
-

@@ -41,7 +41,11 @@ export function putNewExport(deps: DataDeps, record: AuditExportRecord): Transac
   };
 }
 
-export async function getExport(deps: DataDeps, tenantId: string, exportId: string): Promise<AuditExportRecord | undefined> {
+export async function getExport(
+  deps: DataDeps,
+  tenantId: string,
+  exportId: string,
+): Promise<AuditExportRecord | undefined> {
   const { Item } = await deps.db.send(
     new GetCommand({ TableName: deps.tableName, Key: keys.auditExport(tenantId, exportId), ConsistentRead: true }),
   );
@@ -52,7 +56,12 @@ export async function getExport(deps: DataDeps, tenantId: string, exportId: stri
  * Starts a run: pending (or running, when a previous run died) → running, counting the attempt.
  * Undefined when the export is already done or failed (a redelivered stream record): nothing to do.
  */
-export async function claimExport(deps: DataDeps, tenantId: string, exportId: string, now: Date): Promise<AuditExportRecord | undefined> {
+export async function claimExport(
+  deps: DataDeps,
+  tenantId: string,
+  exportId: string,
+  now: Date,
+): Promise<AuditExportRecord | undefined> {
   try {
     const { Attributes } = await deps.db.send(
       new UpdateCommand({
@@ -61,7 +70,12 @@ export async function claimExport(deps: DataDeps, tenantId: string, exportId: st
         UpdateExpression: 'SET #status = :running, startedAt = :now ADD attempts :one, version :one',
         ConditionExpression: '#status IN (:pending, :running)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':running': 'running', ':pending': 'pending', ':now': now.toISOString(), ':one': 1 },
+        ExpressionAttributeValues: {
+          ':running': 'running',
+          ':pending': 'pending',
+          ':now': now.toISOString(),
+          ':one': 1,
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );

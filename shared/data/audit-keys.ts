@@ -1,4 +1,4 @@
-import { auditTable, type AuditIndexName } from './table-definitions';
+import { type AuditIndexName, auditTable } from './table-definitions';
 
 /**
  * Every key of the audit table is built here, and nowhere else (the main table's keys are in keys.ts;
@@ -72,13 +72,17 @@ export interface AuditIndexQuery {
   readonly upper?: string;
 }
 
-const indexDefinition = (name: AuditIndexName) => auditTable.globalSecondaryIndexes.find((index) => index.indexName === name)!;
+const indexDefinition = (name: AuditIndexName) =>
+  auditTable.globalSecondaryIndexes.find((index) => index.indexName === name)!;
 
 /** Normalises any ISO date-time (with an offset) to the fixed-width UTC form the sort keys use. */
 export const toUtcIso = (dateTime: string): string => new Date(dateTime).toISOString();
 
 export const auditKeys = {
-  entry: (tenantId: string, seq: number): AuditKey => ({ PK: `${TENANT_PREFIX}${tenantId}`, SK: `${AUDIT_ENTRY_PREFIX}${padSeq(seq)}` }),
+  entry: (tenantId: string, seq: number): AuditKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `${AUDIT_ENTRY_PREFIX}${padSeq(seq)}`,
+  }),
   /** The partition of a tenant's entries (and head) in the base table. */
   tenantPartition: (tenantId: string): string => `${TENANT_PREFIX}${tenantId}`,
   head: (tenantId: string): AuditKey => ({ PK: `${TENANT_PREFIX}${tenantId}`, SK: AUDIT_HEAD_SK }),
@@ -100,15 +104,16 @@ export const auditKeys = {
   /** The index, partition and sort-key range that answer `filter` for `tenantId`. */
   queryFor: (tenantId: string, filter: AuditKeyFilter): AuditIndexQuery => {
     const tenant = `${TENANT_PREFIX}${tenantId}`;
-    const [indexName, partitionValue]: [AuditIndexName, string] = filter.actorId !== undefined
-      ? ['ByActor', `${tenant}#ACTOR#${filter.actorId}`]
-      : filter.targetId !== undefined
-        ? ['ByTarget', `${tenant}#TARGET#${filter.targetId}`]
-        : filter.action !== undefined && filter.action.endsWith('.')
-          ? ['ByActionGroup', `${tenant}#ACTIONGROUP#${filter.action.slice(0, -1)}`]
-          : filter.action !== undefined
-            ? ['ByAction', `${tenant}#ACTION#${filter.action}`]
-            : ['ByTime', tenant];
+    const [indexName, partitionValue]: [AuditIndexName, string] =
+      filter.actorId !== undefined
+        ? ['ByActor', `${tenant}#ACTOR#${filter.actorId}`]
+        : filter.targetId !== undefined
+          ? ['ByTarget', `${tenant}#TARGET#${filter.targetId}`]
+          : filter.action !== undefined && filter.action.endsWith('.')
+            ? ['ByActionGroup', `${tenant}#ACTIONGROUP#${filter.action.slice(0, -1)}`]
+            : filter.action !== undefined
+              ? ['ByAction', `${tenant}#ACTION#${filter.action}`]
+              : ['ByTime', tenant];
     const index = indexDefinition(indexName);
     return {
       indexName,

@@ -1,8 +1,8 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, ChainHead } from '../audit/chain';
-import { AUDIT_ENTRY_PREFIX, auditKeys, type AuditIndexQuery, type AuditKeyFilter } from './audit-keys';
-import { decodeCursor, encodeCursor } from './cursor';
 import { InvalidCursor } from '../domain/errors';
+import { AUDIT_ENTRY_PREFIX, type AuditIndexQuery, type AuditKeyFilter, auditKeys } from './audit-keys';
+import { decodeCursor, encodeCursor } from './cursor';
 import type { TransactItem } from './transactions';
 
 /** What the audit repository needs: the document client and the audit table's name. */
@@ -12,10 +12,25 @@ export interface AuditDataDeps {
 }
 
 /** Attributes of an entry item that are keys, not part of the entry. */
-const KEY_ATTRIBUTES = ['PK', 'SK', 'tenantKey', 'timeKey', 'actorKey', 'targetKey', 'actionGroupKey', 'actionKey', 'entity'] as const;
+const KEY_ATTRIBUTES = [
+  'PK',
+  'SK',
+  'tenantKey',
+  'timeKey',
+  'actorKey',
+  'targetKey',
+  'actionGroupKey',
+  'actionKey',
+  'entity',
+] as const;
 
 export function auditEntryItem(entry: AuditEntry): Record<string, unknown> {
-  return { ...auditKeys.entry(entry.tenantId, entry.seq), ...auditKeys.entryIndexes(entry), entity: 'auditEntry', ...entry };
+  return {
+    ...auditKeys.entry(entry.tenantId, entry.seq),
+    ...auditKeys.entryIndexes(entry),
+    entity: 'auditEntry',
+    ...entry,
+  };
 }
 
 /** The entry an item holds (key attributes removed); exactly what was hashed, if nobody tampered with it. */
@@ -44,13 +59,22 @@ export const APPEND_ITEM = { guard: 0, entry: 1, head: 2 } as const;
  * - the new chain head, only if the head is still the one the entry was chained to (optimistic lock:
  *   two writers racing for a tenant cannot both append after the same head).
  */
-export function appendEntry(deps: AuditDataDeps, entry: AuditEntry, expectedHead: ChainHead | undefined): TransactItem[] {
+export function appendEntry(
+  deps: AuditDataDeps,
+  entry: AuditEntry,
+  expectedHead: ChainHead | undefined,
+): TransactItem[] {
   const absent = 'attribute_not_exists(PK)';
   return [
     {
       Put: {
         TableName: deps.auditTableName,
-        Item: { ...auditKeys.eventGuard(entry.id), entity: 'auditEventGuard', tenantId: entry.tenantId, seq: entry.seq },
+        Item: {
+          ...auditKeys.eventGuard(entry.id),
+          entity: 'auditEventGuard',
+          tenantId: entry.tenantId,
+          seq: entry.seq,
+        },
         ConditionExpression: absent,
       },
     },
@@ -58,7 +82,13 @@ export function appendEntry(deps: AuditDataDeps, entry: AuditEntry, expectedHead
     {
       Put: {
         TableName: deps.auditTableName,
-        Item: { ...auditKeys.head(entry.tenantId), entity: 'auditHead', seq: entry.seq, hash: entry.hash, eventId: entry.id },
+        Item: {
+          ...auditKeys.head(entry.tenantId),
+          entity: 'auditHead',
+          seq: entry.seq,
+          hash: entry.hash,
+          eventId: entry.id,
+        },
         ...(expectedHead
           ? {
               ConditionExpression: '#seq = :seq AND #hash = :hash',
@@ -198,7 +228,9 @@ export async function* readChainItems(
 
 /** The seq in an entry item's sort key (`SEQ#000000000042` → 42), or NaN for anything else. */
 export function seqOfKey(sk: unknown): number {
-  return typeof sk === 'string' && sk.startsWith(AUDIT_ENTRY_PREFIX) ? Number(sk.slice(AUDIT_ENTRY_PREFIX.length)) : Number.NaN;
+  return typeof sk === 'string' && sk.startsWith(AUDIT_ENTRY_PREFIX)
+    ? Number(sk.slice(AUDIT_ENTRY_PREFIX.length))
+    : Number.NaN;
 }
 
 /**

@@ -14,11 +14,14 @@ import { InvalidCursor } from '../domain/errors';
 
 type Key = Record<string, string | number>;
 
-const digest = (scope: string, keyJson: string) => createHash('sha256').update(scope).update('\u0000').update(keyJson).digest('base64url').slice(0, 22);
+const digest = (scope: string, keyJson: string) =>
+  createHash('sha256').update(scope).update('\u0000').update(keyJson).digest('base64url').slice(0, 22);
 
 export function encodeCursor(scope: string, lastEvaluatedKey: Record<string, unknown> | undefined): string | null {
   if (!lastEvaluatedKey) return null;
-  return Buffer.from(JSON.stringify({ s: digest(scope, JSON.stringify(lastEvaluatedKey)), k: lastEvaluatedKey })).toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ s: digest(scope, JSON.stringify(lastEvaluatedKey)), k: lastEvaluatedKey }),
+  ).toString('base64url');
 }
 
 /**
@@ -45,7 +48,8 @@ export function decodeCursor(
   }
   if (typeof parsed !== 'object' || parsed === null) throw new InvalidCursor();
   const { s, k } = parsed as { s?: unknown; k?: unknown };
-  if (typeof k !== 'object' || k === null || Array.isArray(k) || s !== digest(scope, JSON.stringify(k))) throw new InvalidCursor();
+  if (typeof k !== 'object' || k === null || Array.isArray(k) || s !== digest(scope, JSON.stringify(k)))
+    throw new InvalidCursor();
   const key = k as Record<string, unknown>;
   const names = Object.keys(key);
   if (names.length !== Object.keys(expectedKey).length) throw new InvalidCursor();

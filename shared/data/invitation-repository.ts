@@ -1,18 +1,24 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursor } from '../domain/errors';
 import { decodeCursor, encodeCursor } from './cursor';
-import { expiredPage } from './expiry-index';
 import type { DataDeps } from './data-deps';
-import { queryAllByPrefix } from './query-all';
 import { stripKeys } from './data-deps';
+import { expiredPage } from './expiry-index';
 import { keys } from './keys';
+import { queryAllByPrefix } from './query-all';
 import type { InvitationRecord } from './records';
 import type { TransactItem } from './transactions';
 
 export function invitationItem(invitation: InvitationRecord): Record<string, unknown> {
   return {
     ...keys.invitation(invitation.tenantId, invitation.invitationId),
-    ...keys.invitationIndexes(invitation.tenantId, invitation.invitationId, invitation.email, invitation.expiresAt, invitation.createdAt),
+    ...keys.invitationIndexes(
+      invitation.tenantId,
+      invitation.invitationId,
+      invitation.email,
+      invitation.expiresAt,
+      invitation.createdAt,
+    ),
     entity: 'invitation',
     ...invitation,
   };
@@ -21,7 +27,13 @@ export function invitationItem(invitation: InvitationRecord): Record<string, unk
 /** The invitation and the item that resolves its token's hash to it; both only if absent. */
 export function putNewInvitation(deps: DataDeps, invitation: InvitationRecord): TransactItem[] {
   return [
-    { Put: { TableName: deps.tableName, Item: invitationItem(invitation), ConditionExpression: 'attribute_not_exists(PK)' } },
+    {
+      Put: {
+        TableName: deps.tableName,
+        Item: invitationItem(invitation),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
     putToken(deps, invitation),
   ];
 }
@@ -76,7 +88,11 @@ export function deleteInvitation(deps: DataDeps, invitation: InvitationRecord): 
 /** Consumes a token: the condition makes it single use, whoever gets there first. */
 export function deleteToken(deps: DataDeps, tokenHash: string): TransactItem {
   return {
-    Delete: { TableName: deps.tableName, Key: keys.invitationToken(tokenHash), ConditionExpression: 'attribute_exists(PK)' },
+    Delete: {
+      TableName: deps.tableName,
+      Key: keys.invitationToken(tokenHash),
+      ConditionExpression: 'attribute_exists(PK)',
+    },
   };
 }
 
@@ -92,7 +108,10 @@ export async function getInvitation(
 }
 
 /** The invitation a token belongs to, if the token is still live (not consumed, not replaced by a resend). */
-export async function getInvitationByTokenHash(deps: DataDeps, tokenHash: string): Promise<InvitationRecord | undefined> {
+export async function getInvitationByTokenHash(
+  deps: DataDeps,
+  tokenHash: string,
+): Promise<InvitationRecord | undefined> {
   const { Item } = await deps.db.send(
     new GetCommand({ TableName: deps.tableName, Key: keys.invitationToken(tokenHash), ConsistentRead: true }),
   );
@@ -114,16 +133,23 @@ export async function listInvitations(
 ): Promise<{ items: InvitationRecord[]; nextCursor: string | null }> {
   const { GSI1PK } = keys.invitationsOfTenant(tenantId);
   const scope = `invitations|${tenantId}|status=${status}`;
-  const startKey = decodeCursor(page.cursor, scope, { GSI1PK, GSI1SK: undefined, PK: keys.tenant(tenantId).PK, SK: undefined });
+  const startKey = decodeCursor(page.cursor, scope, {
+    GSI1PK,
+    GSI1SK: undefined,
+    PK: keys.tenant(tenantId).PK,
+    SK: undefined,
+  });
   const bound = `${now.toISOString()}#\uffff`;
   // DynamoDB refuses (ValidationException, a 500) a start key outside the key condition; so does a cursor
   // whose invitation expired between two pages of the pending list. Either is a 400 here.
-  if (startKey && (status === 'pending' ? String(startKey.GSI1SK) <= bound : String(startKey.GSI1SK) > bound)) throw new InvalidCursor();
+  if (startKey && (status === 'pending' ? String(startKey.GSI1SK) <= bound : String(startKey.GSI1SK) > bound))
+    throw new InvalidCursor();
   const response = await deps.db.send(
     new QueryCommand({
       TableName: deps.tableName,
       IndexName: 'GSI1',
-      KeyConditionExpression: status === 'pending' ? 'GSI1PK = :pk AND GSI1SK > :bound' : 'GSI1PK = :pk AND GSI1SK <= :bound',
+      KeyConditionExpression:
+        status === 'pending' ? 'GSI1PK = :pk AND GSI1SK > :bound' : 'GSI1PK = :pk AND GSI1SK <= :bound',
       ExpressionAttributeValues: { ':pk': GSI1PK, ':bound': bound },
       Limit: page.limit,
       ExclusiveStartKey: startKey,
@@ -139,10 +165,17 @@ export async function listInvitations(
 export async function listInvitationsForEmail(deps: DataDeps, email: string, now: Date): Promise<InvitationRecord[]> {
   const { GSI3PK, skPrefix } = keys.invitationsForEmail(email);
   const items = await queryAllByPrefix(deps, { index: 'GSI3', partition: GSI3PK, prefix: skPrefix });
-  return items.map((item) => stripKeys<InvitationRecord>(item)).filter((invitation) => Date.parse(invitation.expiresAt) > now.getTime());
+  return items
+    .map((item) => stripKeys<InvitationRecord>(item))
+    .filter((invitation) => Date.parse(invitation.expiresAt) > now.getTime());
 }
 
 /** One page of invitations, of every tenant, that expired at or before `now`, from one expiry shard. */
-export function expiredInvitationsPage(deps: DataDeps, shard: { GSI2PK: string }, now: Date, startKey?: Record<string, unknown>) {
+export function expiredInvitationsPage(
+  deps: DataDeps,
+  shard: { GSI2PK: string },
+  now: Date,
+  startKey?: Record<string, unknown>,
+) {
   return expiredPage(deps, shard, now, ['tenantId', 'invitationId'] as const, startKey);
 }

@@ -74,7 +74,10 @@ export const keys = {
     SK: `EMAIL#${email}`,
   }),
 
-  role: (tenantId: string, roleId: string): ItemKey => ({ PK: `${TENANT_PREFIX}${tenantId}`, SK: `${ROLE_PREFIX}${roleId}` }),
+  role: (tenantId: string, roleId: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `${ROLE_PREFIX}${roleId}`,
+  }),
   rolesOfTenant: (tenantId: string) => ({ PK: `${TENANT_PREFIX}${tenantId}`, skPrefix: ROLE_PREFIX }),
   roleNameGuard: (tenantId: string, name: string): ItemKey => ({
     PK: `${TENANT_PREFIX}${tenantId}`,
@@ -91,7 +94,10 @@ export const keys = {
   }),
   roleAssignmentExpiryShards: () =>
     Array.from({ length: EXPIRY_SHARDS }, (_, shard) => ({ GSI2PK: `EXPIRY#ROLE_ASSIGNMENT#${shard}` })),
-  holdersOfRole: (tenantId: string, roleId: string) => ({ PK: `${TENANT_PREFIX}${tenantId}`, skPrefix: `ROLEASSIGN#${roleId}#` }),
+  holdersOfRole: (tenantId: string, roleId: string) => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    skPrefix: `ROLEASSIGN#${roleId}#`,
+  }),
   roleAssignmentStatusIndex: (tenantId: string, roleId: string, status: string, memberId: string) => ({
     GSI1PK: `${TENANT_PREFIX}${tenantId}#ROLE#${roleId}#STATUS#${status}`,
     GSI1SK: memberId,
@@ -105,7 +111,10 @@ export const keys = {
     PK: `${TENANT_PREFIX}${tenantId}`,
     SK: `SEARCH#${term}#${memberId}`,
   }),
-  memberSearch: (tenantId: string, prefix: string) => ({ PK: `${TENANT_PREFIX}${tenantId}`, skPrefix: `SEARCH#${prefix}` }),
+  memberSearch: (tenantId: string, prefix: string) => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    skPrefix: `SEARCH#${prefix}`,
+  }),
   memberSearchTermStatusIndex: (tenantId: string, term: string, status: string, memberId: string) => ({
     GSI1PK: `${TENANT_PREFIX}${tenantId}#SEARCH#STATUS#${status}`,
     GSI1SK: `${term}#${memberId}`,
@@ -115,7 +124,10 @@ export const keys = {
     skPrefix: prefix,
   }),
 
-  principalLink: (userId: string, tenantId: string): ItemKey => ({ PK: `USER#${userId}`, SK: `${TENANT_PREFIX}${tenantId}` }),
+  principalLink: (userId: string, tenantId: string): ItemKey => ({
+    PK: `USER#${userId}`,
+    SK: `${TENANT_PREFIX}${tenantId}`,
+  }),
   principalLinksOfUser: (userId: string) => ({ PK: `USER#${userId}`, skPrefix: TENANT_PREFIX }),
 
   invitation: (tenantId: string, invitationId: string): ItemKey => ({
@@ -139,5 +151,8 @@ export const keys = {
   outboxEvent: (eventId: string): ItemKey => ({ PK: `${OUTBOX_PREFIX}${eventId}`, SK: 'OUTBOX' }),
 
   /** An audit export request; its INSERT (SK prefix EXPORT#) wakes the export worker (shared/jobs/schedules.ts). */
-  auditExport: (tenantId: string, exportId: string): ItemKey => ({ PK: `${TENANT_PREFIX}${tenantId}`, SK: `${AUDIT_EXPORT_PREFIX}${exportId}` }),
+  auditExport: (tenantId: string, exportId: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `${AUDIT_EXPORT_PREFIX}${exportId}`,
+  }),
 } as const;

@@ -1,16 +1,16 @@
 import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { InvalidCursor } from '../domain/errors';
-import { decodeCursor, encodeCursor } from './cursor';
-import { expiredPage } from './expiry-index';
-import { batchGetItems } from './batch-get';
-import type { DataDeps } from './data-deps';
-import { queryAllByPrefix } from './query-all';
-import { stripKeys } from './data-deps';
-import { keys, type ItemKey } from './keys';
 import type { RoleAssignment } from '../domain/effective-permissions';
+import { InvalidCursor } from '../domain/errors';
+import { batchGetItems } from './batch-get';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { DataDeps } from './data-deps';
+import { stripKeys } from './data-deps';
+import { expiredPage } from './expiry-index';
+import { type ItemKey, keys } from './keys';
+import { principalLinkHint, principalLinkRoleChanges } from './principal-repository';
+import { queryAllByPrefix } from './query-all';
 import type { CustomRoleRecord, MemberRecord, MemberStatus } from './records';
 import type { TransactItem } from './transactions';
-import { principalLinkHint, principalLinkRoleChanges } from './principal-repository';
 
 export function memberItem(member: MemberRecord): Record<string, unknown> {
   return {
@@ -60,7 +60,10 @@ export async function getMembersWithCustomRoles(
       roleKeys.set(`${key.PK}|${key.SK}`, key);
     }
   }
-  const items = await batchGetItems(deps, [...refs.map((ref) => keys.member(ref.tenantId, ref.memberId)), ...roleKeys.values()]);
+  const items = await batchGetItems(deps, [
+    ...refs.map((ref) => keys.member(ref.tenantId, ref.memberId)),
+    ...roleKeys.values(),
+  ]);
   const byKey = new Map(items.map((item) => [`${String(item.PK)}|${String(item.SK)}`, item]));
   return refs.map((ref) => {
     const memberKey = keys.member(ref.tenantId, ref.memberId);
@@ -79,7 +82,10 @@ export async function getMembers(
   deps: DataDeps,
   refs: readonly { tenantId: string; memberId: string }[],
 ): Promise<MemberRecord[]> {
-  const items = await batchGetItems(deps, refs.map((ref) => keys.member(ref.tenantId, ref.memberId)));
+  const items = await batchGetItems(
+    deps,
+    refs.map((ref) => keys.member(ref.tenantId, ref.memberId)),
+  );
   return items.map((item) => stripKeys<MemberRecord>(item));
 }
 
@@ -117,7 +123,9 @@ async function membersByReference(
   const startKey = decodeCursor(
     page.cursor,
     scope,
-    onGsi1 ? { GSI1PK: index.GSI1PK, GSI1SK: undefined, PK: keys.tenant(tenantId).PK, SK: undefined } : { PK: pkValue, SK: undefined },
+    onGsi1
+      ? { GSI1PK: index.GSI1PK, GSI1SK: undefined, PK: keys.tenant(tenantId).PK, SK: undefined }
+      : { PK: pkValue, SK: undefined },
   );
   if (startKey && !String(startKey[skName]).startsWith(index.skPrefix)) throw new InvalidCursor();
   const response = await deps.db.send(
@@ -133,7 +141,14 @@ async function membersByReference(
     }),
   );
   const memberIds = [...new Set((response.Items ?? []).map((item) => item.memberId as string))];
-  const found = new Map((await getMembers(deps, memberIds.map((memberId) => ({ tenantId, memberId })))).map((m) => [m.memberId, m]));
+  const found = new Map(
+    (
+      await getMembers(
+        deps,
+        memberIds.map((memberId) => ({ tenantId, memberId })),
+      )
+    ).map((m) => [m.memberId, m]),
+  );
   return {
     items: memberIds.map((id) => found.get(id)).filter((m): m is MemberRecord => m !== undefined),
     nextCursor: encodeCursor(scope, response.LastEvaluatedKey),
@@ -169,14 +184,21 @@ export async function listMembers(
     const found = await membersByReference(deps, tenantId, index, scope, page);
     return {
       items: found.items.filter(
-        (m) => (!filter.status || m.status === filter.status) && (!filter.roleId || m.roles.some((r) => r.roleId === filter.roleId)),
+        (m) =>
+          (!filter.status || m.status === filter.status) &&
+          (!filter.roleId || m.roles.some((r) => r.roleId === filter.roleId)),
       ),
       nextCursor: found.nextCursor,
     };
   }
   if (filter.status) {
     const { GSI1PK } = keys.membersByStatus(tenantId, filter.status);
-    const startKey = decodeCursor(page.cursor, scope, { GSI1PK, GSI1SK: undefined, PK: keys.tenant(tenantId).PK, SK: undefined });
+    const startKey = decodeCursor(page.cursor, scope, {
+      GSI1PK,
+      GSI1SK: undefined,
+      PK: keys.tenant(tenantId).PK,
+      SK: undefined,
+    });
     const response = await deps.db.send(
       new QueryCommand({
         TableName: deps.tableName,
@@ -210,12 +232,16 @@ export async function listMembers(
   };
 }
 
-
-
-
 /** The member id holding each of these emails in a tenant (one BatchGetItem on the email guards). */
-export async function memberIdsByEmail(deps: DataDeps, tenantId: string, emails: readonly string[]): Promise<Map<string, string>> {
-  const items = await batchGetItems(deps, [...new Set(emails)].map((email) => keys.emailGuard(tenantId, email)));
+export async function memberIdsByEmail(
+  deps: DataDeps,
+  tenantId: string,
+  emails: readonly string[],
+): Promise<Map<string, string>> {
+  const items = await batchGetItems(
+    deps,
+    [...new Set(emails)].map((email) => keys.emailGuard(tenantId, email)),
+  );
   return new Map(items.map((item) => [String(item.SK).slice('EMAIL#'.length), item.memberId as string]));
 }
 
@@ -238,7 +264,11 @@ function assignmentItem(member: MemberRecord, assignment: RoleAssignment): Recor
  * Puts and deletes that make the role-assignment items mirror `after.roles` instead of `before.roles`
  * (all of them rewritten when the status changes: it is in their index key).
  */
-function assignmentChanges(deps: DataDeps, before: MemberRecord | undefined, after: MemberRecord | undefined): TransactItem[] {
+function assignmentChanges(
+  deps: DataDeps,
+  before: MemberRecord | undefined,
+  after: MemberRecord | undefined,
+): TransactItem[] {
   const member = (after ?? before)!;
   const previous = new Map((before?.roles ?? []).map((a) => [a.roleId, a.expiresAt]));
   const next = new Map((after?.roles ?? []).map((a) => [a.roleId, a.expiresAt]));
@@ -250,7 +280,9 @@ function assignmentChanges(deps: DataDeps, before: MemberRecord | undefined, aft
   }
   for (const roleId of previous.keys()) {
     if (!next.has(roleId)) {
-      items.push({ Delete: { TableName: deps.tableName, Key: keys.roleAssignment(member.tenantId, roleId, member.memberId) } });
+      items.push({
+        Delete: { TableName: deps.tableName, Key: keys.roleAssignment(member.tenantId, roleId, member.memberId) },
+      });
     }
   }
   return items;
@@ -262,7 +294,10 @@ function assignmentChanges(deps: DataDeps, before: MemberRecord | undefined, aft
  * both "Ada Lovelace" and ada.lovelace@….
  */
 export function searchForm(text: string): string {
-  return text.trim().toLowerCase().replace(/[\s._-]+/g, ' ');
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s._-]+/g, ' ');
 }
 
 /**
@@ -287,18 +322,26 @@ function searchTermItem(member: MemberRecord, term: string): Record<string, unkn
 }
 
 /** Puts and deletes that make the search-term items follow the member (all rewritten on a status change). */
-function searchTermChanges(deps: DataDeps, before: MemberRecord | undefined, after: MemberRecord | undefined): TransactItem[] {
+function searchTermChanges(
+  deps: DataDeps,
+  before: MemberRecord | undefined,
+  after: MemberRecord | undefined,
+): TransactItem[] {
   const member = (after ?? before)!;
   const previous = searchTerms(before);
   const next = searchTerms(after);
   const sameStatus = before?.status === after?.status;
   return [
     ...[...next]
-      .filter((term) => !sameStatus || !previous.has(term))
+      .filter((term) => !(sameStatus && previous.has(term)))
       .map((term): TransactItem => ({ Put: { TableName: deps.tableName, Item: searchTermItem(member, term) } })),
     ...[...previous]
       .filter((term) => !next.has(term))
-      .map((term): TransactItem => ({ Delete: { TableName: deps.tableName, Key: keys.memberSearchTerm(member.tenantId, term, member.memberId) } })),
+      .map(
+        (term): TransactItem => ({
+          Delete: { TableName: deps.tableName, Key: keys.memberSearchTerm(member.tenantId, term, member.memberId) },
+        }),
+      ),
   ];
 }
 
@@ -342,7 +385,9 @@ export function updateMember(deps: DataDeps, before: MemberRecord, after: Member
       values[`:v${i}`] = value;
       sets.push(`#a${i} = :v${i}`);
     });
-  const removed = Object.keys(before).filter((name) => !SIGN_IN_ATTRIBUTES.has(name) && (after as unknown as Record<string, unknown>)[name] === undefined);
+  const removed = Object.keys(before).filter(
+    (name) => !SIGN_IN_ATTRIBUTES.has(name) && (after as unknown as Record<string, unknown>)[name] === undefined,
+  );
   removed.forEach((name, i) => (names[`#r${i}`] = name));
   return [
     {
@@ -416,12 +461,22 @@ export function deleteMember(deps: DataDeps, member: MemberRecord): TransactItem
 /** The member ids holding a role in a tenant (from the assignment items; expired ones included until purged). */
 export async function holdersOfRole(deps: DataDeps, tenantId: string, roleId: string): Promise<string[]> {
   const { PK, skPrefix } = keys.holdersOfRole(tenantId, roleId);
-  const items = await queryAllByPrefix(deps, { partition: PK, prefix: skPrefix, consistent: true, attributes: ['memberId'] });
+  const items = await queryAllByPrefix(deps, {
+    partition: PK,
+    prefix: skPrefix,
+    consistent: true,
+    attributes: ['memberId'],
+  });
   return items.map((item) => item.memberId as string);
 }
 
 /** One page of role assignments, of every tenant, that expired at or before `now`, from one expiry shard. */
-export function expiredAssignmentsPage(deps: DataDeps, shard: { GSI2PK: string }, now: Date, startKey?: Record<string, unknown>) {
+export function expiredAssignmentsPage(
+  deps: DataDeps,
+  shard: { GSI2PK: string },
+  now: Date,
+  startKey?: Record<string, unknown>,
+) {
   return expiredPage(deps, shard, now, ['tenantId', 'memberId', 'roleId'] as const, startKey);
 }
 
@@ -447,11 +502,19 @@ export function rewriteMemberReferences(deps: DataDeps, member: MemberRecord): T
         ExpressionAttributeValues: { ':version': member.version },
       },
     },
-    ...member.roles.map((assignment): TransactItem => ({ Put: { TableName: deps.tableName, Item: assignmentItem(member, assignment) } })),
-    ...[...terms].map((term): TransactItem => ({ Put: { TableName: deps.tableName, Item: searchTermItem(member, term) } })),
+    ...member.roles.map(
+      (assignment): TransactItem => ({ Put: { TableName: deps.tableName, Item: assignmentItem(member, assignment) } }),
+    ),
+    ...[...terms].map(
+      (term): TransactItem => ({ Put: { TableName: deps.tableName, Item: searchTermItem(member, term) } }),
+    ),
     ...[...legacySearchTerms(member)]
       .filter((term) => !terms.has(term))
-      .map((term): TransactItem => ({ Delete: { TableName: deps.tableName, Key: keys.memberSearchTerm(member.tenantId, term, member.memberId) } })),
+      .map(
+        (term): TransactItem => ({
+          Delete: { TableName: deps.tableName, Key: keys.memberSearchTerm(member.tenantId, term, member.memberId) },
+        }),
+      ),
     ...(member.userId ? principalLinkHint(deps, member) : []),
   ];
 }
@@ -484,6 +547,8 @@ export async function membersPageForMaintenance(
           ExclusiveStartKey: startKey,
         }),
   );
-  return { members: (response.Items ?? []).map((item) => stripKeys<MemberRecord>(item)), nextKey: response.LastEvaluatedKey };
+  return {
+    members: (response.Items ?? []).map((item) => stripKeys<MemberRecord>(item)),
+    nextKey: response.LastEvaluatedKey,
+  };
 }
-

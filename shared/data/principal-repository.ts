@@ -1,9 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { isBuiltInRoleId } from '../domain/roles';
 import type { DataDeps } from './data-deps';
-import { queryAllByPrefix } from './query-all';
 import { stripKeys } from './data-deps';
 import { keys } from './keys';
+import { queryAllByPrefix } from './query-all';
 import type { MemberRecord, PrincipalLinkRecord } from './records';
 import type { TransactItem } from './transactions';
 

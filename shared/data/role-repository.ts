@@ -1,13 +1,17 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetItems } from './batch-get';
 import type { DataDeps } from './data-deps';
-import { queryAllByPrefix } from './query-all';
 import { stripKeys } from './data-deps';
 import { keys } from './keys';
+import { queryAllByPrefix } from './query-all';
 import type { CustomRoleRecord } from './records';
 import type { TransactItem } from './transactions';
 
-export async function getCustomRole(deps: DataDeps, tenantId: string, roleId: string): Promise<CustomRoleRecord | undefined> {
+export async function getCustomRole(
+  deps: DataDeps,
+  tenantId: string,
+  roleId: string,
+): Promise<CustomRoleRecord | undefined> {
   const { Item } = await deps.db.send(
     new GetCommand({ TableName: deps.tableName, Key: keys.role(tenantId, roleId), ConsistentRead: true }),
   );
@@ -20,7 +24,10 @@ export async function getCustomRoles(
   tenantId: string,
   roleIds: readonly string[],
 ): Promise<CustomRoleRecord[]> {
-  const items = await batchGetItems(deps, [...new Set(roleIds)].map((roleId) => keys.role(tenantId, roleId)));
+  const items = await batchGetItems(
+    deps,
+    [...new Set(roleIds)].map((roleId) => keys.role(tenantId, roleId)),
+  );
   return items.map((item) => stripKeys<CustomRoleRecord>(item));
 }
 
@@ -59,7 +66,8 @@ export function putNewRole(deps: DataDeps, role: CustomRoleRecord): TransactItem
  * (condition: name free).
  */
 export function updateRole(deps: DataDeps, before: CustomRoleRecord, after: CustomRoleRecord): TransactItem[] {
-  const renamed = keys.roleNameGuard(before.tenantId, before.name).SK !== keys.roleNameGuard(after.tenantId, after.name).SK;
+  const renamed =
+    keys.roleNameGuard(before.tenantId, before.name).SK !== keys.roleNameGuard(after.tenantId, after.name).SK;
   return [
     {
       Put: {
@@ -70,7 +78,10 @@ export function updateRole(deps: DataDeps, before: CustomRoleRecord, after: Cust
       },
     },
     ...(renamed
-      ? [nameGuard(deps, after), { Delete: { TableName: deps.tableName, Key: keys.roleNameGuard(before.tenantId, before.name) } }]
+      ? [
+          nameGuard(deps, after),
+          { Delete: { TableName: deps.tableName, Key: keys.roleNameGuard(before.tenantId, before.name) } },
+        ]
       : []),
   ];
 }

@@ -19,7 +19,10 @@ export async function getTenant(deps: DataDeps, tenantId: string): Promise<Tenan
 
 /** Tenants by id, in no particular order; missing ids are absent from the result. */
 export async function getTenants(deps: DataDeps, tenantIds: readonly string[]): Promise<Map<string, TenantRecord>> {
-  const items = await batchGetItems(deps, [...new Set(tenantIds)].map((id) => keys.tenant(id)));
+  const items = await batchGetItems(
+    deps,
+    [...new Set(tenantIds)].map((id) => keys.tenant(id)),
+  );
   return new Map(items.map((item) => stripKeys<TenantRecord>(item)).map((tenant) => [tenant.tenantId, tenant]));
 }
 

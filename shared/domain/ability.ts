@@ -1,4 +1,4 @@
-import { AbilityBuilder, createMongoAbility, subject, type MongoAbility } from '@casl/ability';
+import { AbilityBuilder, createMongoAbility, type MongoAbility, subject } from '@casl/ability';
 import type { Permission } from './permissions';
 
 /**

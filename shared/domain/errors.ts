@@ -74,9 +74,16 @@ export class InvalidState extends DomainError {
 
 export class SeatLimitReached extends DomainError {
   constructor(seatLimit: number) {
-    super(409, 'seat_limit_reached', 'Seat limit reached', `The tenant has used all of its ${seatLimit} seats.`, undefined, {
-      seatLimit,
-    });
+    super(
+      409,
+      'seat_limit_reached',
+      'Seat limit reached',
+      `The tenant has used all of its ${seatLimit} seats.`,
+      undefined,
+      {
+        seatLimit,
+      },
+    );
   }
 }
 

@@ -10,7 +10,12 @@ export interface Mailer {
  * SES v2. Requests time out after 10 s so a stuck call fails the record (and is retried) instead of
  * hanging the batch; the SES emulator, for one, never answers actions it does not know.
  */
-export function sesMailer(from: string, client = new SESv2Client({ requestHandler: new NodeHttpHandler({ requestTimeout: 10_000, connectionTimeout: 3_000 }) })): Mailer {
+export function sesMailer(
+  from: string,
+  client = new SESv2Client({
+    requestHandler: new NodeHttpHandler({ requestTimeout: 10_000, connectionTimeout: 3_000 }),
+  }),
+): Mailer {
   return {
     async send(to, email) {
       await client.send(

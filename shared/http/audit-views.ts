@@ -19,7 +19,11 @@ export const auditEntryView = (entry: AuditEntry): AuditEntryView => ({
   hash: entry.hash,
 });
 
-export const auditExportView = ({ record, downloadUrl, downloadUrlExpiresAt }: AuditExportView): AuditExportResource => ({
+export const auditExportView = ({
+  record,
+  downloadUrl,
+  downloadUrlExpiresAt,
+}: AuditExportView): AuditExportResource => ({
   exportId: record.exportId,
   status: record.status,
   rowCount: record.rowCount ?? null,

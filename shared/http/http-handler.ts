@@ -1,9 +1,9 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpEventNormalizer from '@middy/http-event-normalizer';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { config } from '../config';
@@ -11,8 +11,8 @@ import type { Identity, RequestMeta, TenantCaller } from '../domain/actor';
 import { DomainError, PayloadTooLarge, ServiceUnavailable } from '../domain/errors';
 import { logger } from '../observability';
 import { defaultServiceDeps, type ServiceDeps } from '../services/service-deps';
-import { authorize } from './middleware/authorization';
 import { identityFromEvent } from './middleware/authentication';
+import { authorize } from './middleware/authorization';
 import { parseIfMatch, parseRequestPart } from './middleware/validation';
 import { problemResponse } from './problem';
 import type { RouteDefinition } from './route-definition';
@@ -83,7 +83,11 @@ const problemErrorHandler = (): MiddlewareObj<Event, Result> => ({
     const error = request.error;
     const response = problemResponse(error, request.event.requestContext?.requestId);
     if (response.statusCode! >= 500) logger.error('request failed', { error: error as Error });
-    else logger.info('request refused', { status: response.statusCode, code: error instanceof DomainError ? error.code : undefined });
+    else
+      logger.info('request refused', {
+        status: response.statusCode,
+        code: error instanceof DomainError ? error.code : undefined,
+      });
     request.response = response;
   },
 });
@@ -124,8 +128,14 @@ function withDeadline(
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<Result>((resolve) => {
       timer = setTimeout(() => {
-        logger.error('request abandoned at the deadline', { route: event.routeKey, requestId: event.requestContext?.requestId });
-        const response = problemResponse(new ServiceUnavailable('The request took too long to process; retry later.'), event.requestContext?.requestId);
+        logger.error('request abandoned at the deadline', {
+          route: event.routeKey,
+          requestId: event.requestContext?.requestId,
+        });
+        const response = problemResponse(
+          new ServiceUnavailable('The request took too long to process; retry later.'),
+          event.requestContext?.requestId,
+        );
         response.headers = { ...API_RESPONSE_HEADERS, ...response.headers };
         const request = { event, context, response, error: undefined, internal: {} };
         void Promise.resolve(securityHeaders.after?.(request as never)).then(() => resolve(request.response));
@@ -189,11 +199,15 @@ export function httpHandler<R extends RouteDefinition>(
   // Routes without a body schema ignore whatever body is sent rather than parse it.
   if (parseBody) chain.use(httpJsonBodyParser());
   const securityHeaders = httpSecurityHeaders();
-  return withDeadline(securityHeaders, chain.handler(async (event, context) => {
+  return withDeadline(
+    securityHeaders,
+    chain.handler(async (event, context) => {
       const headers = event.headers ?? {};
       const request = {
         params: context.http!.params,
-        query: route.request?.query ? parseRequestPart(route.request.query, event.queryStringParameters ?? {}, 'query') : {},
+        query: route.request?.query
+          ? parseRequestPart(route.request.query, event.queryStringParameters ?? {}, 'query')
+          : {},
         body: route.request?.body ? parseRequestPart(route.request.body, event.body, 'body') : undefined,
         caller: context.http!.caller,
         meta: {
@@ -215,5 +229,6 @@ export function httpHandler<R extends RouteDefinition>(
         },
         body: result.body === undefined ? '' : JSON.stringify(result.body),
       };
-    }));
+    }),
+  );
 }

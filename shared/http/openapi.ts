@@ -1,7 +1,7 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
-import { problemSchema } from './schemas/common';
 import type { RouteDefinition } from './route-definition';
 import { routeList } from './routes';
+import { problemSchema } from './schemas/common';
 
 const errorResponses: Record<number, string> = {
   400: 'Invalid input (`validation_failed`, `malformed_json`, `invalid_cursor`, ...)',
@@ -46,7 +46,9 @@ function operation(route: RouteDefinition): ZodOpenApiOperationObject {
           },
         ]),
       ),
-      ...Object.fromEntries(Object.entries(errorResponses).map(([status, description]) => [status, { description, content: problem }])),
+      ...Object.fromEntries(
+        Object.entries(errorResponses).map(([status, description]) => [status, { description, content: problem }]),
+      ),
     },
   } as ZodOpenApiOperationObject;
 }
@@ -62,7 +64,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
     info: {
       title: 'Users & Roles API',
       version: '1.0.0',
-      description: 'Tenants, members, roles, invitations and the audit trail. Errors are RFC 9457 problem+json with a stable `code`.',
+      description:
+        'Tenants, members, roles, invitations and the audit trail. Errors are RFC 9457 problem+json with a stable `code`.',
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ cognitoJwt: [] }],

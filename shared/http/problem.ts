@@ -36,7 +36,12 @@ const retryableAwsErrors = new Set([
 ]);
 
 /** Cancellation reasons that say "try again" rather than "your condition failed" (DynamoDB TransactWriteItems). */
-const transientCancellationReasons = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+const transientCancellationReasons = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
 
 /**
  * A transaction cancelled only because it collided with another one or was throttled: a condition that
@@ -44,8 +49,13 @@ const transientCancellationReasons = new Set(['TransactionConflict', 'Throttling
  */
 function isTransientCancellation(error: Error): boolean {
   if (error.name !== 'TransactionCanceledException') return false;
-  const codes = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-  return codes.some((code) => transientCancellationReasons.has(code)) && codes.every((code) => code === 'None' || transientCancellationReasons.has(code));
+  const codes = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
+    (r) => r.Code ?? 'None',
+  );
+  return (
+    codes.some((code) => transientCancellationReasons.has(code)) &&
+    codes.every((code) => code === 'None' || transientCancellationReasons.has(code))
+  );
 }
 
 interface MiddyHttpError {
@@ -73,12 +83,16 @@ function fromMiddyError(error: Error & MiddyHttpError): DomainError | undefined 
  * Maps any thrown value to a problem document. Domain errors keep their status, code and detail;
  * everything else becomes a 500 with a generic text, so no internal detail ever reaches a client.
  */
-export function toProblem(error: unknown, requestId?: string): { problem: ProblemDocument; headers: Record<string, string> } {
+export function toProblem(
+  error: unknown,
+  requestId?: string,
+): { problem: ProblemDocument; headers: Record<string, string> } {
   const headers: Record<string, string> = {};
   let domainError: DomainError | undefined;
   if (error instanceof DomainError) domainError = error;
   else if (isMiddyHttpError(error)) domainError = fromMiddyError(error);
-  else if (error instanceof Error && (retryableAwsErrors.has(error.name) || isTransientCancellation(error))) domainError = new ServiceUnavailable();
+  else if (error instanceof Error && (retryableAwsErrors.has(error.name) || isTransientCancellation(error)))
+    domainError = new ServiceUnavailable();
 
   if (domainError?.status === 503 || domainError?.status === 429) headers['retry-after'] = '1';
   if (domainError?.status === 401) headers['www-authenticate'] = 'Bearer';

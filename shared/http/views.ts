@@ -1,6 +1,6 @@
+import type { InvitationRecord, TenantRecord } from '../data/records';
 import { isPermission } from '../domain/permissions';
 import type { RoleDefinition } from '../domain/roles';
-import type { InvitationRecord, TenantRecord } from '../data/records';
 import type { MemberWithPermissions } from '../services/member-service';
 import type { InvitationView } from './schemas/invitations';
 import type { MemberView } from './schemas/members';
@@ -47,8 +47,12 @@ export const invitationView = (invitation: InvitationRecord, now: Date): Invitat
   memberId: invitation.memberId,
   email: invitation.email,
   status: Date.parse(invitation.expiresAt) > now.getTime() ? 'pending' : 'expired',
-  roles: invitation.roles.map((r) => (r.expiresAt ? { roleId: r.roleId, expiresAt: r.expiresAt } : { roleId: r.roleId })),
-  invitedBy: invitation.invitedBy.email ? { id: invitation.invitedBy.id, email: invitation.invitedBy.email } : { id: invitation.invitedBy.id },
+  roles: invitation.roles.map((r) =>
+    r.expiresAt ? { roleId: r.roleId, expiresAt: r.expiresAt } : { roleId: r.roleId },
+  ),
+  invitedBy: invitation.invitedBy.email
+    ? { id: invitation.invitedBy.id, email: invitation.invitedBy.email }
+    : { id: invitation.invitedBy.id },
   ...(invitation.message ? { message: invitation.message } : {}),
   expiresAt: invitation.expiresAt,
   createdAt: invitation.createdAt,

@@ -55,7 +55,12 @@ export function cognitoIdentityDirectory(client: CognitoIdentityProviderClient, 
         throw error;
       }
       await client.send(
-        new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: email, Password: password, Permanent: true }),
+        new AdminSetUserPasswordCommand({
+          UserPoolId: userPoolId,
+          Username: email,
+          Password: password,
+          Permanent: true,
+        }),
       );
       const userId = await this.findUserId(email);
       if (!userId) throw new Error('identity vanished right after creation');
@@ -74,7 +79,12 @@ export function cognitoIdentityDirectory(client: CognitoIdentityProviderClient, 
 
     async setPassword(email, password) {
       await client.send(
-        new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: email, Password: password, Permanent: true }),
+        new AdminSetUserPasswordCommand({
+          UserPoolId: userPoolId,
+          Username: email,
+          Password: password,
+          Permanent: true,
+        }),
       );
     },
 

@@ -1,6 +1,6 @@
-import type { DynamoDBRecord } from 'aws-lambda';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { OUTBOX_PREFIX } from '../data/keys';
 import type { OutboxEvent } from '../data/outbox';
 
@@ -23,7 +23,7 @@ export interface OutboxEffect {
 export function outboxEventOf(record: DynamoDBRecord): OutboxEvent | undefined {
   if (record.eventName !== 'INSERT') return undefined;
   const image = record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined;
-  if (!image || !image.PK?.S?.startsWith(OUTBOX_PREFIX)) return undefined;
+  if (!(image && image.PK?.S?.startsWith(OUTBOX_PREFIX))) return undefined;
   return unmarshall(image).event as OutboxEvent;
 }
 

@@ -1,4 +1,4 @@
-import { exportObjectKey, writeAuditCsv, type ExportStorage } from '../audit/csv-export';
+import { type ExportStorage, exportObjectKey, writeAuditCsv } from '../audit/csv-export';
 import { claimExport, finishExport } from '../data/audit-export-repository';
 import { logger } from '../observability';
 import { auditDeps } from './audit-trail-service';
@@ -8,14 +8,14 @@ import type { ServiceDeps } from './service-deps';
 // audit-trail-service.ts (lighter bundles for their functions) and are re-exported here, so this stays
 // the audit trail's one service.
 export {
-  describeFilter,
+  type AuditExportView,
   DOWNLOAD_URL_TTL_SECONDS,
+  describeFilter,
+  type ExportDownloads,
   getAuditExport,
   listAudit,
   requestAuditExport,
   verifyAudit,
-  type AuditExportView,
-  type ExportDownloads,
 } from './audit-trail-service';
 
 /**
@@ -42,12 +42,27 @@ export async function runAuditExport(
       downloadName: `audit-${record.tenantId}-${record.exportId}.csv`,
     });
     await finishExport(deps, record, { status: 'done', rowCount, objectKey }, deps.now());
-    logger.info('audit export done', { exportId: record.exportId, tenantId: record.tenantId, rowCount, ms: Math.round(performance.now() - started) });
+    logger.info('audit export done', {
+      exportId: record.exportId,
+      tenantId: record.tenantId,
+      rowCount,
+      ms: Math.round(performance.now() - started),
+    });
     return 'done';
   } catch (error) {
     if (record.attempts < maxAttempts) throw error;
-    logger.error('audit export failed for good', { exportId: record.exportId, tenantId: record.tenantId, attempts: record.attempts, error: error as Error });
-    await finishExport(deps, record, { status: 'failed', error: 'The export could not be written; request a new one.' }, deps.now());
+    logger.error('audit export failed for good', {
+      exportId: record.exportId,
+      tenantId: record.tenantId,
+      attempts: record.attempts,
+      error: error as Error,
+    });
+    await finishExport(
+      deps,
+      record,
+      { status: 'failed', error: 'The export could not be written; request a new one.' },
+      deps.now(),
+    );
     return 'failed';
   }
 }

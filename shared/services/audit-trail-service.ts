@@ -1,14 +1,14 @@
+import type { AuditEntry } from '../audit/chain';
+import type { PresignGet } from '../audit/export-link';
+import { type VerifyResult, verifyAuditChain } from '../audit/verify';
+import { type AuditExportRecord, getExport, putNewExport } from '../data/audit-export-repository';
+import type { AuditKeyFilter } from '../data/audit-keys';
+import { type AuditDataDeps, listAuditPage } from '../data/audit-repository';
+import { outboxPut } from '../data/outbox';
+import { transactWrite } from '../data/transactions';
 import { canOn } from '../domain/ability';
 import { auditActorOf, type RequestMeta, type TenantCaller } from '../domain/actor';
 import { Forbidden, NotFound } from '../domain/errors';
-import type { AuditEntry } from '../audit/chain';
-import type { PresignGet } from '../audit/export-link';
-import { verifyAuditChain, type VerifyResult } from '../audit/verify';
-import type { AuditKeyFilter } from '../data/audit-keys';
-import { listAuditPage, type AuditDataDeps } from '../data/audit-repository';
-import { getExport, putNewExport, type AuditExportRecord } from '../data/audit-export-repository';
-import { outboxPut } from '../data/outbox';
-import { transactWrite } from '../data/transactions';
 import type { ServiceDeps } from './service-deps';
 
 /*
@@ -22,7 +22,8 @@ import type { ServiceDeps } from './service-deps';
 export const auditDeps = (deps: ServiceDeps): AuditDataDeps => ({ db: deps.db, auditTableName: deps.auditTableName });
 
 export function requirePermission(caller: TenantCaller, permission: 'audit:read' | 'audit:export'): void {
-  if (!canOn(caller.ability, permission, caller.tenantId)) throw new Forbidden(`This action needs the permission ${permission}.`);
+  if (!canOn(caller.ability, permission, caller.tenantId))
+    throw new Forbidden(`This action needs the permission ${permission}.`);
 }
 
 /** `GET /audit`: one page of the tenant's entries matching the filter, newest first. */
@@ -38,7 +39,11 @@ export async function listAudit(
 }
 
 /** `GET /audit/verify`. */
-export async function verifyAudit(deps: ServiceDeps, caller: TenantCaller, range: { from?: string; to?: string }): Promise<VerifyResult> {
+export async function verifyAudit(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  range: { from?: string; to?: string },
+): Promise<VerifyResult> {
   requirePermission(caller, 'audit:read');
   return verifyAuditChain(auditDeps(deps), caller.tenantId, range);
 }

@@ -1,29 +1,51 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { canOn } from '../domain/ability';
-import { SYSTEM_ACTOR, auditActorOf, type AuditActor, type Identity, type RequestMeta, type TenantCaller } from '../domain/actor';
-import type { RoleAssignment } from '../domain/effective-permissions';
-import { Conflict, DomainError, Forbidden, NotFound, PreconditionFailed, ServiceUnavailable, ValidationFailed } from '../domain/errors';
-import { assertCanGrant } from '../domain/escalation';
 import {
   deleteInvitation,
   deleteToken,
   expiredInvitationsPage,
   getInvitation,
   getInvitationByTokenHash,
-  listInvitations as queryInvitations,
   listInvitationsForEmail,
   putNewInvitation,
+  listInvitations as queryInvitations,
   replaceInvitationAndToken,
 } from '../data/invitation-repository';
 import { keys } from '../data/keys';
-import { deleteMember, getMember, getMembers, memberIdsByEmail, putNewMember, updateMember } from '../data/member-repository';
-import { outboxPut, type OutboxEvent } from '../data/outbox';
+import {
+  deleteMember,
+  getMember,
+  getMembers,
+  memberIdsByEmail,
+  putNewMember,
+  updateMember,
+} from '../data/member-repository';
+import { type OutboxEvent, outboxPut } from '../data/outbox';
 import { customRoleIdsOf, putNewPrincipalLink } from '../data/principal-repository';
 import type { InvitationRecord, MemberRecord, TenantRecord } from '../data/records';
 import { getTenant, getTenants, releaseSeats, reserveSeats } from '../data/tenant-repository';
-import { transactWrite, type TransactionStep, type TransactItem } from '../data/transactions';
+import { type TransactItem, type TransactionStep, transactWrite } from '../data/transactions';
+import { canOn } from '../domain/ability';
+import {
+  type AuditActor,
+  auditActorOf,
+  type Identity,
+  type RequestMeta,
+  SYSTEM_ACTOR,
+  type TenantCaller,
+} from '../domain/actor';
+import type { RoleAssignment } from '../domain/effective-permissions';
+import {
+  Conflict,
+  DomainError,
+  Forbidden,
+  NotFound,
+  PreconditionFailed,
+  ServiceUnavailable,
+  ValidationFailed,
+} from '../domain/errors';
+import { assertCanGrant } from '../domain/escalation';
 import type { IdentityDirectory } from '../identity/identity-directory';
 import { IdentityAlreadyExists } from '../identity/identity-directory';
 import { hashToken, looksLikeToken, newInvitationToken } from '../security/invitation-token';
@@ -56,7 +78,6 @@ const addDays = (date: Date, days: number) => new Date(date.getTime() + days * 2
 const isExpired = (invitation: InvitationRecord, now: Date) => Date.parse(invitation.expiresAt) <= now.getTime();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const backoff = (attempt: number) => sleep(Math.random() * Math.min(400, 10 * 2 ** attempt));
-
 
 /** Everything one new invitation writes, and the raw token (which goes nowhere but into the sealed delivery). */
 async function draftInvitation(
@@ -114,27 +135,40 @@ async function draftInvitation(
     expiresAt: invitation.expiresAt,
     ...(input.message ? { message: input.message } : {}),
   };
-  const event: OutboxEvent | undefined = input.carrierEventId === undefined ? {
-    eventId,
-    tenantId: input.tenant.tenantId,
-    occurredAt: now.toISOString(),
-    action: 'member.invited',
-    actor: input.inviter,
-    target: { type: 'member', id: member.memberId, label: member.email },
-    changes: {
-      before: null,
-      after: { email: member.email, status: member.status, roles: member.roles, invitationId: invitation.invitationId, expiresAt: invitation.expiresAt },
-    },
-    requestId: input.meta.requestId,
-    delivery,
-  } : undefined;
+  const event: OutboxEvent | undefined =
+    input.carrierEventId === undefined
+      ? {
+          eventId,
+          tenantId: input.tenant.tenantId,
+          occurredAt: now.toISOString(),
+          action: 'member.invited',
+          actor: input.inviter,
+          target: { type: 'member', id: member.memberId, label: member.email },
+          changes: {
+            before: null,
+            after: {
+              email: member.email,
+              status: member.status,
+              roles: member.roles,
+              invitationId: invitation.invitationId,
+              expiresAt: invitation.expiresAt,
+            },
+          },
+          requestId: input.meta.requestId,
+          delivery,
+        }
+      : undefined;
   return {
     member,
     invitation,
     token,
     eventId,
     delivery,
-    items: [...putNewMember(deps, member), ...putNewInvitation(deps, invitation), ...(event ? [outboxPut(deps.tableName, event)] : [])],
+    items: [
+      ...putNewMember(deps, member),
+      ...putNewInvitation(deps, invitation),
+      ...(event ? [outboxPut(deps.tableName, event)] : []),
+    ],
   };
 }
 
@@ -144,7 +178,12 @@ async function draftInvitation(
  * concurrency. Invitations are written in transactions of up to 19, each taking its seats in the same
  * transaction; a transaction cancelled by one address is retried without it.
  */
-export async function inviteMembers(deps: ServiceDeps, caller: TenantCaller, input: InviteInput, meta: RequestMeta): Promise<InviteOutcome> {
+export async function inviteMembers(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  input: InviteInput,
+  meta: RequestMeta,
+): Promise<InviteOutcome> {
   if (!canOn(caller.ability, 'users:write', caller.tenantId)) throw new Forbidden();
   const roleDefinitions = await resolveAssignableRoles(deps, caller.tenantId, input.roles);
   assertCanGrant(caller, { roles: roleDefinitions });
@@ -161,7 +200,10 @@ export async function inviteMembers(deps: ServiceDeps, caller: TenantCaller, inp
   // Most duplicates are found by one read; the conditional writes below catch the rest (races).
   const existing = await memberIdsByEmail(deps, caller.tenantId, candidates);
   if (existing.size > 0) {
-    const members = await getMembers(deps, [...existing.values()].map((memberId) => ({ tenantId: caller.tenantId, memberId })));
+    const members = await getMembers(
+      deps,
+      [...existing.values()].map((memberId) => ({ tenantId: caller.tenantId, memberId })),
+    );
     for (const [email] of existing) {
       const member = members.find((m) => m.email === email);
       failed.set(email, member?.status === 'invited' ? 'already_invited' : 'already_member');
@@ -189,7 +231,8 @@ export async function inviteMembers(deps: ServiceDeps, caller: TenantCaller, inp
   const created: InvitationRecord[] = [];
 
   for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt >= MAX_TRANSACTION_ATTEMPTS) throw new ServiceUnavailable('The tenant is too busy to take these invitations now; retry.');
+    if (attempt >= MAX_TRANSACTION_ATTEMPTS)
+      throw new ServiceUnavailable('The tenant is too busy to take these invitations now; retry.');
     const tenant = attempt === 0 ? firstRead : await getTenant(deps, caller.tenantId);
     if (!tenant) throw new NotFound('Tenant', 'tenant_not_found');
     const free = tenant.seatLimit - tenant.seatsUsed;
@@ -205,7 +248,10 @@ export async function inviteMembers(deps: ServiceDeps, caller: TenantCaller, inp
       batch.push(draft);
       itemCount += draft.items.length;
     }
-    const items: TransactItem[] = [reserveSeats(deps, tenant.tenantId, batch.length, tenant.seatLimit), ...batch.flatMap((d) => d.items)];
+    const items: TransactItem[] = [
+      reserveSeats(deps, tenant.tenantId, batch.length, tenant.seatLimit),
+      ...batch.flatMap((d) => d.items),
+    ];
     try {
       await deps.db.send(new TransactWriteCommand({ TransactItems: items }));
       created.push(...batch.map((d) => d.invitation));
@@ -223,12 +269,21 @@ export async function inviteMembers(deps: ServiceDeps, caller: TenantCaller, inp
       }
       if (lostRaces.length > 0) {
         const holders = await memberIdsByEmail(deps, caller.tenantId, lostRaces);
-        const members = await getMembers(deps, [...holders.values()].map((memberId) => ({ tenantId: caller.tenantId, memberId })));
+        const members = await getMembers(
+          deps,
+          [...holders.values()].map((memberId) => ({ tenantId: caller.tenantId, memberId })),
+        );
         for (const email of lostRaces) {
-          failed.set(email, members.find((m) => m.email === email)?.status === 'invited' ? 'already_invited' : 'already_member');
+          failed.set(
+            email,
+            members.find((m) => m.email === email)?.status === 'invited' ? 'already_invited' : 'already_member',
+          );
         }
         pending = pending.filter((draft) => !lostRaces.includes(draft.member.email));
-      } else if (reasons.some((r) => r.Code === 'TransactionConflict') || reasons[0]?.Code === 'ConditionalCheckFailed') {
+      } else if (
+        reasons.some((r) => r.Code === 'TransactionConflict') ||
+        reasons[0]?.Code === 'ConditionalCheckFailed'
+      ) {
         await backoff(attempt); // another request moved the seat counter: re-read it and try again
       } else {
         throw error;
@@ -287,7 +342,8 @@ export async function resendInvitation(
 ): Promise<InvitationRecord> {
   if (!canOn(caller.ability, 'users:write', caller.tenantId)) throw new Forbidden();
   const current = await requireInvitation(deps, caller.tenantId, invitationId);
-  if (expectedVersion !== undefined && expectedVersion !== current.version) throw new PreconditionFailed(current.version);
+  if (expectedVersion !== undefined && expectedVersion !== current.version)
+    throw new PreconditionFailed(current.version);
   const tenant = await getTenant(deps, caller.tenantId);
   const now = deps.now();
   const { token, tokenHash } = newInvitationToken();
@@ -328,8 +384,14 @@ export async function resendInvitation(
 }
 
 /** Steps that end an invitation without a join: invitation, token, invited member and its seat go together. */
-function withdrawalSteps(deps: ServiceDeps, invitation: InvitationRecord, member: MemberRecord, event: OutboxEvent): TransactionStep[] {
-  const gone = () => new Conflict('invitation_not_pending', 'The invitation was accepted, resent or withdrawn meanwhile.');
+function withdrawalSteps(
+  deps: ServiceDeps,
+  invitation: InvitationRecord,
+  member: MemberRecord,
+  event: OutboxEvent,
+): TransactionStep[] {
+  const gone = () =>
+    new Conflict('invitation_not_pending', 'The invitation was accepted, resent or withdrawn meanwhile.');
   return [
     { item: deleteInvitation(deps, invitation), onConditionFailed: gone },
     { item: deleteToken(deps, invitation.tokenHash), onConditionFailed: gone },
@@ -348,7 +410,12 @@ async function invitedMemberOf(deps: ServiceDeps, invitation: InvitationRecord):
 }
 
 /** Revokes an invitation: the link stops working and the seat is free at once. */
-export async function revokeInvitation(deps: ServiceDeps, caller: TenantCaller, invitationId: string, meta: RequestMeta): Promise<void> {
+export async function revokeInvitation(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  invitationId: string,
+  meta: RequestMeta,
+): Promise<void> {
   if (!canOn(caller.ability, 'users:write', caller.tenantId)) throw new Forbidden();
   const invitation = await requireInvitation(deps, caller.tenantId, invitationId);
   const member = await invitedMemberOf(deps, invitation);
@@ -372,7 +439,12 @@ async function invitationForToken(deps: ServiceDeps, token: string, options: { a
   const invitation = looksLikeToken(token) ? await getInvitationByTokenHash(deps, hashToken(token)) : undefined;
   if (!invitation) throw new NotFound('Invitation', 'invitation_not_found');
   if (!options.allowExpired && isExpired(invitation, deps.now())) {
-    throw new DomainError(410, 'invitation_expired', 'Invitation expired', 'This invitation has expired; ask for a new one.');
+    throw new DomainError(
+      410,
+      'invitation_expired',
+      'Invitation expired',
+      'This invitation has expired; ask for a new one.',
+    );
   }
   return invitation;
 }
@@ -388,15 +460,27 @@ export interface InvitationPreview {
   readonly message?: string;
 }
 
-async function previewOf(deps: ServiceDeps, invitation: InvitationRecord, tenant?: TenantRecord): Promise<InvitationPreview> {
-  const roles = await resolveRoles(deps, invitation.tenantId, invitation.roles.map((r) => r.roleId));
+async function previewOf(
+  deps: ServiceDeps,
+  invitation: InvitationRecord,
+  tenant?: TenantRecord,
+): Promise<InvitationPreview> {
+  const roles = await resolveRoles(
+    deps,
+    invitation.tenantId,
+    invitation.roles.map((r) => r.roleId),
+  );
   return {
     invitationId: invitation.invitationId,
     tenantId: invitation.tenantId,
     tenantName: (tenant ?? (await getTenant(deps, invitation.tenantId)))?.name ?? '',
     email: invitation.email,
     invitedBy: { email: invitation.invitedBy.email },
-    roles: invitation.roles.map((r) => ({ roleId: r.roleId, name: roles.get(r.roleId)?.name ?? r.roleId, ...(r.expiresAt ? { expiresAt: r.expiresAt } : {}) })),
+    roles: invitation.roles.map((r) => ({
+      roleId: r.roleId,
+      name: roles.get(r.roleId)?.name ?? r.roleId,
+      ...(r.expiresAt ? { expiresAt: r.expiresAt } : {}),
+    })),
     expiresAt: invitation.expiresAt,
     ...(invitation.message ? { message: invitation.message } : {}),
   };
@@ -433,21 +517,29 @@ export async function acceptInvitation(
   let email: string;
   if (input.identity) {
     if (input.identity.email !== invitation.email) {
-      throw new Forbidden('This invitation was sent to another email address than the one you are signed in with.', 'email_mismatch');
+      throw new Forbidden(
+        'This invitation was sent to another email address than the one you are signed in with.',
+        'email_mismatch',
+      );
     }
     userId = input.identity.userId;
     email = input.identity.email;
   } else {
     if (!input.password) {
-      throw new ValidationFailed('Give a password to create your account, or sign in and accept with your session.', [
-        { path: 'body.password', message: 'required without a bearer token' },
-      ], 'password_required');
+      throw new ValidationFailed(
+        'Give a password to create your account, or sign in and accept with your session.',
+        [{ path: 'body.password', message: 'required without a bearer token' }],
+        'password_required',
+      );
     }
     try {
       userId = await directory.createVerifiedUser(invitation.email, input.password, input.displayName);
     } catch (error) {
       if (error instanceof IdentityAlreadyExists) {
-        throw new Conflict('identity_exists', 'An account with this email exists: sign in, then accept with your session.');
+        throw new Conflict(
+          'identity_exists',
+          'An account with this email exists: sign in, then accept with your session.',
+        );
       }
       throw error;
     }
@@ -484,7 +576,10 @@ export async function acceptInvitation(
         action: 'member.joined',
         actor: { id: userId, email, ip: meta.ip, userAgent: meta.userAgent },
         target: { type: 'member', id: member.memberId, label: member.email },
-        changes: { before: { status: 'invited' }, after: { status: 'active', userId, invitationId: invitation.invitationId } },
+        changes: {
+          before: { status: 'invited' },
+          after: { status: 'active', userId, invitationId: invitation.invitationId },
+        },
         requestId: meta.requestId,
       }),
     },
@@ -516,7 +611,10 @@ export async function declineInvitation(deps: ServiceDeps, token: string, meta: 
 export async function listMyInvitations(deps: ServiceDeps, identity: Identity): Promise<InvitationPreview[]> {
   if (!identity.email) return [];
   const invitations = await listInvitationsForEmail(deps, identity.email, deps.now());
-  const tenants = await getTenants(deps, invitations.map((i) => i.tenantId));
+  const tenants = await getTenants(
+    deps,
+    invitations.map((i) => i.tenantId),
+  );
   return Promise.all(invitations.map((invitation) => previewOf(deps, invitation, tenants.get(invitation.tenantId))));
 }
 
@@ -543,9 +641,13 @@ export async function purgeExpiredInvitations(deps: ServiceDeps): Promise<{ expi
   return { expired, skipped };
 }
 
-async function expireOne(deps: ServiceDeps, ref: { tenantId: string; invitationId: string }, now: Date): Promise<boolean> {
+async function expireOne(
+  deps: ServiceDeps,
+  ref: { tenantId: string; invitationId: string },
+  now: Date,
+): Promise<boolean> {
   const invitation = await getInvitation(deps, ref.tenantId, ref.invitationId);
-  if (!invitation || !isExpired(invitation, now)) return false;
+  if (!(invitation && isExpired(invitation, now))) return false;
   const member = await getMember(deps, invitation.tenantId, invitation.memberId);
   if (!member || member.status !== 'invited') return false;
   try {
@@ -558,7 +660,10 @@ async function expireOne(deps: ServiceDeps, ref: { tenantId: string; invitationI
         action: 'invitation.expired',
         actor: SYSTEM_ACTOR,
         target: { type: 'invitation', id: invitation.invitationId, label: invitation.email },
-        changes: { before: { status: 'pending', memberId: member.memberId, expiresAt: invitation.expiresAt }, after: null },
+        changes: {
+          before: { status: 'pending', memberId: member.memberId, expiresAt: invitation.expiresAt },
+          after: null,
+        },
         requestId: `purge-${now.toISOString()}`,
       }),
     );
@@ -568,4 +673,3 @@ async function expireOne(deps: ServiceDeps, ref: { tenantId: string; invitationI
     throw error;
   }
 }
-

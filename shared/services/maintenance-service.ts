@@ -1,8 +1,8 @@
-import { Conflict } from '../domain/errors';
 import type { DataDeps } from '../data/data-deps';
-import { getMember, rewriteMemberReferences, membersPageForMaintenance } from '../data/member-repository';
+import { getMember, membersPageForMaintenance, rewriteMemberReferences } from '../data/member-repository';
 import type { MemberRecord } from '../data/records';
 import { transactWrite } from '../data/transactions';
+import { Conflict } from '../domain/errors';
 
 /** Attempts per member when it keeps changing while being rewritten. */
 const ATTEMPTS = 4;
@@ -16,7 +16,10 @@ const ATTEMPTS = 4;
  * transaction at the version it was read at, and read again if it changed meanwhile (a member removed
  * meanwhile is skipped). Every tenant (a Scan: the whole table is read once), or one (`scope.tenantId`).
  */
-export async function reindexMembers(deps: DataDeps, scope: { tenantId?: string } = {}): Promise<{ members: number; retried: number }> {
+export async function reindexMembers(
+  deps: DataDeps,
+  scope: { tenantId?: string } = {},
+): Promise<{ members: number; retried: number }> {
   let members = 0;
   let retried = 0;
   let startKey: Record<string, unknown> | undefined;
@@ -30,7 +33,13 @@ export async function reindexMembers(deps: DataDeps, scope: { tenantId?: string 
           await transactWrite(
             deps,
             rewriteMemberReferences(deps, current).map((item, i) =>
-              i === 0 ? { item, onConditionFailed: () => new Conflict('concurrent_change', `Member ${current.memberId} changed meanwhile.`) } : { item },
+              i === 0
+                ? {
+                    item,
+                    onConditionFailed: () =>
+                      new Conflict('concurrent_change', `Member ${current.memberId} changed meanwhile.`),
+                  }
+                : { item },
             ),
           );
           members++;

@@ -1,9 +1,9 @@
-import { PLATFORM_ADMIN_GROUP, type Identity } from '../domain/actor';
-import { computeEffectivePermissions, type EffectivePermission } from '../domain/effective-permissions';
 import { getMembersWithCustomRoles } from '../data/member-repository';
 import { listPrincipalLinks } from '../data/principal-repository';
 import type { MemberStatus } from '../data/records';
 import { getTenants } from '../data/tenant-repository';
+import { type Identity, PLATFORM_ADMIN_GROUP } from '../domain/actor';
+import { computeEffectivePermissions, type EffectivePermission } from '../domain/effective-permissions';
 import { resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
@@ -43,7 +43,12 @@ export async function getMe(deps: ServiceDeps, identity: Identity): Promise<Me> 
         // Only an active membership has permissions; a role the link does not list is read here.
         const roles =
           member.status === 'active'
-            ? await resolveRoles(deps, member.tenantId, member.roles.map((r) => r.roleId), { prefetched })
+            ? await resolveRoles(
+                deps,
+                member.tenantId,
+                member.roles.map((r) => r.roleId),
+                { prefetched },
+              )
             : new Map();
         return {
           tenantId: member.tenantId,
@@ -52,7 +57,12 @@ export async function getMe(deps: ServiceDeps, identity: Identity): Promise<Me> 
           status: member.status,
           effectivePermissions:
             member.status === 'active'
-              ? computeEffectivePermissions({ assignments: member.roles, directPermissions: member.permissions, roles, now })
+              ? computeEffectivePermissions({
+                  assignments: member.roles,
+                  directPermissions: member.permissions,
+                  roles,
+                  now,
+                })
               : [],
         };
       }),

@@ -1,16 +1,16 @@
+import { keys } from '../data/keys';
+import { deleteMember, expiredAssignmentsPage, getMember, getMembers, updateMember } from '../data/member-repository';
+import { type AuditAction, outboxPut } from '../data/outbox';
+import { listPrincipalLinks } from '../data/principal-repository';
+import type { MemberRecord, MemberStatus } from '../data/records';
+import { releaseSeats } from '../data/tenant-repository';
+import { type TransactionStep, transactWrite } from '../data/transactions';
 import { canOn } from '../domain/ability';
-import { SYSTEM_ACTOR, auditActorOf, type RequestMeta, type TenantCaller } from '../domain/actor';
+import { auditActorOf, type RequestMeta, SYSTEM_ACTOR, type TenantCaller } from '../domain/actor';
 import { computeEffectivePermissions, isAssignmentActive, type RoleAssignment } from '../domain/effective-permissions';
 import { Conflict, Forbidden, InvalidState, NotFound, PreconditionFailed } from '../domain/errors';
 import { assertCanGrant } from '../domain/escalation';
 import type { Permission } from '../domain/permissions';
-import { keys } from '../data/keys';
-import { deleteMember, expiredAssignmentsPage, getMember, getMembers, updateMember } from '../data/member-repository';
-import { outboxPut, type AuditAction } from '../data/outbox';
-import { listPrincipalLinks } from '../data/principal-repository';
-import type { MemberRecord, MemberStatus } from '../data/records';
-import { releaseSeats } from '../data/tenant-repository';
-import { transactWrite, type TransactionStep } from '../data/transactions';
 import type { IdentityDirectory } from '../identity/identity-directory';
 import { logger } from '../observability';
 import type { MemberWithPermissions } from './member-service';
@@ -27,8 +27,17 @@ async function loadTarget(deps: ServiceDeps, caller: TenantCaller, memberId: str
 }
 
 async function effectiveOf(deps: ServiceDeps, member: MemberRecord) {
-  const roles = await resolveRoles(deps, member.tenantId, member.roles.map((r) => r.roleId));
-  return computeEffectivePermissions({ assignments: member.roles, directPermissions: member.permissions, roles, now: deps.now() });
+  const roles = await resolveRoles(
+    deps,
+    member.tenantId,
+    member.roles.map((r) => r.roleId),
+  );
+  return computeEffectivePermissions({
+    assignments: member.roles,
+    directPermissions: member.permissions,
+    roles,
+    now: deps.now(),
+  });
 }
 
 /**
@@ -43,7 +52,11 @@ async function assertMayManage(deps: ServiceDeps, caller: TenantCaller, target: 
   }
   const now = deps.now();
   const held = target.roles.filter((a) => isAssignmentActive(a, now)).map((a) => a.roleId);
-  if (held.includes('owner')) throw new Forbidden('The Owner cannot be changed, suspended or removed; transfer ownership first.', 'owner_protected');
+  if (held.includes('owner'))
+    throw new Forbidden(
+      'The Owner cannot be changed, suspended or removed; transfer ownership first.',
+      'owner_protected',
+    );
   if (caller.isOwner) return;
   if (held.includes('admin')) throw new Forbidden('Only the Owner can manage an Admin.', 'admin_requires_owner');
   const mine = new Set(caller.effectivePermissions.map((p) => p.permission));
@@ -53,7 +66,15 @@ async function assertMayManage(deps: ServiceDeps, caller: TenantCaller, target: 
   }
 }
 
-function event(caller: TenantCaller, meta: RequestMeta, deps: ServiceDeps, action: AuditAction, member: MemberRecord, before: unknown, after: unknown) {
+function event(
+  caller: TenantCaller,
+  meta: RequestMeta,
+  deps: ServiceDeps,
+  action: AuditAction,
+  member: MemberRecord,
+  before: unknown,
+  after: unknown,
+) {
   return outboxPut(deps.tableName, {
     eventId: deps.newId(),
     tenantId: member.tenantId,
@@ -66,7 +87,8 @@ function event(caller: TenantCaller, meta: RequestMeta, deps: ServiceDeps, actio
   });
 }
 
-const sameAssignment = (a: RoleAssignment, b: RoleAssignment | undefined) => b !== undefined && a.expiresAt === b.expiresAt;
+const sameAssignment = (a: RoleAssignment, b: RoleAssignment | undefined) =>
+  b !== undefined && a.expiresAt === b.expiresAt;
 
 export interface UpdateMemberInput {
   readonly roles?: readonly RoleAssignment[];
@@ -93,7 +115,9 @@ export async function updateMemberAccess(
   const accessChange = input.roles !== undefined || input.permissions !== undefined;
   if (accessChange || memberId !== caller.memberId) await assertMayManage(deps, caller, current);
   if (accessChange && current.status === 'invited') {
-    throw new InvalidState('An invited member has not joined yet: revoke the invitation and invite again with other roles.');
+    throw new InvalidState(
+      'An invited member has not joined yet: revoke the invitation and invite again with other roles.',
+    );
   }
 
   const previousRoles = new Map(current.roles.map((a) => [a.roleId, a]));
@@ -112,18 +136,24 @@ export async function updateMemberAccess(
   const rolesChanged = addedRoles.length > 0 || removedRoles.length > 0;
   const permissionsChanged = JSON.stringify(permissions) !== JSON.stringify([...current.permissions].sort());
   const nameChanged = displayName !== current.displayName;
-  if (!rolesChanged && !permissionsChanged && !nameChanged) {
+  if (!(rolesChanged || permissionsChanged || nameChanged)) {
     return { member: current, effectivePermissions: await effectiveOf(deps, current) };
   }
   const next: MemberRecord = { ...current, roles, permissions, displayName, version: current.version + 1 };
-  const action: AuditAction = rolesChanged ? 'member.roles_changed' : permissionsChanged ? 'member.permissions_changed' : 'member.updated';
+  const action: AuditAction = rolesChanged
+    ? 'member.roles_changed'
+    : permissionsChanged
+      ? 'member.permissions_changed'
+      : 'member.updated';
   const pick = (m: MemberRecord) => ({
     ...(rolesChanged ? { roles: m.roles } : {}),
     ...(permissionsChanged ? { permissions: m.permissions } : {}),
     ...(nameChanged ? { displayName: m.displayName } : {}),
   });
   await transactWrite(deps, [
-    ...updateMember(deps, current, next).map((item, i): TransactionStep => (i === 0 ? { item, onConditionFailed: changedMeanwhile } : { item })),
+    ...updateMember(deps, current, next).map(
+      (item, i): TransactionStep => (i === 0 ? { item, onConditionFailed: changedMeanwhile } : { item }),
+    ),
     { item: event(caller, meta, deps, action, current, pick(current), pick(next)) },
   ]);
   return { member: next, effectivePermissions: await effectiveOf(deps, next) };
@@ -145,8 +175,12 @@ async function changeStatus(
   }
   const next: MemberRecord = { ...current, status: transition.to, version: current.version + 1 };
   await transactWrite(deps, [
-    ...updateMember(deps, current, next).map((item, i): TransactionStep => (i === 0 ? { item, onConditionFailed: changedMeanwhile } : { item })),
-    { item: event(caller, meta, deps, transition.action, current, { status: current.status }, { status: next.status }) },
+    ...updateMember(deps, current, next).map(
+      (item, i): TransactionStep => (i === 0 ? { item, onConditionFailed: changedMeanwhile } : { item }),
+    ),
+    {
+      item: event(caller, meta, deps, transition.action, current, { status: current.status }, { status: next.status }),
+    },
   ]);
   return next;
 }
@@ -165,10 +199,20 @@ export async function suspendMember(
   expectedVersion: number | undefined,
   meta: RequestMeta,
 ): Promise<MemberRecord> {
-  const suspended = await changeStatus(deps, caller, memberId, { from: 'active', to: 'suspended', action: 'member.suspended' }, expectedVersion, meta);
+  const suspended = await changeStatus(
+    deps,
+    caller,
+    memberId,
+    { from: 'active', to: 'suspended', action: 'member.suspended' },
+    expectedVersion,
+    meta,
+  );
   if (suspended.userId) {
     const links = await listPrincipalLinks(deps, suspended.userId);
-    const others = await getMembers(deps, links.filter((l) => l.tenantId !== suspended.tenantId));
+    const others = await getMembers(
+      deps,
+      links.filter((l) => l.tenantId !== suspended.tenantId),
+    );
     if (!others.some((m) => m.status === 'active')) {
       try {
         await directory.signOutEverywhere(suspended.email);
@@ -180,24 +224,54 @@ export async function suspendMember(
   return suspended;
 }
 
-export function reactivateMember(deps: ServiceDeps, caller: TenantCaller, memberId: string, expectedVersion: number | undefined, meta: RequestMeta) {
-  return changeStatus(deps, caller, memberId, { from: 'suspended', to: 'active', action: 'member.reactivated' }, expectedVersion, meta);
+export function reactivateMember(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  memberId: string,
+  expectedVersion: number | undefined,
+  meta: RequestMeta,
+) {
+  return changeStatus(
+    deps,
+    caller,
+    memberId,
+    { from: 'suspended', to: 'active', action: 'member.reactivated' },
+    expectedVersion,
+    meta,
+  );
 }
 
 /**
  * Removes a suspended member for good: record, role assignments, sign-in link and email guard go, the seat
  * is freed, and the address can be invited again as a new member. The audit trail keeps their history.
  */
-export async function removeMember(deps: ServiceDeps, caller: TenantCaller, memberId: string, expectedVersion: number | undefined, meta: RequestMeta) {
+export async function removeMember(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  memberId: string,
+  expectedVersion: number | undefined,
+  meta: RequestMeta,
+) {
   if (!canOn(caller.ability, 'users:write', caller.tenantId)) throw new Forbidden();
   const current = await loadTarget(deps, caller, memberId, expectedVersion);
   await assertMayManage(deps, caller, current);
-  if (current.status !== 'suspended') throw new InvalidState('Only a suspended member can be removed; suspend them first.');
+  if (current.status !== 'suspended')
+    throw new InvalidState('Only a suspended member can be removed; suspend them first.');
   await transactWrite(deps, [
-    ...deleteMember(deps, current).map((item, i): TransactionStep => (i === 0 ? { item, onConditionFailed: changedMeanwhile } : { item })),
+    ...deleteMember(deps, current).map(
+      (item, i): TransactionStep => (i === 0 ? { item, onConditionFailed: changedMeanwhile } : { item }),
+    ),
     { item: releaseSeats(deps, caller.tenantId, 1) },
     {
-      item: event(caller, meta, deps, 'member.removed', current, { status: current.status, email: current.email, roles: current.roles, permissions: current.permissions }, null),
+      item: event(
+        caller,
+        meta,
+        deps,
+        'member.removed',
+        current,
+        { status: current.status, email: current.email, roles: current.roles, permissions: current.permissions },
+        null,
+      ),
     },
   ]);
 }
@@ -206,10 +280,18 @@ export async function removeMember(deps: ServiceDeps, caller: TenantCaller, memb
  * Hands the tenant to another active member: they become Owner (keeping their other roles), the old Owner
  * becomes Admin, in one transaction. Only the Owner may do it (the route enforces it; checked again here).
  */
-export async function transferOwnership(deps: ServiceDeps, caller: TenantCaller, memberId: string, meta: RequestMeta): Promise<void> {
+export async function transferOwnership(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  memberId: string,
+  meta: RequestMeta,
+): Promise<void> {
   if (!caller.isOwner) throw new Forbidden('Only the tenant Owner may do this.', 'owner_required');
   if (memberId === caller.memberId) throw new Conflict('invalid_transfer', 'You are the Owner already.');
-  const [target, self] = await Promise.all([loadTarget(deps, caller, memberId), loadTarget(deps, caller, caller.memberId)]);
+  const [target, self] = await Promise.all([
+    loadTarget(deps, caller, memberId),
+    loadTarget(deps, caller, caller.memberId),
+  ]);
   // `caller.isOwner` is the membership read when the request began; a transfer racing this one may have
   // moved ownership since. The transaction is conditioned on this read of `self`, so it must say Owner too
   // (without this check, 30 concurrent transfers made two Owners: test/integration/races.test.ts).
@@ -270,14 +352,24 @@ export async function purgeExpiredAssignments(deps: ServiceDeps): Promise<{ expi
   return { expired, skipped };
 }
 
-async function expireAssignment(deps: ServiceDeps, ref: { tenantId: string; memberId: string; roleId: string }, now: Date): Promise<boolean> {
+async function expireAssignment(
+  deps: ServiceDeps,
+  ref: { tenantId: string; memberId: string; roleId: string },
+  now: Date,
+): Promise<boolean> {
   const member = await getMember(deps, ref.tenantId, ref.memberId);
   const assignment = member?.roles.find((a) => a.roleId === ref.roleId);
-  if (!member || !assignment || isAssignmentActive(assignment, now)) return false;
-  const next: MemberRecord = { ...member, roles: member.roles.filter((a) => a !== assignment), version: member.version + 1 };
+  if (!(member && assignment) || isAssignmentActive(assignment, now)) return false;
+  const next: MemberRecord = {
+    ...member,
+    roles: member.roles.filter((a) => a !== assignment),
+    version: member.version + 1,
+  };
   try {
     await transactWrite(deps, [
-      ...updateMember(deps, member, next).map((item, i): TransactionStep => (i === 0 ? { item, onConditionFailed: changedMeanwhile } : { item })),
+      ...updateMember(deps, member, next).map(
+        (item, i): TransactionStep => (i === 0 ? { item, onConditionFailed: changedMeanwhile } : { item }),
+      ),
       {
         item: outboxPut(deps.tableName, {
           eventId: deps.newId(),

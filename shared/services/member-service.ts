@@ -1,9 +1,9 @@
+import { getMember, type MemberFilter, listMembers as queryMembers } from '../data/member-repository';
+import type { MemberRecord, MemberStatus } from '../data/records';
 import { canOn } from '../domain/ability';
 import type { TenantCaller } from '../domain/actor';
 import { computeEffectivePermissions, type EffectivePermission } from '../domain/effective-permissions';
 import { Forbidden, NotFound } from '../domain/errors';
-import { getMember, listMembers as queryMembers, type MemberFilter } from '../data/member-repository';
-import type { MemberRecord, MemberStatus } from '../data/records';
 import { resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
@@ -35,9 +35,13 @@ async function withEffectivePermissions(
 }
 
 /** One member with effective permissions: for holders of `users:read`, and for the member themself. */
-export async function getMemberDetails(deps: ServiceDeps, caller: TenantCaller, memberId: string): Promise<MemberWithPermissions> {
+export async function getMemberDetails(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  memberId: string,
+): Promise<MemberWithPermissions> {
   const isSelf = caller.memberId === memberId;
-  if (!isSelf && !canOn(caller.ability, 'users:read', caller.tenantId)) throw new Forbidden();
+  if (!(isSelf || canOn(caller.ability, 'users:read', caller.tenantId))) throw new Forbidden();
   const member = await getMember(deps, caller.tenantId, memberId);
   if (!member) throw new NotFound('Member', 'member_not_found');
   const [details] = await withEffectivePermissions(deps, caller.tenantId, [member]);

@@ -1,10 +1,10 @@
-import { isPermission, type Permission } from '../domain/permissions';
-import { builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
 import type { DataDeps } from '../data/data-deps';
 import type { CustomRoleRecord } from '../data/records';
+import { getCustomRoles } from '../data/role-repository';
 import type { RoleAssignment } from '../domain/effective-permissions';
 import { ValidationFailed } from '../domain/errors';
-import { getCustomRoles } from '../data/role-repository';
+import { isPermission, type Permission } from '../domain/permissions';
+import { builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
 
 export function customRoleDefinition(role: CustomRoleRecord): RoleDefinition {
   return {
@@ -55,7 +55,12 @@ export async function resolveAssignableRoles(
   tenantId: string,
   assignments: readonly RoleAssignment[],
 ): Promise<RoleDefinition[]> {
-  const roles = await resolveRoles(deps, tenantId, assignments.map((a) => a.roleId), { assignableOnly: true });
+  const roles = await resolveRoles(
+    deps,
+    tenantId,
+    assignments.map((a) => a.roleId),
+    { assignableOnly: true },
+  );
   const unknown = assignments.filter((a) => !roles.has(a.roleId)).map((a) => a.roleId);
   if (unknown.length > 0) {
     throw new ValidationFailed(
@@ -66,7 +71,9 @@ export async function resolveAssignableRoles(
   }
   const now = deps.now().getTime();
   if (assignments.some((a) => a.expiresAt !== undefined && Date.parse(a.expiresAt) <= now)) {
-    throw new ValidationFailed('A role assignment cannot expire in the past.', [{ path: 'body.roles', message: 'expiresAt must be in the future' }]);
+    throw new ValidationFailed('A role assignment cannot expire in the past.', [
+      { path: 'body.roles', message: 'expiresAt must be in the future' },
+    ]);
   }
   return assignments.map((a) => roles.get(a.roleId)!);
 }

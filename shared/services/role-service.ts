@@ -1,14 +1,20 @@
+import { getMembers, holdersOfRole, updateMember } from '../data/member-repository';
+import { outboxPut } from '../data/outbox';
+import type { CustomRoleRecord, MemberRecord } from '../data/records';
+import {
+  deleteRole as deleteRoleItems,
+  getCustomRole,
+  listCustomRoles,
+  putNewRole,
+  updateRole as updateRoleItems,
+} from '../data/role-repository';
+import { type TransactionStep, transactWrite } from '../data/transactions';
 import { canOn } from '../domain/ability';
 import { auditActorOf, type RequestMeta, type TenantCaller } from '../domain/actor';
 import { Conflict, Forbidden, NotFound, PreconditionFailed } from '../domain/errors';
 import { assertCanGrant } from '../domain/escalation';
 import type { Permission } from '../domain/permissions';
 import { builtInRoleIds, builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
-import { getMembers, holdersOfRole, updateMember } from '../data/member-repository';
-import { outboxPut } from '../data/outbox';
-import type { CustomRoleRecord, MemberRecord } from '../data/records';
-import { deleteRole as deleteRoleItems, getCustomRole, listCustomRoles, putNewRole, updateRole as updateRoleItems } from '../data/role-repository';
-import { transactWrite, type TransactionStep } from '../data/transactions';
 import { customRoleDefinition, resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
@@ -28,7 +34,8 @@ export async function getRole(deps: ServiceDeps, caller: TenantCaller, roleId: s
   return customRoleDefinition(await requireCustomRole(deps, caller.tenantId, roleId));
 }
 
-const immutable = () => new Conflict('role_immutable', 'Built-in roles cannot be changed or deleted; copy one into a custom role instead.');
+const immutable = () =>
+  new Conflict('role_immutable', 'Built-in roles cannot be changed or deleted; copy one into a custom role instead.');
 
 async function requireCustomRole(deps: ServiceDeps, tenantId: string, roleId: string): Promise<CustomRoleRecord> {
   if (isBuiltInRoleId(roleId)) throw immutable();
@@ -37,7 +44,8 @@ async function requireCustomRole(deps: ServiceDeps, tenantId: string, roleId: st
   return role;
 }
 
-const nameTaken = (name: string) => new Conflict('role_name_taken', `A role named "${name}" already exists in this tenant.`);
+const nameTaken = (name: string) =>
+  new Conflict('role_name_taken', `A role named "${name}" already exists in this tenant.`);
 const builtInNames = new Set(builtInRoleIds.map((id) => builtInRoles[id].name.toLowerCase()));
 
 function assertNameFree(name: string): void {
@@ -59,7 +67,12 @@ export interface CreateRoleInput {
  * `permissions`, when given, replaces: a client shows the copied set, the admin unticks some, and sends
  * the result. Nobody defines a role with permissions they do not hold themselves.
  */
-export async function createRole(deps: ServiceDeps, caller: TenantCaller, input: CreateRoleInput, meta: RequestMeta): Promise<RoleDefinition> {
+export async function createRole(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  input: CreateRoleInput,
+  meta: RequestMeta,
+): Promise<RoleDefinition> {
   if (!canOn(caller.ability, 'roles:manage', caller.tenantId)) throw new Forbidden();
   assertNameFree(input.name);
   let permissions = input.permissions;
@@ -94,7 +107,15 @@ export async function createRole(deps: ServiceDeps, caller: TenantCaller, input:
         action: 'role.created',
         actor: auditActorOf(caller, meta),
         target: { type: 'role', id: role.roleId, label: role.name },
-        changes: { before: null, after: { name: role.name, description: role.description, permissions: role.permissions, copiedFrom: role.copiedFrom } },
+        changes: {
+          before: null,
+          after: {
+            name: role.name,
+            description: role.description,
+            permissions: role.permissions,
+            copiedFrom: role.copiedFrom,
+          },
+        },
         requestId: meta.requestId,
       }),
     },
@@ -123,7 +144,8 @@ export async function updateRole(
 ): Promise<RoleDefinition> {
   if (!canOn(caller.ability, 'roles:manage', caller.tenantId)) throw new Forbidden();
   const current = await requireCustomRole(deps, caller.tenantId, roleId);
-  if (expectedVersion !== undefined && expectedVersion !== current.version) throw new PreconditionFailed(current.version);
+  if (expectedVersion !== undefined && expectedVersion !== current.version)
+    throw new PreconditionFailed(current.version);
   if (input.name !== undefined) assertNameFree(input.name);
   const permissions = input.permissions ? sortedPermissions(input.permissions) : (current.permissions as Permission[]);
   assertCanGrant(caller, { permissions: [...(current.permissions as Permission[]), ...permissions] });
@@ -142,7 +164,9 @@ export async function updateRole(
   const [rolePut, ...guardMove] = updateRoleItems(deps, current, next);
   await transactWrite(deps, [
     { item: rolePut!, onConditionFailed: () => new PreconditionFailed() },
-    ...guardMove.map((item, index) => (index === 0 ? { item, onConditionFailed: () => nameTaken(next.name) } : { item })),
+    ...guardMove.map((item, index) =>
+      index === 0 ? { item, onConditionFailed: () => nameTaken(next.name) } : { item },
+    ),
     {
       item: outboxPut(deps.tableName, {
         eventId: deps.newId(),
@@ -195,16 +219,23 @@ export async function deleteRole(
 
   const holderIds = await holdersOfRole(deps, caller.tenantId, roleId);
   if (holderIds.length > 0 && target === undefined) {
-    throw new Conflict('role_in_use', `${holderIds.length} member(s) hold this role; pass ?reassignTo=<roleId> to move them.`, {
-      count: holderIds.length,
-    });
+    throw new Conflict(
+      'role_in_use',
+      `${holderIds.length} member(s) hold this role; pass ?reassignTo=<roleId> to move them.`,
+      {
+        count: holderIds.length,
+      },
+    );
   }
   if (target !== undefined) {
     if (target === roleId) throw new Conflict('invalid_reassignment', 'A role cannot be reassigned to itself.');
     const [replacement] = await resolveAssignableRoles(deps, caller.tenantId, [{ roleId: target }]);
     assertCanGrant(caller, { roles: [replacement!] });
   }
-  const holders = await getMembers(deps, holderIds.map((memberId) => ({ tenantId: caller.tenantId, memberId })));
+  const holders = await getMembers(
+    deps,
+    holderIds.map((memberId) => ({ tenantId: caller.tenantId, memberId })),
+  );
   const moves = holders.map((member) => moveSteps(deps, member, roleId, target!));
 
   const now = deps.now().toISOString();
@@ -215,11 +246,16 @@ export async function deleteRole(
     action: 'role.deleted',
     actor: auditActorOf(caller, meta),
     target: { type: 'role', id: roleId, label: role.name },
-    changes: { before: { name: role.name, permissions: role.permissions, holders: holders.length }, after: target ? { reassignedTo: target } : null },
+    changes: {
+      before: { name: role.name, permissions: role.permissions, holders: holders.length },
+      after: target ? { reassignedTo: target } : null,
+    },
     requestId: meta.requestId,
   });
   const changed = () => new PreconditionFailed();
-  const removal = deleteRoleItems(deps, role).map((item, i) => (i === 0 ? { item, onConditionFailed: changed } : { item }));
+  const removal = deleteRoleItems(deps, role).map((item, i) =>
+    i === 0 ? { item, onConditionFailed: changed } : { item },
+  );
 
   if (moves.length <= HOLDERS_PER_TRANSACTION && !role.deleting) {
     await transactWrite(deps, [...removal, ...moves.flat(), { item: event }]);
@@ -228,12 +264,18 @@ export async function deleteRole(
   let marked = role;
   if (!role.deleting) {
     marked = { ...role, deleting: { reassignTo: target! }, version: role.version + 1, updatedAt: now };
-    await transactWrite(deps, [{ item: updateRoleItems(deps, role, marked)[0]!, onConditionFailed: changed }, { item: event }]);
+    await transactWrite(deps, [
+      { item: updateRoleItems(deps, role, marked)[0]!, onConditionFailed: changed },
+      { item: event },
+    ]);
   }
   for (let start = 0; start < moves.length; start += HOLDERS_PER_TRANSACTION) {
     await transactWrite(deps, moves.slice(start, start + HOLDERS_PER_TRANSACTION).flat());
   }
-  await transactWrite(deps, deleteRoleItems(deps, marked).map((item, i) => (i === 0 ? { item, onConditionFailed: changed } : { item })));
+  await transactWrite(
+    deps,
+    deleteRoleItems(deps, marked).map((item, i) => (i === 0 ? { item, onConditionFailed: changed } : { item })),
+  );
 }
 
 /** A holder's assignment of `roleId` becomes one of `reassignTo` (keeping its expiry), unless they hold that already. */
@@ -243,6 +285,12 @@ function moveSteps(deps: ServiceDeps, member: MemberRecord, roleId: string, reas
   const roles = keeps.some((a) => a.roleId === reassignTo) ? keeps : [...keeps, { ...old, roleId: reassignTo }];
   const next: MemberRecord = { ...member, roles, version: member.version + 1 };
   return updateMember(deps, member, next).map((item, i) =>
-    i === 0 ? { item, onConditionFailed: () => new Conflict('concurrent_change', 'A member holding the role changed meanwhile; retry.') } : { item },
+    i === 0
+      ? {
+          item,
+          onConditionFailed: () =>
+            new Conflict('concurrent_change', 'A member holding the role changed meanwhile; retry.'),
+        }
+      : { item },
   );
 }

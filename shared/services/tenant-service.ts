@@ -1,9 +1,9 @@
-import { auditActorOf, type Identity, type RequestMeta } from '../domain/actor';
-import { Conflict, NotFound, PreconditionFailed } from '../domain/errors';
 import { outboxPut } from '../data/outbox';
 import type { InvitationRecord, MemberRecord, TenantRecord } from '../data/records';
 import { getTenant, putNewTenant, updateTenantItem } from '../data/tenant-repository';
 import { transactWrite } from '../data/transactions';
+import { auditActorOf, type Identity, type RequestMeta } from '../domain/actor';
+import { Conflict, NotFound, PreconditionFailed } from '../domain/errors';
 import { draftOwnerInvitation } from './invitation-service';
 import type { ServiceDeps } from './service-deps';
 
@@ -37,7 +37,13 @@ export async function createTenant(
   };
   const eventId = deps.newId();
   const inviter = auditActorOf(actor, meta);
-  const owner = await draftOwnerInvitation(deps, { tenant, ownerEmail: input.ownerEmail, inviter, meta, carrierEventId: eventId });
+  const owner = await draftOwnerInvitation(deps, {
+    tenant,
+    ownerEmail: input.ownerEmail,
+    inviter,
+    meta,
+    carrierEventId: eventId,
+  });
   await transactWrite(deps, [
     { item: putNewTenant(deps, tenant) },
     ...owner.items.map((item) => ({ item })),
@@ -91,11 +97,16 @@ export async function updateTenant(
   meta: RequestMeta,
 ): Promise<TenantRecord> {
   const current = await getTenantSummary(deps, tenantId);
-  if (expectedVersion !== undefined && expectedVersion !== current.version) throw new PreconditionFailed(current.version);
+  if (expectedVersion !== undefined && expectedVersion !== current.version)
+    throw new PreconditionFailed(current.version);
   if (input.seatLimit !== undefined && input.seatLimit < current.seatsUsed) {
-    throw new Conflict('seat_limit_below_usage', `The tenant uses ${current.seatsUsed} seats; the limit cannot be lower.`, {
-      seatsUsed: current.seatsUsed,
-    });
+    throw new Conflict(
+      'seat_limit_below_usage',
+      `The tenant uses ${current.seatsUsed} seats; the limit cannot be lower.`,
+      {
+        seatsUsed: current.seatsUsed,
+      },
+    );
   }
   const now = deps.now().toISOString();
   const changedKeys = (['name', 'seatLimit'] as const).filter((k) => input[k] !== undefined && input[k] !== current[k]);
@@ -103,8 +114,14 @@ export async function updateTenant(
     {
       item: updateTenantItem(deps, tenantId, input, now, current.version),
       onConditionFailed: (found) =>
-        found && typeof found.seatsUsed === 'number' && input.seatLimit !== undefined && input.seatLimit < found.seatsUsed
-          ? new Conflict('seat_limit_below_usage', `The tenant uses ${found.seatsUsed} seats; the limit cannot be lower.`)
+        found &&
+        typeof found.seatsUsed === 'number' &&
+        input.seatLimit !== undefined &&
+        input.seatLimit < found.seatsUsed
+          ? new Conflict(
+              'seat_limit_below_usage',
+              `The tenant uses ${found.seatsUsed} seats; the limit cannot be lower.`,
+            )
           : new PreconditionFailed(typeof found?.version === 'number' ? found.version : undefined),
     },
     {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulidx';
+import { describe, expect, it } from 'vitest';
 import { api, drainStream, mailbox, seed, signIn } from '../support/local-stack';
 
 /**
@@ -13,7 +13,11 @@ const subOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base6
 async function tenantWithSignedInOwner() {
   const admin = await signIn(seed().platformAdmin.email, seed().platformAdmin.password);
   const ownerEmail = email('audit-owner');
-  const created = await api('/v1/tenants', { method: 'POST', token: admin.idToken, body: { name: 'Audit E2E', ownerEmail, seatLimit: 10 } });
+  const created = await api('/v1/tenants', {
+    method: 'POST',
+    token: admin.idToken,
+    body: { name: 'Audit E2E', ownerEmail, seatLimit: 10 },
+  });
   expect(created.status).toBe(201);
   await drainStream();
   const text = (await mailbox({ to: ownerEmail })).at(-1)!.body.text!;
@@ -21,7 +25,13 @@ async function tenantWithSignedInOwner() {
   const password = `Pw-${ulid()}-e2e!`;
   expect((await api('/v1/invitations/accept', { method: 'POST', body: { token, password } })).status).toBe(200);
   const owner = await signIn(ownerEmail, password);
-  return { tenantId: created.body.tenantId as string, adminSub: subOf(admin.idToken), owner, ownerEmail, ownerSub: subOf(owner.idToken) };
+  return {
+    tenantId: created.body.tenantId as string,
+    adminSub: subOf(admin.idToken),
+    owner,
+    ownerEmail,
+    ownerSub: subOf(owner.idToken),
+  };
 }
 
 describe('audit log over HTTP', () => {
@@ -39,7 +49,12 @@ describe('audit log over HTTP', () => {
 
     const all = await api(`/v1/tenants/${tenantId}/audit`, { token: owner.idToken });
     expect(all.status).toBe(200);
-    expect(all.body.items.map((e: { action: string }) => e.action)).toEqual(['member.invited', 'member.invited', 'member.joined', 'tenant.created']);
+    expect(all.body.items.map((e: { action: string }) => e.action)).toEqual([
+      'member.invited',
+      'member.invited',
+      'member.joined',
+      'tenant.created',
+    ]);
     expect(all.body.nextCursor).toBeNull();
     const [second, first] = all.body.items;
     expect(first).toMatchObject({
@@ -51,21 +66,33 @@ describe('audit log over HTTP', () => {
       requestId: invited.headers['apigw-requestid'],
     });
     expect(second.target.label).toBe(b);
-    expect(all.body.items[3]).toMatchObject({ seq: 1, actor: { id: adminSub }, target: { type: 'tenant', id: tenantId } });
+    expect(all.body.items[3]).toMatchObject({
+      seq: 1,
+      actor: { id: adminSub },
+      target: { type: 'tenant', id: tenantId },
+    });
 
     // Filters, one page at a time.
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: any } = await api(`/v1/tenants/${tenantId}/audit?action=member.&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: owner.idToken });
+      const page: { status: number; body: any } = await api(
+        `/v1/tenants/${tenantId}/audit?action=member.&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token: owner.idToken },
+      );
       expect(page.status).toBe(200);
-      seen.push(...page.body.items.map((e: { action: string; target: { label: string } }) => `${e.action} ${e.target.label}`));
+      seen.push(
+        ...page.body.items.map((e: { action: string; target: { label: string } }) => `${e.action} ${e.target.label}`),
+      );
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual([`member.invited ${b}`, `member.invited ${a}`, `member.joined ${ownerEmail}`]);
     const byActor = await api(`/v1/tenants/${tenantId}/audit?actorId=${adminSub}`, { token: owner.idToken });
     expect(byActor.body.items.map((e: { action: string }) => e.action)).toEqual(['tenant.created']);
-    const future = await api(`/v1/tenants/${tenantId}/audit?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, { token: owner.idToken });
+    const future = await api(
+      `/v1/tenants/${tenantId}/audit?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+      { token: owner.idToken },
+    );
     expect(future.body.items).toEqual([]);
 
     expect((await api(`/v1/tenants/${tenantId}/audit/verify`, { token: owner.idToken })).body).toEqual({
@@ -77,7 +104,11 @@ describe('audit log over HTTP', () => {
     });
 
     // Export: 202 with the export's location, then poll it until the worker is done.
-    const requested = await api(`/v1/tenants/${tenantId}/audit/exports`, { method: 'POST', token: owner.idToken, body: { filter: { action: 'member.' } } });
+    const requested = await api(`/v1/tenants/${tenantId}/audit/exports`, {
+      method: 'POST',
+      token: owner.idToken,
+      body: { filter: { action: 'member.' } },
+    });
     expect(requested.status).toBe(202);
     expect(requested.headers.location).toBe(`/v1/tenants/${tenantId}/audit/exports/${requested.body.exportId}`);
     let state: any;
@@ -92,15 +123,23 @@ describe('audit log over HTTP', () => {
     expect(csv.status).toBe(200);
     const lines = (await csv.text()).trimEnd().split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toBe('occurredAt,actor email,actor id,action,target type,target id,target label,changes,ip,user agent,request id,seq,hash');
+    expect(lines[0]).toBe(
+      'occurredAt,actor email,actor id,action,target type,target id,target label,changes,ip,user agent,request id,seq,hash',
+    );
     expect(lines[1]).toContain(`,${ownerEmail},${ownerSub},member.invited,member,`);
 
     // The export is in the log, and the chain still verifies.
     await drainStream();
     const exported = await api(`/v1/tenants/${tenantId}/audit?action=audit.exported`, { token: owner.idToken });
     expect(exported.body.items).toHaveLength(1);
-    expect(exported.body.items[0]).toMatchObject({ actor: { id: ownerSub }, target: { type: 'audit_export', id: requested.body.exportId } });
-    expect((await api(`/v1/tenants/${tenantId}/audit/verify`, { token: owner.idToken })).body).toMatchObject({ ok: true, checked: 5 });
+    expect(exported.body.items[0]).toMatchObject({
+      actor: { id: ownerSub },
+      target: { type: 'audit_export', id: requested.body.exportId },
+    });
+    expect((await api(`/v1/tenants/${tenantId}/audit/verify`, { token: owner.idToken })).body).toMatchObject({
+      ok: true,
+      checked: 5,
+    });
   });
 
   it('refuses callers without audit permissions, and filters it cannot serve by key', async () => {

@@ -1,4 +1,4 @@
-import { createHmac, createPublicKey, createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createHmac, createPublicKey, createSign, generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ulid } from 'ulidx';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requiresToken, type RouteDefinition } from '../../shared/http/route-definition';
-import { routes, routeList } from '../../shared/http/routes';
+import { type RouteDefinition, requiresToken } from '../../shared/http/route-definition';
+import { routeList, routes } from '../../shared/http/routes';
 import { api, createIdentity, signIn, stackInfo } from '../support/local-stack';
 
 /**
@@ -29,8 +29,10 @@ import { api, createIdentity, signIn, stackInfo } from '../support/local-stack';
  */
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const partsOf = (token: string) => token.split('.') as [string, string, string];
-const payloadOf = (token: string) => JSON.parse(Buffer.from(partsOf(token)[1], 'base64url').toString('utf8')) as Record<string, unknown>;
-const headerOf = (token: string) => JSON.parse(Buffer.from(partsOf(token)[0], 'base64url').toString('utf8')) as Record<string, unknown>;
+const payloadOf = (token: string) =>
+  JSON.parse(Buffer.from(partsOf(token)[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+const headerOf = (token: string) =>
+  JSON.parse(Buffer.from(partsOf(token)[0], 'base64url').toString('utf8')) as Record<string, unknown>;
 const signRs256 = (header: object, payload: object, key: KeyObject) => {
   const input = `${b64url(header)}.${b64url(payload)}`;
   return `${input}.${createSign('RSA-SHA256').update(input).sign(key).toString('base64url')}`;
@@ -44,10 +46,19 @@ let cognito: CognitoIdentityProviderClient;
 async function tokensFrom(clientId: string, username: string, password: string) {
   const response = await fetch(`${stackInfo().cognito.endpoint}/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
-    body: JSON.stringify({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }),
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+    },
+    body: JSON.stringify({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: clientId,
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
   });
-  const body = (await response.json()) as { AuthenticationResult?: { IdToken: string; AccessToken: string; RefreshToken: string } };
+  const body = (await response.json()) as {
+    AuthenticationResult?: { IdToken: string; AccessToken: string; RefreshToken: string };
+  };
   if (!body.AuthenticationResult) throw new Error(`sign-in with client ${clientId} failed: ${JSON.stringify(body)}`);
   return body.AuthenticationResult;
 }
@@ -75,7 +86,13 @@ beforeAll(async () => {
           UserPoolId: poolId,
           ClientName: name,
           ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-          ...(seconds ? { IdTokenValidity: seconds, AccessTokenValidity: seconds, TokenValidityUnits: { IdToken: 'seconds', AccessToken: 'seconds' } } : {}),
+          ...(seconds
+            ? {
+                IdTokenValidity: seconds,
+                AccessTokenValidity: seconds,
+                TokenValidityUnits: { IdToken: 'seconds', AccessToken: 'seconds' },
+              }
+            : {}),
         }),
       )
     ).UserPoolClient!.ClientId!;
@@ -93,8 +110,20 @@ beforeAll(async () => {
   // Another issuer: a second pool of the same emulator, same signing key.
   const pool = (await cognito.send(new CreateUserPoolCommand({ PoolName: `other-issuer-${ulid()}` }))).UserPool!.Id!;
   const poolClient = await clientOf(pool, 'other-issuer');
-  await cognito.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }] }));
-  await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: email, Password: password, Permanent: true }));
+  await cognito.send(
+    new AdminCreateUserCommand({
+      UserPoolId: pool,
+      Username: email,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    }),
+  );
+  await cognito.send(
+    new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: email, Password: password, Permanent: true }),
+  );
   tokens.otherIssuer = (await tokensFrom(poolClient, email, password)).IdToken;
   expect(payloadOf(tokens.otherIssuer).iss).not.toBe(payloadOf(valid).iss);
   expect(headerOf(tokens.otherIssuer).kid).toBe(headerOf(valid).kid);
@@ -102,15 +131,23 @@ beforeAll(async () => {
   const claims = payloadOf(valid);
   const header = headerOf(valid);
   const ownKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-  const jwks = (await (await fetch(`${info.cognito.endpoint}/${info.cognito.userPoolId}/.well-known/jwks.json`)).json()) as { keys: object[] };
-  const publicPem = createPublicKey({ key: jwks.keys[0] as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+  const jwks = (await (
+    await fetch(`${info.cognito.endpoint}/${info.cognito.userPoolId}/.well-known/jwks.json`)
+  ).json()) as { keys: object[] };
+  const publicPem = createPublicKey({ key: jwks.keys[0] as never, format: 'jwk' })
+    .export({ type: 'spki', format: 'pem' })
+    .toString();
   const hs256Input = `${b64url({ alg: 'HS256', typ: 'JWT', kid: header.kid })}.${b64url(claims)}`;
   Object.assign(tokens, {
     algNone: `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`,
     algNoneKid: `${b64url({ alg: 'none', kid: header.kid })}.${b64url({ ...claims, 'cognito:groups': ['platform-admin'] })}.`,
     hs256WithPublicKey: `${hs256Input}.${createHmac('sha256', publicPem).update(hs256Input).digest('base64url')}`,
     ownKeySameKid: signRs256(header, { ...claims, 'cognito:groups': ['platform-admin'] }, ownKey),
-    ownKeyExpired: signRs256({ alg: 'RS256', kid: 'unknown' }, { ...claims, exp: Math.floor(Date.now() / 1000) - 3600 }, ownKey),
+    ownKeyExpired: signRs256(
+      { alg: 'RS256', kid: 'unknown' },
+      { ...claims, exp: Math.floor(Date.now() / 1000) - 3600 },
+      ownKey,
+    ),
     alteredPayload: `${partsOf(valid)[0]}.${b64url({ ...claims, sub: randomUUID(), 'cognito:groups': ['platform-admin'] })}.${partsOf(valid)[2]}`,
     strippedSignature: `${partsOf(valid)[0]}.${partsOf(valid)[1]}.`,
     refreshToken: (await signIn(email, password)).refreshToken,
@@ -138,7 +175,13 @@ function expect401(response: Awaited<ReturnType<typeof api>>, label: string) {
   expect(response.status, `${label}: ${JSON.stringify(response.body)}`).toBe(401);
   expect(response.headers['content-type'], label).toMatch(/^application\/problem\+json/);
   expect(response.headers['www-authenticate'], label).toBe('Bearer');
-  expect(response.body, label).toMatchObject({ type: expect.any(String), title: 'Unauthorized', status: 401, detail: expect.any(String), code: 'unauthorized' });
+  expect(response.body, label).toMatchObject({
+    type: expect.any(String),
+    title: 'Unauthorized',
+    status: 401,
+    detail: expect.any(String),
+    code: 'unauthorized',
+  });
 }
 
 describe('authentication of every route that needs a token (HTTP, JWT authorizer)', () => {
@@ -192,13 +235,25 @@ describe('authentication of every route that needs a token (HTTP, JWT authorizer
   });
 
   it('the public accept route refuses every invalid bearer token itself, before looking at the invitation', async () => {
-    const bad = variants.map(([, header]) => header()).filter((header): header is string => header !== undefined && header.startsWith('Bearer ') && header !== 'Bearer ');
+    const bad = variants
+      .map(([, header]) => header())
+      .filter(
+        (header): header is string => header !== undefined && header.startsWith('Bearer ') && header !== 'Bearer ',
+      );
     for (const authorization of bad) {
-      const response = await api(routes.acceptInvitation.path, { method: 'POST', headers: { authorization }, body: { token: 'A'.repeat(43) } });
+      const response = await api(routes.acceptInvitation.path, {
+        method: 'POST',
+        headers: { authorization },
+        body: { token: 'A'.repeat(43) },
+      });
       expect401(response, `accept with ${authorization.slice(0, 40)}`);
     }
     // With a valid session the same request gets past authentication (and finds no such invitation).
-    const response = await api(routes.acceptInvitation.path, { method: 'POST', token: valid, body: { token: 'A'.repeat(43) } });
+    const response = await api(routes.acceptInvitation.path, {
+      method: 'POST',
+      token: valid,
+      body: { token: 'A'.repeat(43) },
+    });
     expect(response.status).toBe(404);
   });
 });

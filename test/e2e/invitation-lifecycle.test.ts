@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { ulid } from 'ulidx';
+import { describe, expect, it } from 'vitest';
 import { api, createIdentity, drainStream, mailbox, seed, signIn } from '../support/local-stack';
 
 /**
@@ -39,10 +39,17 @@ describe('invitation lifecycle over HTTP', () => {
 
     const preview = await api(`/v1/invitations/lookup?token=${ownerToken}`);
     expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({ tenantName: 'E2E Inc', email: ownerEmail, roles: [{ roleId: 'owner', name: 'Owner' }] });
+    expect(preview.body).toMatchObject({
+      tenantName: 'E2E Inc',
+      email: ownerEmail,
+      roles: [{ roleId: 'owner', name: 'Owner' }],
+    });
 
     const ownerPassword = password();
-    const accepted = await api('/v1/invitations/accept', { method: 'POST', body: { token: ownerToken, password: ownerPassword, displayName: 'Olive Owner' } });
+    const accepted = await api('/v1/invitations/accept', {
+      method: 'POST',
+      body: { token: ownerToken, password: ownerPassword, displayName: 'Olive Owner' },
+    });
     expect(accepted.status).toBe(200);
     const owner = await signIn(ownerEmail, ownerPassword);
 
@@ -66,7 +73,9 @@ describe('invitation lifecycle over HTTP', () => {
     expect(mailA.body.text).toContain('E2E Inc');
     expect(mailA.body.text).toContain(ownerEmail);
     const passwordA = password();
-    expect((await api('/v1/invitations/accept', { method: 'POST', body: { token: tokenA, password: passwordA } })).status).toBe(200);
+    expect(
+      (await api('/v1/invitations/accept', { method: 'POST', body: { token: tokenA, password: passwordA } })).status,
+    ).toBe(200);
     const sessionA = await signIn(a, passwordA);
     const me = await api('/v1/me', { token: sessionA.idToken });
     expect(me.status).toBe(200);
@@ -74,7 +83,10 @@ describe('invitation lifecycle over HTTP', () => {
     expect(membership).toMatchObject({ status: 'active', tenantName: 'E2E Inc' });
     expect(membership.effectivePermissions.map((p: { permission: string }) => p.permission)).toContain('inbox:write');
 
-    const reused = await api('/v1/invitations/accept', { method: 'POST', body: { token: tokenA, password: password() } });
+    const reused = await api('/v1/invitations/accept', {
+      method: 'POST',
+      body: { token: tokenA, password: password() },
+    });
     expect(reused.status).toBe(404);
     expect(reused.headers['content-type']).toBe('application/problem+json');
     expect(reused.body.code).toBe('invitation_not_found');
@@ -86,9 +98,16 @@ describe('invitation lifecycle over HTTP', () => {
     const sessionB = await signIn(b, passwordB);
     const mine = await api('/v1/me/invitations', { token: sessionB.idToken });
     expect(mine.body.items.map((i: { tenantId: string }) => i.tenantId)).toEqual([tenantId]);
-    const acceptedB = await api('/v1/invitations/accept', { method: 'POST', token: sessionB.idToken, body: { token: tokenB } });
+    const acceptedB = await api('/v1/invitations/accept', {
+      method: 'POST',
+      token: sessionB.idToken,
+      body: { token: tokenB },
+    });
     expect(acceptedB.status).toBe(200);
-    expect((await api('/v1/me', { token: sessionB.idToken })).body.memberships[0]).toMatchObject({ tenantId, status: 'active' });
+    expect((await api('/v1/me', { token: sessionB.idToken })).body.memberships[0]).toMatchObject({
+      tenantId,
+      status: 'active',
+    });
   });
 
   it('refuses a bearer token from someone else than the invitee, and a tampered bearer token', async () => {

@@ -1,4 +1,4 @@
-import { createHmac, createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createHmac, createSign, generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requiresToken, type RouteDefinition } from '../../shared/http/route-definition';
-import { routeList } from '../../shared/http/routes';
-import { startApiServer, type ApiServer, type HttpApiEvent } from '../../scripts/local/api-server';
+import { type ApiServer, type HttpApiEvent, startApiServer } from '../../scripts/local/api-server';
 import { createJwtAuthorizer } from '../../scripts/local/jwt-authorizer';
 import type { LambdaRuntime } from '../../scripts/local/lambda-runtime';
 import type { StackLogger } from '../../scripts/local/log';
-import { startStreamPoller, type StreamPoller } from '../../scripts/local/stream-poller';
+import { type StreamPoller, startStreamPoller } from '../../scripts/local/stream-poller';
+import { type RouteDefinition, requiresToken } from '../../shared/http/route-definition';
+import { routeList } from '../../shared/http/routes';
 import { api, drainStream, seed, signIn, stackFile, stackInfo } from '../support/local-stack';
 
 /*
@@ -23,7 +23,8 @@ import { api, drainStream, seed, signIn, stackFile, stackInfo } from '../support
  */
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const decode = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+const decode = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 
 function signRs256(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
   const input = `${b64url(header)}.${b64url(payload)}`;
@@ -35,7 +36,8 @@ const pathOf = (route: RouteDefinition) => route.path.replace(/\{[^}]+\}/g, 'x0'
 
 function captureLogger(): StackLogger & { lines: string[] } {
   const lines: string[] = [];
-  const write = (level: string) => (msg: string, fields?: Record<string, unknown>) => lines.push(JSON.stringify({ level, msg, ...fields }));
+  const write = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+    lines.push(JSON.stringify({ level, msg, ...fields }));
   return { lines, info: write('info'), warn: write('warn'), error: write('error') };
 }
 
@@ -74,7 +76,12 @@ describe('routing', () => {
     const response = await api('/v1/definitely-not-a-route');
     expect(response.status).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ status: 404, title: expect.any(String), type: expect.any(String), code: expect.any(String) });
+    expect(response.body).toMatchObject({
+      status: 404,
+      title: expect.any(String),
+      type: expect.any(String),
+      code: expect.any(String),
+    });
     expect(response.headers['apigw-requestid']).toEqual(expect.any(String));
   });
 
@@ -105,11 +112,21 @@ describe('JWT authorizer (API Gateway semantics)', () => {
   });
 
   const expectUnauthorized = async (route: RouteDefinition, headers: Record<string, string>) => {
-    const response = await api(pathOf(route), { method: route.method, headers, body: route.method === 'GET' ? undefined : {} });
+    const response = await api(pathOf(route), {
+      method: route.method,
+      headers,
+      body: route.method === 'GET' ? undefined : {},
+    });
     expect(response.status, `${route.method} ${route.path}`).toBe(401);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.headers['www-authenticate']).toBe('Bearer');
-    expect(response.body).toMatchObject({ title: 'Unauthorized', status: 401, code: 'unauthorized', type: expect.any(String), detail: expect.any(String) });
+    expect(response.body).toMatchObject({
+      title: 'Unauthorized',
+      status: 401,
+      code: 'unauthorized',
+      type: expect.any(String),
+      detail: expect.any(String),
+    });
   };
 
   it('has token routes to test', () => {
@@ -130,13 +147,20 @@ describe('JWT authorizer (API Gateway semantics)', () => {
   });
 
   it('refuses a token with valid claims signed by another key (same kid)', async () => {
-    const header = JSON.parse(Buffer.from(ownerIdToken.split('.')[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const header = JSON.parse(Buffer.from(ownerIdToken.split('.')[0]!, 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
     const token = signRs256(header, decode(ownerIdToken), otherKey);
     for (const route of tokenRoutes) await expectUnauthorized(route, { authorization: `Bearer ${token}` });
   });
 
   it('refuses a token from another issuer', async () => {
-    const token = signRs256({ alg: 'RS256', kid: 'other' }, { ...decode(ownerIdToken), iss: 'https://issuer.example.com/pool' }, otherKey);
+    const token = signRs256(
+      { alg: 'RS256', kid: 'other' },
+      { ...decode(ownerIdToken), iss: 'https://issuer.example.com/pool' },
+      otherKey,
+    );
     await expectUnauthorized(tokenRoutes[0]!, { authorization: `Bearer ${token}` });
   });
 
@@ -226,7 +250,12 @@ describe('local API server (in-process)', () => {
       events.push({ handler: file, event: event as HttpApiEvent });
       if (file === 'fake/crash') throw new Error('secret internal detail: table local-Main');
       if (file === 'fake/plain') return { hello: 'world' };
-      return { statusCode: 200, headers: { 'content-type': 'application/json', 'X-Custom': 'yes' }, cookies: ['a=1', 'b=2'], body: '{"ok":true}' };
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json', 'X-Custom': 'yes' },
+        cookies: ['a=1', 'b=2'],
+        body: '{"ok":true}',
+      };
     },
   };
   const lastEvent = () => events[events.length - 1]!.event;
@@ -262,7 +291,12 @@ describe('local API server (in-process)', () => {
       routes,
       fallback: { operationId: 'notFound', handler: 'fake/notFound' },
       runtime,
-      authorizer: createJwtAuthorizer({ issuer, jwksUri: `${issuer}/.well-known/jwks.json`, audience: [clientId], jwksRefreshIntervalMs: 0 }),
+      authorizer: createJwtAuthorizer({
+        issuer,
+        jwksUri: `${issuer}/.well-known/jwks.json`,
+        audience: [clientId],
+        jwksRefreshIntervalMs: 0,
+      }),
       region: 'us-east-1',
       accountId: '000000000000',
       cors: { allowOrigins: ['http://localhost:3000'] },
@@ -303,7 +337,13 @@ describe('local API server (in-process)', () => {
         accountId: '000000000000',
         routeKey: 'GET /things/{thingId}',
         stage: '$default',
-        http: { method: 'GET', path: '/things/a%20b%2Fc', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'e2e-agent' },
+        http: {
+          method: 'GET',
+          path: '/things/a%20b%2Fc',
+          protocol: 'HTTP/1.1',
+          sourceIp: '127.0.0.1',
+          userAgent: 'e2e-agent',
+        },
       },
     });
     expect(event.headers['x-forwarded-proto']).toBe('http');
@@ -317,10 +357,23 @@ describe('local API server (in-process)', () => {
   it('joins repeated request headers with commas', async () => {
     // fetch merges repeated headers itself; node:http sends them as separate header lines.
     await new Promise<void>((resolve, reject) => {
-      const request = http.get(`${server.url}/public/plain`, { headers: ['Host', new URL(server.url).host, 'X-Multi', 'one', 'X-Multi', 'two'] as unknown as http.OutgoingHttpHeaders }, (res) => {
-        res.resume();
-        res.once('end', resolve);
-      });
+      const request = http.get(
+        `${server.url}/public/plain`,
+        {
+          headers: [
+            'Host',
+            new URL(server.url).host,
+            'X-Multi',
+            'one',
+            'X-Multi',
+            'two',
+          ] as unknown as http.OutgoingHttpHeaders,
+        },
+        (res) => {
+          res.resume();
+          res.once('end', resolve);
+        },
+      );
       request.once('error', reject);
     });
     expect(lastEvent().headers['x-multi']).toBe('one,two');
@@ -348,7 +401,12 @@ describe('local API server (in-process)', () => {
   });
 
   it('accepts an access token by client_id when it has no aud, and a bare token without "Bearer"', async () => {
-    const access = token({ aud: undefined, client_id: clientId, token_use: 'access', scope: 'aws.cognito.signin.user.admin' });
+    const access = token({
+      aud: undefined,
+      client_id: clientId,
+      token_use: 'access',
+      scope: 'aws.cognito.signin.user.admin',
+    });
     expect((await get('/things/1', { authorization: `Bearer ${access}` })).status).toBe(200);
     expect(lastEvent().requestContext.authorizer!.jwt.claims.client_id).toBe(clientId);
     expect((await get('/things/1', { authorization: access })).status).toBe(200);
@@ -363,7 +421,10 @@ describe('local API server (in-process)', () => {
     ['a token not valid before a future time', () => token({ nbf: now() + 600 })],
     ['another issuer', () => token({ iss: 'http://127.0.0.1:1/other' })],
     ['an unknown kid', () => token({}, { kid: 'nope' })],
-    ['alg none', () => `${b64url({ alg: 'none', kid })}.${b64url({ sub: 'x', iss: issuer, aud: clientId, exp: now() + 60 })}.`],
+    [
+      'alg none',
+      () => `${b64url({ alg: 'none', kid })}.${b64url({ sub: 'x', iss: issuer, aud: clientId, exp: now() + 60 })}.`,
+    ],
   ])('refuses %s with 401 and does not call the handler', async (_label, make) => {
     const before = events.length;
     const response = await get('/things/1', { authorization: `Bearer ${make()}` });
@@ -380,11 +441,19 @@ describe('local API server (in-process)', () => {
   });
 
   it('passes public routes without an authorizer, JSON bodies as text and other bodies as base64', async () => {
-    await fetch(`${server.url}/public/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":"é"}' });
+    await fetch(`${server.url}/public/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":"é"}',
+    });
     expect(lastEvent().requestContext.authorizer).toBeUndefined();
     expect(lastEvent()).toMatchObject({ body: '{"a":"é"}', isBase64Encoded: false });
     const bytes = Buffer.from([0, 1, 2, 255]);
-    await fetch(`${server.url}/public/echo`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    await fetch(`${server.url}/public/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
     expect(lastEvent()).toMatchObject({ body: bytes.toString('base64'), isBase64Encoded: true });
   });
 
@@ -393,7 +462,13 @@ describe('local API server (in-process)', () => {
     expect(response.status).toBe(500);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const text = await response.text();
-    expect(JSON.parse(text)).toMatchObject({ status: 500, code: 'internal_error', title: expect.any(String), type: expect.any(String), detail: expect.any(String) });
+    expect(JSON.parse(text)).toMatchObject({
+      status: 500,
+      code: 'internal_error',
+      title: expect.any(String),
+      type: expect.any(String),
+      detail: expect.any(String),
+    });
     expect(text).not.toContain('secret');
     expect(text).not.toContain('local-Main');
   });
@@ -444,7 +519,13 @@ describe('local API server (in-process)', () => {
     await get('/things/1?token=super-secret-invitation', { authorization: `Bearer ${secretToken}` });
     const line = log.lines.find((l) => l.includes('"path":"/things/1"'));
     expect(line).toBeDefined();
-    expect(JSON.parse(line!)).toMatchObject({ msg: 'request', method: 'GET', path: '/things/1', status: 200, ms: expect.any(Number) });
+    expect(JSON.parse(line!)).toMatchObject({
+      msg: 'request',
+      method: 'GET',
+      path: '/things/1',
+      status: 200,
+      ms: expect.any(Number),
+    });
     const all = log.lines.join('\n');
     expect(all).not.toContain('super-secret-invitation');
     expect(all).not.toContain(secretToken.split('.')[2]!);
@@ -491,7 +572,10 @@ describe('stream poller (DynamoDB Local, fake consumer)', () => {
   const put = async (pk: string, n: number) => {
     for (let i = 0; i < n; i++) {
       await dynamodb.send(
-        new PutItemCommand({ TableName: table, Item: { PK: { S: pk }, SK: { S: String(i).padStart(3, '0') }, data: { B: Buffer.from([i]) } } }),
+        new PutItemCommand({
+          TableName: table,
+          Item: { PK: { S: pk }, SK: { S: String(i).padStart(3, '0') }, data: { B: Buffer.from([i]) } },
+        }),
       );
     }
   };
@@ -611,7 +695,9 @@ describe('stream poller (DynamoDB Local, fake consumer)', () => {
     let writing = true;
     const noise = (async () => {
       for (let i = 0; writing; i++) {
-        await dynamodb.send(new PutItemCommand({ TableName: table, Item: { PK: { S: `noise-${pk}` }, SK: { S: String(i) } } }));
+        await dynamodb.send(
+          new PutItemCommand({ TableName: table, Item: { PK: { S: `noise-${pk}` }, SK: { S: String(i) } } }),
+        );
       }
     })();
     await put(pk, 6);

@@ -47,27 +47,58 @@ describe('secrets in the logs of the e2e run', () => {
 
     // A tenant; its Owner previews the link (token in the query), then accepts with a new password.
     const ownerEmail = email('logs-owner');
-    const created = await call('/v1/tenants', { method: 'POST', token: admin.idToken, body: { name: 'Logs Inc', ownerEmail, seatLimit: 10 } });
+    const created = await call('/v1/tenants', {
+      method: 'POST',
+      token: admin.idToken,
+      body: { name: 'Logs Inc', ownerEmail, seatLimit: 10 },
+    });
     expect(created.status).toBe(201);
     const tenantId = created.body.tenantId as string;
     secrets.ownerInvitation = await linkToken(ownerEmail);
     expect((await call(`/v1/invitations/lookup?token=${secrets.ownerInvitation}`)).status).toBe(200);
     secrets.weakPassword = 'weakpassword';
-    expect((await call('/v1/invitations/accept', { method: 'POST', body: { token: secrets.ownerInvitation, password: secrets.weakPassword } })).status).toBe(400);
+    expect(
+      (
+        await call('/v1/invitations/accept', {
+          method: 'POST',
+          body: { token: secrets.ownerInvitation, password: secrets.weakPassword },
+        })
+      ).status,
+    ).toBe(400);
     secrets.ownerPassword = password();
-    expect((await call('/v1/invitations/accept', { method: 'POST', body: { token: secrets.ownerInvitation, password: secrets.ownerPassword, displayName: 'Olga' } })).status).toBe(200);
+    expect(
+      (
+        await call('/v1/invitations/accept', {
+          method: 'POST',
+          body: { token: secrets.ownerInvitation, password: secrets.ownerPassword, displayName: 'Olga' },
+        })
+      ).status,
+    ).toBe(200);
     const owner = await signIn(ownerEmail, secrets.ownerPassword);
     keep('owner', owner);
 
     // Three invitations: one declined, one resent (two tokens), one accepted by an existing account.
     const [a, b, c] = [email('logs-a'), email('logs-b'), email('logs-c')];
-    const invited = await call(`/v1/tenants/${tenantId}/invitations`, { method: 'POST', token: owner.idToken, body: { emails: [a, b, c], roles: [{ roleId: 'viewer' }] } });
+    const invited = await call(`/v1/tenants/${tenantId}/invitations`, {
+      method: 'POST',
+      token: owner.idToken,
+      body: { emails: [a, b, c], roles: [{ roleId: 'viewer' }] },
+    });
     expect(invited.status).toBe(201);
     const [tokenA, tokenB, tokenC] = await Promise.all([a, b, c].map(linkToken));
     Object.assign(secrets, { invitationA: tokenA, invitationB: tokenB, invitationC: tokenC });
-    expect((await call('/v1/invitations/decline', { method: 'POST', body: { token: secrets.invitationB } })).status).toBe(204);
+    expect(
+      (await call('/v1/invitations/decline', { method: 'POST', body: { token: secrets.invitationB } })).status,
+    ).toBe(204);
     const invitationC = (invited.body.created as { invitationId: string; email: string }[]).find((i) => i.email === c)!;
-    expect((await call(`/v1/tenants/${tenantId}/invitations/${invitationC.invitationId}/resend`, { method: 'POST', token: owner.accessToken })).status).toBe(200);
+    expect(
+      (
+        await call(`/v1/tenants/${tenantId}/invitations/${invitationC.invitationId}/resend`, {
+          method: 'POST',
+          token: owner.accessToken,
+        })
+      ).status,
+    ).toBe(200);
     secrets.invitationCResent = await linkToken(c);
     expect(secrets.invitationCResent).not.toBe(secrets.invitationC);
     expect((await call(`/v1/invitations/lookup?token=${secrets.invitationC}`)).status).toBe(404);
@@ -78,11 +109,30 @@ describe('secrets in the logs of the e2e run', () => {
     keep('a', sessionA);
     const forged = `${sessionA.idToken.slice(0, -6)}AAAAAA`;
     secrets.forged = forged;
-    expect((await call('/v1/invitations/accept', { method: 'POST', headers: { authorization: `Bearer ${forged}` }, body: { token: secrets.invitationA } })).status).toBe(401);
+    expect(
+      (
+        await call('/v1/invitations/accept', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${forged}` },
+          body: { token: secrets.invitationA },
+        })
+      ).status,
+    ).toBe(401);
     expect((await call('/v1/me', { headers: { authorization: `Bearer ${forged}` } })).status).toBe(401);
-    expect((await call('/v1/invitations/accept', { method: 'POST', token: sessionA.idToken, body: { token: secrets.invitationA } })).status).toBe(200);
+    expect(
+      (
+        await call('/v1/invitations/accept', {
+          method: 'POST',
+          token: sessionA.idToken,
+          body: { token: secrets.invitationA },
+        })
+      ).status,
+    ).toBe(200);
     expect((await call('/v1/me', { token: sessionA.accessToken })).status).toBe(200);
-    expect((await call(`/v1/tenants/${tenantId}/members?token=${secrets.invitationCResent}`, { token: owner.idToken })).status).toBe(200);
+    expect(
+      (await call(`/v1/tenants/${tenantId}/members?token=${secrets.invitationCResent}`, { token: owner.idToken }))
+        .status,
+    ).toBe(200);
     await drainStream();
 
     const log = readFileSync(process.env.LOCAL_STACK_LOG_FILE!, 'utf8');
@@ -91,10 +141,21 @@ describe('secrets in the logs of the e2e run', () => {
     expect(log).toMatch(/"service":"users-and-roles"/);
     expect(log).toMatch(/"level":"DEBUG"/);
 
-    const found = Object.entries(secrets).filter(([, secret]) => log.includes(secret)).map(([name]) => name);
+    const found = Object.entries(secrets)
+      .filter(([, secret]) => log.includes(secret))
+      .map(([name]) => name);
     expect(found, 'secrets found in the logs').toEqual([]);
-    expect(log.match(/eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g) ?? [], 'JWT-shaped strings in the logs').toEqual([]);
-    expect(log.match(/token[^A-Za-z0-9_-]{1,6}[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/gi) ?? [], 'invitation-token-shaped values in the logs').toEqual([]);
-    expect(log.match(/"(password|authorization|sealedToken)"\s*:\s*"[^"]+"/gi) ?? [], 'secret-named fields with values').toEqual([]);
+    expect(
+      log.match(/eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g) ?? [],
+      'JWT-shaped strings in the logs',
+    ).toEqual([]);
+    expect(
+      log.match(/token[^A-Za-z0-9_-]{1,6}[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/gi) ?? [],
+      'invitation-token-shaped values in the logs',
+    ).toEqual([]);
+    expect(
+      log.match(/"(password|authorization|sealedToken)"\s*:\s*"[^"]+"/gi) ?? [],
+      'secret-named fields with values',
+    ).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,8 +11,8 @@ import { ESM_REQUIRE_BANNER } from '../../infra/constructs/service-function';
 import type { UsersAndRolesStack } from '../../infra/users-and-roles-stack';
 import { buildOpenApiDocument } from '../../shared/http/openapi';
 import { routeList } from '../../shared/http/routes';
-import { httpEvent } from '../support/http-event';
 import { scheduledJobs, streamConsumers } from '../../shared/jobs/schedules';
+import { httpEvent } from '../support/http-event';
 import { cdkJsonContext } from './synth';
 
 /**
@@ -79,10 +79,22 @@ const context = { functionName: 'getOpenApi', awsRequestId: 'test', getRemaining
 process.stdout.write(JSON.stringify(await handler(JSON.parse(process.argv[3]), context)));`,
     );
     const event = httpEvent({ method: 'GET', path: '/v1/openapi.json' });
-    const { stdout } = await promisify(execFile)(process.execPath, [runner, path.join(outdir, dir, 'index.mjs'), JSON.stringify(event)], {
-      env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', TABLE_NAME: 'Main', AUDIT_TABLE_NAME: 'Audit', USER_POOL_ID: 'us-east-1_x', USER_POOL_CLIENT_ID: 'x', POWERTOOLS_LOG_LEVEL: 'ERROR' },
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [runner, path.join(outdir, dir, 'index.mjs'), JSON.stringify(event)],
+      {
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: 'us-east-1',
+          TABLE_NAME: 'Main',
+          AUDIT_TABLE_NAME: 'Audit',
+          USER_POOL_ID: 'us-east-1_x',
+          USER_POOL_CLIENT_ID: 'x',
+          POWERTOOLS_LOG_LEVEL: 'ERROR',
+        },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     const result = JSON.parse(stdout) as { statusCode: number; headers: Record<string, string>; body: string };
     expect(result.statusCode).toBe(200);
     expect(result.headers['content-type']).toBe('application/json');

@@ -3,7 +3,7 @@ import { SIGN_IN_POLICY_ATTRIBUTES } from '../../infra/constructs/grants';
 import { stageConfig } from '../../infra/stage-config';
 import { requiresToken } from '../../shared/http/route-definition';
 import { routeList } from '../../shared/http/routes';
-import { acknowledgements, allNagFindings, logicalId, nagViolations, synthStage, type Synthesized } from './synth';
+import { acknowledgements, allNagFindings, logicalId, nagViolations, type Synthesized, synthStage } from './synth';
 
 /**
  * Platform checks per stage (issue 6 §4, ASVS V8.4 with V3/V13 configuration items), for every named stage:
@@ -49,20 +49,28 @@ describe.each(stages)('stage %s', (stage) => {
 
   it('throttling: the stage default, and tighter on every public route', () => {
     const settings = single(stage, 'AWS::ApiGatewayV2::Stage');
-    expect(settings.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: config.throttle.rateLimit, ThrottlingBurstLimit: config.throttle.burstLimit });
+    expect(settings.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: config.throttle.rateLimit,
+      ThrottlingBurstLimit: config.throttle.burstLimit,
+    });
     expect(config.throttle.rateLimit).toBeGreaterThan(0);
     expect(config.throttle.burstLimit).toBeGreaterThanOrEqual(config.throttle.rateLimit);
     const publicRoutes = routeList.filter((route) => !requiresToken(route));
     expect(publicRoutes.length).toBeGreaterThan(0);
     for (const route of publicRoutes) {
       const limits = settings.RouteSettings[`${route.method} ${route.path}`];
-      expect(limits, route.operationId).toEqual({ ThrottlingRateLimit: config.publicRouteThrottle.rateLimit, ThrottlingBurstLimit: config.publicRouteThrottle.burstLimit });
+      expect(limits, route.operationId).toEqual({
+        ThrottlingRateLimit: config.publicRouteThrottle.rateLimit,
+        ThrottlingBurstLimit: config.publicRouteThrottle.burstLimit,
+      });
       expect(limits.ThrottlingRateLimit).toBeLessThan(config.throttle.rateLimit);
     }
   });
 
   it('cdk-nag AwsSolutions: no unacknowledged finding; every acknowledgement has a reason and a finding', () => {
-    const violations = nagViolations(synths[stage].app).map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    const violations = nagViolations(synths[stage].app).map(
+      (v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
     expect(violations).toEqual([]);
     const findings = allNagFindings(synths[stage].app);
     for (const record of acknowledgements(synths[stage].app).filter((r) => r.id.startsWith('AwsSolutions-'))) {
@@ -79,7 +87,10 @@ describe.each(stages)('stage %s', (stage) => {
     for (const route of withGrant) {
       const role = logicalId(synths[stage].stack.api.routeFunctions.get(route.operationId)!.serviceRole);
       const statements = Object.values(resources)
-        .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role))
+        .filter(
+          (r) =>
+            r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role),
+        )
         .flatMap((r) => r.Properties.PolicyDocument.Statement as Record<string, any>[])
         .filter((statement) => [statement.Action].flat().includes('dynamodb:UpdateItem'));
       expect(statements, route.operationId).toHaveLength(1);
@@ -96,6 +107,8 @@ describe.each(stages)('stage %s', (stage) => {
 it('every route that resolves a tenant member may record the sign-in (main:write or main:recordSignIn)', () => {
   const tenantAccess = new Set(['member', 'permission', 'permission-or-self', 'owner']);
   for (const route of routeList.filter((r) => tenantAccess.has(r.access.kind))) {
-    expect(route.grants.includes('main:write') || route.grants.includes('main:recordSignIn'), route.operationId).toBe(true);
+    expect(route.grants.includes('main:write') || route.grants.includes('main:recordSignIn'), route.operationId).toBe(
+      true,
+    );
   }
 });

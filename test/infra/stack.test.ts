@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { grantActions, type Grant } from '../../infra/constructs/grants';
+import { type Grant, grantActions } from '../../infra/constructs/grants';
 import { OUTBOX_PK_PREFIX, STREAM_CONSUMER_GRANTS } from '../../infra/constructs/messaging';
 import type { ServiceFunction } from '../../infra/constructs/service-function';
 import { auditTable, mainTable, type TableDefinition } from '../../shared/data/table-definitions';
@@ -8,14 +8,7 @@ import { PLATFORM_ADMIN_GROUP } from '../../shared/domain/actor';
 import { requiresToken } from '../../shared/http/route-definition';
 import { fallbackRoute, routeList } from '../../shared/http/routes';
 import { exportWorker, scheduledJobs, streamConsumer, streamConsumers } from '../../shared/jobs/schedules';
-import {
-  acknowledgements,
-  allNagFindings,
-  logicalId,
-  nagViolations,
-  synthStage,
-  type Synthesized,
-} from './synth';
+import { acknowledgements, allNagFindings, logicalId, nagViolations, type Synthesized, synthStage } from './synth';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
 
@@ -350,8 +343,15 @@ describe('least privilege', () => {
       expect(sorted(actual)).toEqual(sorted(expectedPermissions(dev, fn, route.grants)));
       if (!route.grants.includes('main:write')) {
         // The one write a read-only route may make: its caller's sign-in time (an IAM-conditioned UpdateItem).
-        const signIn = route.grants.includes('main:recordSignIn') ? `dynamodb:UpdateItem <${logicalId(dev.stack.data.mainTable)}.Arn>` : undefined;
-        for (const pair of actual) if (pair !== signIn) expect(WRITE_ACTIONS.some((a) => pair.startsWith(`${a} `)), pair).toBe(false);
+        const signIn = route.grants.includes('main:recordSignIn')
+          ? `dynamodb:UpdateItem <${logicalId(dev.stack.data.mainTable)}.Arn>`
+          : undefined;
+        for (const pair of actual)
+          if (pair !== signIn)
+            expect(
+              WRITE_ACTIONS.some((a) => pair.startsWith(`${a} `)),
+              pair,
+            ).toBe(false);
       }
     },
   );
@@ -376,48 +376,58 @@ describe('least privilege', () => {
       for (const action of ['DescribeStream', 'GetRecords', 'GetShardIterator', 'ListStreams']) {
         expected.add(`dynamodb:${action} <${main}.StreamArn>`);
       }
-      for (const action of ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']) expected.add(`${action} ${dlq}`);
+      for (const action of ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'])
+        expected.add(`${action} ${dlq}`);
       expect(sorted(permissionsOf(dev, resources.function))).toEqual(sorted(expected));
     },
   );
 
   it('the outbox consumer keeps exactly the grants it was reviewed with', () => {
-    expect([...STREAM_CONSUMER_GRANTS].sort()).toEqual(['audit:append', 'audit:read', 'email:send', 'main:write', 'outboxKey:read']);
+    expect([...STREAM_CONSUMER_GRANTS].sort()).toEqual([
+      'audit:append',
+      'audit:read',
+      'email:send',
+      'main:write',
+      'outboxKey:read',
+    ]);
     // The export worker reads the audit table and writes only export objects: never the audit table.
     expect([...exportWorker.grants].sort()).toEqual(['audit:read', 'exports:write', 'main:write']);
   });
 
-  it.each(['dev', 'prod'])('%s: nobody may update or delete audit items; only the stream consumer may put them', (stage) => {
-    const synth = stage === 'dev' ? dev : prod;
-    const resources = synth.template.toJSON().Resources as Resources;
-    const audit = logicalId(synth.stack.data.auditTable);
-    const consumerRole = logicalId(synth.stack.messaging.consumer.serviceRole);
-    let auditPermissions = 0;
-    const roles = Object.entries(resources)
-      .filter(([, r]) => r.Type === 'AWS::IAM::Role')
-      .map(([id]) => id);
-    for (const roleId of roles) {
-      for (const pair of permissionsOfRole(resources, roleId)) {
-        const [action, target] = pair.split(' ') as [string, string];
-        if (!target.includes(`<${audit}.`)) continue;
-        auditPermissions++;
-        expect(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], `${roleId}: ${pair}`).toContain(action);
-        expect(action).not.toMatch(/UpdateItem|DeleteItem|BatchWriteItem|PartiQL|Transact/);
-        if (action === 'dynamodb:PutItem') {
-          expect(roleId).toBe(consumerRole);
-          expect(target).toBe(`<${audit}.Arn>`);
+  it.each(['dev', 'prod'])(
+    '%s: nobody may update or delete audit items; only the stream consumer may put them',
+    (stage) => {
+      const synth = stage === 'dev' ? dev : prod;
+      const resources = synth.template.toJSON().Resources as Resources;
+      const audit = logicalId(synth.stack.data.auditTable);
+      const consumerRole = logicalId(synth.stack.messaging.consumer.serviceRole);
+      let auditPermissions = 0;
+      const roles = Object.entries(resources)
+        .filter(([, r]) => r.Type === 'AWS::IAM::Role')
+        .map(([id]) => id);
+      for (const roleId of roles) {
+        for (const pair of permissionsOfRole(resources, roleId)) {
+          const [action, target] = pair.split(' ') as [string, string];
+          if (!target.includes(`<${audit}.`)) continue;
+          auditPermissions++;
+          expect(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], `${roleId}: ${pair}`).toContain(action);
+          expect(action).not.toMatch(/UpdateItem|DeleteItem|BatchWriteItem|PartiQL|Transact/);
+          if (action === 'dynamodb:PutItem') {
+            expect(roleId).toBe(consumerRole);
+            expect(target).toBe(`<${audit}.Arn>`);
+          }
         }
       }
-    }
-    // And no wildcard action anywhere that could include them.
-    for (const roleId of roles) {
-      for (const pair of permissionsOfRole(resources, roleId)) expect(pair.split(' ')[0]).not.toMatch(/\*/);
-    }
-    // The loop above looked at something: the audit routes and the consumer do have audit permissions.
-    expect(auditPermissions).toBeGreaterThan(0);
-    // No resource policy on the audit table could grant anything the roles above lack.
-    expect(resources[audit]!.Properties.Replicas[0].ResourcePolicy).toBeUndefined();
-  });
+      // And no wildcard action anywhere that could include them.
+      for (const roleId of roles) {
+        for (const pair of permissionsOfRole(resources, roleId)) expect(pair.split(' ')[0]).not.toMatch(/\*/);
+      }
+      // The loop above looked at something: the audit routes and the consumer do have audit permissions.
+      expect(auditPermissions).toBeGreaterThan(0);
+      // No resource policy on the audit table could grant anything the roles above lack.
+      expect(resources[audit]!.Properties.Replicas[0].ResourcePolicy).toBeUndefined();
+    },
+  );
 });
 
 describe('stream consumers', () => {
@@ -530,7 +540,11 @@ describe('identity', () => {
   it('has a public app client with password/SRP/refresh flows and no OAuth', () => {
     dev.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
-      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+      ExplicitAuthFlows: Match.arrayWith([
+        'ALLOW_USER_PASSWORD_AUTH',
+        'ALLOW_USER_SRP_AUTH',
+        'ALLOW_REFRESH_TOKEN_AUTH',
+      ]),
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,
       AllowedOAuthFlowsUserPoolClient: false,
@@ -557,9 +571,9 @@ describe('export bucket', () => {
       IgnorePublicAcls: true,
       RestrictPublicBuckets: true,
     });
-    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual(
-      { SSEAlgorithm: 'AES256' },
-    );
+    expect(
+      bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault,
+    ).toEqual({ SSEAlgorithm: 'AES256' });
     expect(bucket.Properties.VersioningConfiguration).toBeUndefined();
     expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual(
       expect.arrayContaining([expect.objectContaining({ ExpirationInDays: 7, Status: 'Enabled' })]),
@@ -589,7 +603,14 @@ describe('stack', () => {
     expect(prod.stack.terminationProtection).toBe(true);
     const outputs = Object.keys(dev.template.toJSON().Outputs as object);
     expect(outputs).toEqual(
-      expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'AuditTableName', 'ExportBucketName']),
+      expect.arrayContaining([
+        'ApiUrl',
+        'UserPoolId',
+        'UserPoolClientId',
+        'TableName',
+        'AuditTableName',
+        'ExportBucketName',
+      ]),
     );
   });
 });

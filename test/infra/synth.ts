@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { App, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';

@@ -10,7 +10,17 @@ import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { createRole } from '../../shared/services/role-service';
 import { auditDeps, chainOf } from '../support/audit';
-import { capturing, deps, meta, memberIn, pendingOwnerInvitation, platformAdmin, strongPassword, tenantWithOwner, uniqueEmail } from '../support/fixtures';
+import {
+  capturing,
+  deps,
+  memberIn,
+  meta,
+  pendingOwnerInvitation,
+  platformAdmin,
+  strongPassword,
+  tenantWithOwner,
+  uniqueEmail,
+} from '../support/fixtures';
 import { invoke } from '../support/invoke';
 import { drainStream, runJob } from '../support/local-stack';
 
@@ -44,7 +54,12 @@ async function ownerCaller(tenant: Awaited<ReturnType<typeof tenantWithOwner>>) 
 }
 
 async function invitationIn(tenant: Awaited<ReturnType<typeof tenantWithOwner>>) {
-  const { created } = await inviteMembers(deps(), await ownerCaller(tenant), { emails: [uniqueEmail('every')], roles: [{ roleId: 'viewer' }] }, meta());
+  const { created } = await inviteMembers(
+    deps(),
+    await ownerCaller(tenant),
+    { emails: [uniqueEmail('every')], roles: [{ roleId: 'viewer' }] },
+    meta(),
+  );
   return created[0]!;
 }
 
@@ -52,7 +67,12 @@ const samples: Record<string, () => Promise<Sample>> = {
   createTenant: async () => ({
     identity: platformAdmin,
     body: { name: `Every ${ulid()}`, ownerEmail: uniqueEmail('every-owner'), seatLimit: 5 },
-    expect: (tenant) => ({ tenantId: tenant.tenantId, action: 'tenant.created', actor: { id: platformAdmin.userId }, target: { type: 'tenant', id: tenant.tenantId } }),
+    expect: (tenant) => ({
+      tenantId: tenant.tenantId,
+      action: 'tenant.created',
+      actor: { id: platformAdmin.userId },
+      target: { type: 'tenant', id: tenant.tenantId },
+    }),
   }),
   updateTenant: async () => {
     const { tenantId } = await tenantWithOwner();
@@ -60,7 +80,12 @@ const samples: Record<string, () => Promise<Sample>> = {
       identity: platformAdmin,
       params: { tenantId },
       body: { name: 'Renamed' },
-      expect: () => ({ tenantId, action: 'tenant.updated', actor: { id: platformAdmin.userId }, target: { type: 'tenant', id: tenantId } }),
+      expect: () => ({
+        tenantId,
+        action: 'tenant.updated',
+        actor: { id: platformAdmin.userId },
+        target: { type: 'tenant', id: tenantId },
+      }),
     };
   },
   createRole: async () => {
@@ -69,26 +94,51 @@ const samples: Record<string, () => Promise<Sample>> = {
       identity: tenant.owner.identity,
       params: { tenantId: tenant.tenantId },
       body: { name: `Operator ${ulid()}`, copyFrom: 'agent', permissions: ['inbox:read'] },
-      expect: (role) => ({ tenantId: tenant.tenantId, action: 'role.created', actor: { id: tenant.owner.identity.userId }, target: { type: 'role', id: role.roleId } }),
+      expect: (role) => ({
+        tenantId: tenant.tenantId,
+        action: 'role.created',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'role', id: role.roleId },
+      }),
     };
   },
   updateRole: async () => {
     const tenant = await tenantWithOwner();
-    const role = await createRole(deps(), await ownerCaller(tenant), { name: `Role ${ulid()}`, permissions: ['inbox:read'] }, meta());
+    const role = await createRole(
+      deps(),
+      await ownerCaller(tenant),
+      { name: `Role ${ulid()}`, permissions: ['inbox:read'] },
+      meta(),
+    );
     return {
       identity: tenant.owner.identity,
       params: { tenantId: tenant.tenantId, roleId: role.roleId },
       body: { description: 'changed' },
-      expect: () => ({ tenantId: tenant.tenantId, action: 'role.updated', actor: { id: tenant.owner.identity.userId }, target: { type: 'role', id: role.roleId } }),
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'role.updated',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'role', id: role.roleId },
+      }),
     };
   },
   deleteRole: async () => {
     const tenant = await tenantWithOwner();
-    const role = await createRole(deps(), await ownerCaller(tenant), { name: `Role ${ulid()}`, permissions: ['inbox:read'] }, meta());
+    const role = await createRole(
+      deps(),
+      await ownerCaller(tenant),
+      { name: `Role ${ulid()}`, permissions: ['inbox:read'] },
+      meta(),
+    );
     return {
       identity: tenant.owner.identity,
       params: { tenantId: tenant.tenantId, roleId: role.roleId },
-      expect: () => ({ tenantId: tenant.tenantId, action: 'role.deleted', actor: { id: tenant.owner.identity.userId }, target: { type: 'role', id: role.roleId } }),
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'role.deleted',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'role', id: role.roleId },
+      }),
     };
   },
   updateMember: async () => {
@@ -98,7 +148,12 @@ const samples: Record<string, () => Promise<Sample>> = {
       identity: tenant.owner.identity,
       params: { tenantId: tenant.tenantId, memberId: member.memberId },
       body: { permissions: ['inbox:read'] },
-      expect: () => ({ tenantId: tenant.tenantId, action: 'member.permissions_changed', actor: { id: tenant.owner.identity.userId }, target: { type: 'member', id: member.memberId } }),
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'member.permissions_changed',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'member', id: member.memberId },
+      }),
     };
   },
   suspendMember: async () => {
@@ -107,7 +162,12 @@ const samples: Record<string, () => Promise<Sample>> = {
     return {
       identity: tenant.owner.identity,
       params: { tenantId: tenant.tenantId, memberId: member.memberId },
-      expect: () => ({ tenantId: tenant.tenantId, action: 'member.suspended', actor: { id: tenant.owner.identity.userId }, target: { type: 'member', id: member.memberId } }),
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'member.suspended',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'member', id: member.memberId },
+      }),
     };
   },
   reactivateMember: async () => {
@@ -116,7 +176,12 @@ const samples: Record<string, () => Promise<Sample>> = {
     return {
       identity: tenant.owner.identity,
       params: { tenantId: tenant.tenantId, memberId: member.memberId },
-      expect: () => ({ tenantId: tenant.tenantId, action: 'member.reactivated', actor: { id: tenant.owner.identity.userId }, target: { type: 'member', id: member.memberId } }),
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'member.reactivated',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'member', id: member.memberId },
+      }),
     };
   },
   removeMember: async () => {
@@ -125,7 +190,12 @@ const samples: Record<string, () => Promise<Sample>> = {
     return {
       identity: tenant.owner.identity,
       params: { tenantId: tenant.tenantId, memberId: member.memberId },
-      expect: () => ({ tenantId: tenant.tenantId, action: 'member.removed', actor: { id: tenant.owner.identity.userId }, target: { type: 'member', id: member.memberId } }),
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'member.removed',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'member', id: member.memberId },
+      }),
     };
   },
   transferOwnership: async () => {
@@ -163,7 +233,12 @@ const samples: Record<string, () => Promise<Sample>> = {
     return {
       identity: tenant.owner.identity,
       params: { tenantId: tenant.tenantId, invitationId: invitation.invitationId },
-      expect: () => ({ tenantId: tenant.tenantId, action: 'invitation.resent', actor: { id: tenant.owner.identity.userId }, target: { type: 'invitation', id: invitation.invitationId } }),
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'invitation.resent',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'invitation', id: invitation.invitationId },
+      }),
     };
   },
   revokeInvitation: async () => {
@@ -172,7 +247,12 @@ const samples: Record<string, () => Promise<Sample>> = {
     return {
       identity: tenant.owner.identity,
       params: { tenantId: tenant.tenantId, invitationId: invitation.invitationId },
-      expect: () => ({ tenantId: tenant.tenantId, action: 'invitation.revoked', actor: { id: tenant.owner.identity.userId }, target: { type: 'invitation', id: invitation.invitationId } }),
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'invitation.revoked',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'invitation', id: invitation.invitationId },
+      }),
     };
   },
   acceptInvitation: async () => {
@@ -180,7 +260,12 @@ const samples: Record<string, () => Promise<Sample>> = {
     return {
       body: { token: pending.token, password: strongPassword() },
       // A new identity: its id is only known afterwards; its email is the invitation's.
-      expect: () => ({ tenantId: pending.tenantId, action: 'member.joined', actor: { email: pending.email }, target: { type: 'member', id: pending.member.memberId } }),
+      expect: () => ({
+        tenantId: pending.tenantId,
+        action: 'member.joined',
+        actor: { email: pending.email },
+        target: { type: 'member', id: pending.member.memberId },
+      }),
     };
   },
   declineInvitation: async () => {
@@ -202,7 +287,12 @@ const samples: Record<string, () => Promise<Sample>> = {
       params: { tenantId: tenant.tenantId },
       // An empty filter: its empty map must survive the stream (locally the poller converts it).
       body: { filter: {} },
-      expect: (created) => ({ tenantId: tenant.tenantId, action: 'audit.exported', actor: { id: tenant.owner.identity.userId }, target: { type: 'audit_export', id: created.exportId } }),
+      expect: (created) => ({
+        tenantId: tenant.tenantId,
+        action: 'audit.exported',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'audit_export', id: created.exportId },
+      }),
     };
   },
 };
@@ -217,30 +307,39 @@ describe('every mutation route writes exactly one audit entry', () => {
     expect(stale).toEqual([]);
   });
 
-  it.each(mutationRoutes.map((route) => [route.operationId, route] as const))('%s', async (operationId: string, route: RouteDefinition) => {
-    const makeSample = samples[operationId];
-    if (!makeSample) throw new Error(`no sample request for mutation route ${operationId}`);
-    const sample = await makeSample();
-    const requestId = randomUUID();
-    const response = await invoke(route, { identity: sample.identity, params: sample.params, query: sample.query, body: sample.body, requestId });
-    expect(response.status, JSON.stringify(response.body)).toBeGreaterThanOrEqual(200);
-    expect(response.status).toBeLessThan(300);
-    const expected = sample.expect(response.body);
+  it.each(mutationRoutes.map((route) => [route.operationId, route] as const))(
+    '%s',
+    async (operationId: string, route: RouteDefinition) => {
+      const makeSample = samples[operationId];
+      if (!makeSample) throw new Error(`no sample request for mutation route ${operationId}`);
+      const sample = await makeSample();
+      const requestId = randomUUID();
+      const response = await invoke(route, {
+        identity: sample.identity,
+        params: sample.params,
+        query: sample.query,
+        body: sample.body,
+        requestId,
+      });
+      expect(response.status, JSON.stringify(response.body)).toBeGreaterThanOrEqual(200);
+      expect(response.status).toBeLessThan(300);
+      const expected = sample.expect(response.body);
 
-    await drainStream();
-    const chain = await chainOf(expected.tenantId);
-    const entries = chain.filter((entry) => entry.requestId === requestId);
-    expect(entries, `${operationId}: entries with the request's id`).toHaveLength(1);
-    const [entry] = entries;
-    expect(entry!.action).toBe(expected.action);
-    expect(entry!.target).toMatchObject(expected.target);
-    if (expected.actor.id !== undefined) expect(entry!.actor.id).toBe(expected.actor.id);
-    else expect(entry!.actor.id).toMatch(/.+/);
-    if (expected.actor.email !== undefined) expect(entry!.actor.email).toBe(expected.actor.email);
-    // Request context: the handler's source IP and user agent, on every entry a request makes.
-    expect(entry!.actor).toMatchObject({ ip: '127.0.0.1', userAgent: 'vitest' });
-    expect((await verifyAuditChain(auditDeps(), expected.tenantId, {})).ok).toBe(true);
-  });
+      await drainStream();
+      const chain = await chainOf(expected.tenantId);
+      const entries = chain.filter((entry) => entry.requestId === requestId);
+      expect(entries, `${operationId}: entries with the request's id`).toHaveLength(1);
+      const [entry] = entries;
+      expect(entry!.action).toBe(expected.action);
+      expect(entry!.target).toMatchObject(expected.target);
+      if (expected.actor.id !== undefined) expect(entry!.actor.id).toBe(expected.actor.id);
+      else expect(entry!.actor.id).toMatch(/.+/);
+      if (expected.actor.email !== undefined) expect(entry!.actor.email).toBe(expected.actor.email);
+      // Request context: the handler's source IP and user agent, on every entry a request makes.
+      expect(entry!.actor).toMatchObject({ ip: '127.0.0.1', userAgent: 'vitest' });
+      expect((await verifyAuditChain(auditDeps(), expected.tenantId, {})).ok).toBe(true);
+    },
+  );
 });
 
 describe('scheduled jobs write their entries as the system', () => {
@@ -248,7 +347,12 @@ describe('scheduled jobs write their entries as the system', () => {
     const tenant = await tenantWithOwner();
     const caller = await ownerCaller(tenant);
     const tenDaysAgo = capturing(() => new Date(Date.now() - 10 * 24 * 3600 * 1000));
-    const { created } = await inviteMembers(tenDaysAgo.deps, caller, { emails: [uniqueEmail('stale')], roles: [{ roleId: 'viewer' }] }, meta());
+    const { created } = await inviteMembers(
+      tenDaysAgo.deps,
+      caller,
+      { emails: [uniqueEmail('stale')], roles: [{ roleId: 'viewer' }] },
+      meta(),
+    );
     const member = await memberIn(tenant.tenantId, { roles: [{ roleId: 'agent' }] });
     const expiresAt = new Date(Date.now() + 1500).toISOString();
     const patched = await invoke(routes.updateMember, {
@@ -264,10 +368,16 @@ describe('scheduled jobs write their entries as the system', () => {
     const chain = await chainOf(tenant.tenantId);
     const system = { id: 'system', email: 'system' };
     expect(chain.filter((e) => e.action === 'invitation.expired')).toEqual([
-      expect.objectContaining({ actor: system, target: expect.objectContaining({ type: 'invitation', id: created[0]!.invitationId }) }),
+      expect.objectContaining({
+        actor: system,
+        target: expect.objectContaining({ type: 'invitation', id: created[0]!.invitationId }),
+      }),
     ]);
     expect(chain.filter((e) => e.action === 'role_assignment.expired')).toEqual([
-      expect.objectContaining({ actor: system, target: expect.objectContaining({ type: 'member', id: member.member.memberId }) }),
+      expect.objectContaining({
+        actor: system,
+        target: expect.objectContaining({ type: 'member', id: member.member.memberId }),
+      }),
     ]);
     expect((await verifyAuditChain(auditDeps(), tenant.tenantId, {})).ok).toBe(true);
   });

@@ -5,10 +5,10 @@ import { s3 } from '../../shared/audit/csv-export';
 import { verifyAuditChain } from '../../shared/audit/verify';
 import type { Identity } from '../../shared/domain/actor';
 import { routes } from '../../shared/http/routes';
-import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { requestAuditExport, runAuditExport } from '../../shared/services/audit-service';
+import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { auditDeps, bulkAppend, chainOf, content, parseCsv } from '../support/audit';
-import { deps, meta, memberIn, tenantWithOwner } from '../support/fixtures';
+import { deps, memberIn, meta, tenantWithOwner } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 import { drainStream, stackInfo } from '../support/local-stack';
 
@@ -18,9 +18,30 @@ import { drainStream, stackInfo } from '../support/local-stack';
  * presigned link valid 15 minutes, and the export is itself audited.
  */
 
-const HEADER = ['occurredAt', 'actor email', 'actor id', 'action', 'target type', 'target id', 'target label', 'changes', 'ip', 'user agent', 'request id', 'seq', 'hash'];
+const HEADER = [
+  'occurredAt',
+  'actor email',
+  'actor id',
+  'action',
+  'target type',
+  'target id',
+  'target label',
+  'changes',
+  'ip',
+  'user agent',
+  'request id',
+  'seq',
+  'hash',
+];
 /** Values a spreadsheet would run as formulas, cycled through the labels, emails and user agents. */
-const HOSTILE = ['=HYPERLINK("http://evil.example","click")', '+1+2', '-3+4', '@SUM(A1:A9)', '=cmd|"/c calc"!A0', 'plain, with "quotes"'];
+const HOSTILE = [
+  '=HYPERLINK("http://evil.example","click")',
+  '+1+2',
+  '-3+4',
+  '@SUM(A1:A9)',
+  '=cmd|"/c calc"!A0',
+  'plain, with "quotes"',
+];
 const ROWS = 10_000;
 const MARCH = { from: '2021-03-01T00:00:00Z', to: '2021-03-31T23:59:59Z' };
 
@@ -56,7 +77,12 @@ describe('audit export to S3', () => {
     const contents = Array.from({ length: ROWS }, (_, i) =>
       content(tenantId, {
         occurredAt: new Date(start + i * 60_000).toISOString(),
-        actor: { id: `sub-${i % 7}`, email: i % 5 === 0 ? '=evil@example.com' : `user${i % 7}@example.com`, ip: '198.51.100.7', userAgent: i % 3 === 0 ? '-ua' : 'Mozilla/5.0' },
+        actor: {
+          id: `sub-${i % 7}`,
+          email: i % 5 === 0 ? '=evil@example.com' : `user${i % 7}@example.com`,
+          ip: '198.51.100.7',
+          userAgent: i % 3 === 0 ? '-ua' : 'Mozilla/5.0',
+        },
         target: { type: 'member', id: ulid(), label: HOSTILE[i % HOSTILE.length]! },
         changes: { before: { note: HOSTILE[(i + 1) % HOSTILE.length] }, after: { note: 'x' } },
       }),
@@ -67,14 +93,24 @@ describe('audit export to S3', () => {
     expect((await verifyAuditChain(auditDeps(), tenantId, {})).ok).toBe(true);
 
     const exportStarted = performance.now();
-    const created = await invoke(routes.createAuditExport, { identity: owner, params: { tenantId }, body: { filter: MARCH } });
+    const created = await invoke(routes.createAuditExport, {
+      identity: owner,
+      params: { tenantId },
+      body: { filter: MARCH },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(202);
     const { exportId } = created.body as { exportId: string };
     expect(created.headers.location).toBe(`/v1/tenants/${tenantId}/audit/exports/${exportId}`);
 
     const done = await waitForExport(exportId, 120_000);
     const exportMs = performance.now() - exportStarted;
-    expect(done).toMatchObject({ exportId, status: 'done', rowCount: ROWS, filter: MARCH, downloadUrl: expect.any(String) });
+    expect(done).toMatchObject({
+      exportId,
+      status: 'done',
+      rowCount: ROWS,
+      filter: MARCH,
+      downloadUrl: expect.any(String),
+    });
 
     // The link is the emulator's, presigned for 15 minutes, path-style.
     const url = new URL(done.downloadUrl);
@@ -103,7 +139,16 @@ describe('audit export to S3', () => {
       for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
     }
     const labels = new Set(rows.map((row) => row[6]));
-    expect(labels).toEqual(new Set(["'=HYPERLINK(\"http://evil.example\",\"click\")", "'+1+2", "'-3+4", "'@SUM(A1:A9)", "'=cmd|\"/c calc\"!A0", 'plain, with "quotes"']));
+    expect(labels).toEqual(
+      new Set([
+        '\'=HYPERLINK("http://evil.example","click")',
+        "'+1+2",
+        "'-3+4",
+        "'@SUM(A1:A9)",
+        '\'=cmd|"/c calc"!A0',
+        'plain, with "quotes"',
+      ]),
+    );
     expect(rows.filter((row) => row[1] === "'=evil@example.com")).toHaveLength(ROWS / 5);
     expect(rows.filter((row) => row[9] === "'-ua").length).toBeGreaterThan(0);
     expect(JSON.parse(rows[0]![7]!)).toEqual({ before: { note: expect.any(String) }, after: { note: 'x' } });
@@ -120,11 +165,23 @@ describe('audit export to S3', () => {
       target: { type: 'audit_export', id: exportId, label: `from=${MARCH.from}, to=${MARCH.to}` },
       changes: { before: null, after: { filter: MARCH } },
     });
-    console.info(JSON.stringify({ bench: 'audit export', rows: ROWS, bytes: text.length, loadMs: Math.round(loadMs), exportMs: Math.round(exportMs) }));
+    console.info(
+      JSON.stringify({
+        bench: 'audit export',
+        rows: ROWS,
+        bytes: text.length,
+        loadMs: Math.round(loadMs),
+        exportMs: Math.round(exportMs),
+      }),
+    );
   }, 180_000);
 
   it('an export matching nothing is a header-only CSV', async () => {
-    const created = await invoke(routes.createAuditExport, { identity: owner, params: { tenantId }, body: { filter: { actorId: 'sub-nobody' } } });
+    const created = await invoke(routes.createAuditExport, {
+      identity: owner,
+      params: { tenantId },
+      body: { filter: { actorId: 'sub-nobody' } },
+    });
     expect(created.status).toBe(202);
     const done = await waitForExport(created.body.exportId);
     expect(done).toMatchObject({ status: 'done', rowCount: 0 });
@@ -141,20 +198,46 @@ describe('audit export to S3', () => {
   });
 
   it('validates the filter, and only audit:export holders may export or read exports', async () => {
-    const invalid = await invoke(routes.createAuditExport, { identity: owner, params: { tenantId }, body: { filter: { action: 'nope.' } } });
+    const invalid = await invoke(routes.createAuditExport, {
+      identity: owner,
+      params: { tenantId },
+      body: { filter: { action: 'nope.' } },
+    });
     expect(invalid.status).toBe(400);
-    const unknownField = await invoke(routes.createAuditExport, { identity: owner, params: { tenantId }, body: { filter: { tenantId } } });
+    const unknownField = await invoke(routes.createAuditExport, {
+      identity: owner,
+      params: { tenantId },
+      body: { filter: { tenantId } },
+    });
     expect(unknownField.status).toBe(400);
 
     const viewer = await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] });
-    expect((await invoke(routes.createAuditExport, { identity: viewer.identity, params: { tenantId }, body: { filter: {} } })).status).toBe(403);
+    expect(
+      (
+        await invoke(routes.createAuditExport, {
+          identity: viewer.identity,
+          params: { tenantId },
+          body: { filter: {} },
+        })
+      ).status,
+    ).toBe(403);
     const created = await invoke(routes.createAuditExport, { identity: owner, params: { tenantId }, body: {} });
     expect(created.status).toBe(202);
-    expect((await invoke(routes.getAuditExport, { identity: viewer.identity, params: { tenantId, exportId: created.body.exportId } })).status).toBe(403);
+    expect(
+      (
+        await invoke(routes.getAuditExport, {
+          identity: viewer.identity,
+          params: { tenantId, exportId: created.body.exportId },
+        })
+      ).status,
+    ).toBe(403);
 
     // Another tenant's export id is simply not found.
     const other = await tenantWithOwner();
-    const foreign = await invoke(routes.getAuditExport, { identity: other.owner.identity, params: { tenantId: other.tenantId, exportId: created.body.exportId } });
+    const foreign = await invoke(routes.getAuditExport, {
+      identity: other.owner.identity,
+      params: { tenantId: other.tenantId, exportId: created.body.exportId },
+    });
     expect(foreign.status).toBe(404);
     expect(foreign.body.code).toBe('export_not_found');
   });

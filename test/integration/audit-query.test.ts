@@ -1,10 +1,10 @@
 import { ulid } from 'ulidx';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../shared/audit/chain';
-import { actionGroupOf, type AuditKeyFilter } from '../../shared/data/audit-keys';
+import { type AuditKeyFilter, actionGroupOf } from '../../shared/data/audit-keys';
 import { listAuditPage } from '../../shared/data/audit-repository';
 import type { AuditAction } from '../../shared/data/outbox';
-import { SYSTEM_ACTOR, type Identity } from '../../shared/domain/actor';
+import { type Identity, SYSTEM_ACTOR } from '../../shared/domain/actor';
 import { routes } from '../../shared/http/routes';
 import { createAuditAppender } from '../../shared/outbox/effects/audit-writer';
 import { auditDeps, chainOf, outboxEvent } from '../support/audit';
@@ -152,7 +152,11 @@ describe('GET /audit filters', () => {
   });
 
   it('entries come back in the SPEC shape', async () => {
-    const result = await invoke(routes.listAudit, { identity: owner, params: { tenantId }, query: { limit: '1', action: 'member.joined' } });
+    const result = await invoke(routes.listAudit, {
+      identity: owner,
+      params: { tenantId },
+      query: { limit: '1', action: 'member.joined' },
+    });
     expect(result.body.items[0]).toEqual({
       id: expect.any(String),
       tenantId,
@@ -171,15 +175,29 @@ describe('GET /audit filters', () => {
 
 describe('GET /audit cursors and validation', () => {
   const firstCursor = async (query: Record<string, string>) => {
-    const result = await invoke(routes.listAudit, { identity: owner, params: { tenantId }, query: { ...query, limit: '2' } });
+    const result = await invoke(routes.listAudit, {
+      identity: owner,
+      params: { tenantId },
+      query: { ...query, limit: '2' },
+    });
     expect(result.body.nextCursor).toEqual(expect.any(String));
     return result.body.nextCursor as string;
   };
 
   it('a cursor works only with the filter it came from', async () => {
     const cursor = await firstCursor({ action: 'member.' });
-    for (const query of [{}, { action: 'role.' }, { action: 'member.invited' }, { actorId: 'sub-alice' }, { action: 'member.', from: '2024-01-02T00:00:00Z' }] as Record<string, string>[]) {
-      const result = await invoke(routes.listAudit, { identity: owner, params: { tenantId }, query: { ...query, cursor } });
+    for (const query of [
+      {},
+      { action: 'role.' },
+      { action: 'member.invited' },
+      { actorId: 'sub-alice' },
+      { action: 'member.', from: '2024-01-02T00:00:00Z' },
+    ] as Record<string, string>[]) {
+      const result = await invoke(routes.listAudit, {
+        identity: owner,
+        params: { tenantId },
+        query: { ...query, cursor },
+      });
       expect(result.status, JSON.stringify(query)).toBe(400);
       expect(result.body.code).toBe('invalid_cursor');
     }
@@ -188,7 +206,11 @@ describe('GET /audit cursors and validation', () => {
   it('a cursor of one tenant is refused in another', async () => {
     const cursor = await firstCursor({});
     const other = await tenantWithOwner();
-    const result = await invoke(routes.listAudit, { identity: other.owner.identity, params: { tenantId: other.tenantId }, query: { cursor } });
+    const result = await invoke(routes.listAudit, {
+      identity: other.owner.identity,
+      params: { tenantId: other.tenantId },
+      query: { cursor },
+    });
     expect(result.status).toBe(400);
     expect(result.body.code).toBe('invalid_cursor');
   });

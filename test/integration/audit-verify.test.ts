@@ -26,7 +26,12 @@ async function chainOfLength(count: number) {
   const tenantId = ulid();
   const append = createAuditAppender({ deps: auditDeps() });
   for (let i = 0; i < count; i++) {
-    await append(outboxEvent(tenantId, { occurredAt: new Date(Date.UTC(2025, 0, 1) + i * DAY).toISOString(), requestId: `verify-${i + 1}` }));
+    await append(
+      outboxEvent(tenantId, {
+        occurredAt: new Date(Date.UTC(2025, 0, 1) + i * DAY).toISOString(),
+        requestId: `verify-${i + 1}`,
+      }),
+    );
   }
   const items: Record<string, unknown>[] = [];
   for await (const item of readChainItems(auditDeps(), tenantId, 1)) items.push(item);
@@ -34,7 +39,8 @@ async function chainOfLength(count: number) {
   return { tenantId, items, item: (seq: number) => items[seq - 1]! };
 }
 
-const verify = (tenantId: string, range: { from?: string; to?: string } = {}) => verifyAuditChain(auditDeps(), tenantId, range);
+const verify = (tenantId: string, range: { from?: string; to?: string } = {}) =>
+  verifyAuditChain(auditDeps(), tenantId, range);
 const put = (item: Record<string, unknown>) => db().send(new PutCommand({ TableName: table(), Item: item }));
 
 describe('audit chain verification', () => {
@@ -54,7 +60,11 @@ describe('audit chain verification', () => {
         ExpressionAttributeValues: { ':label': 'someone-else@example.com' },
       }),
     );
-    expect(await verify(tenantId)).toMatchObject({ ok: false, checked: 11, brokenAt: { seq: 12, id: item(12).id, reason: 'hash_mismatch' } });
+    expect(await verify(tenantId)).toMatchObject({
+      ok: false,
+      checked: 11,
+      brokenAt: { seq: 12, id: item(12).id, reason: 'hash_mismatch' },
+    });
     // Restoring the original makes it whole again: the check is of content, not of history.
     await put(item(12));
     expect((await verify(tenantId)).ok).toBe(true);
@@ -64,20 +74,32 @@ describe('audit chain verification', () => {
     const { tenantId, item } = await chainOfLength(20);
     const forged = { ...entryOfItem(item(12)), action: 'member.reactivated' as const };
     await put(auditEntryItem({ ...forged, hash: entryHash(forged) }));
-    expect(await verify(tenantId)).toMatchObject({ ok: false, checked: 12, brokenAt: { seq: 13, reason: 'prev_hash_mismatch' } });
+    expect(await verify(tenantId)).toMatchObject({
+      ok: false,
+      checked: 12,
+      brokenAt: { seq: 13, reason: 'prev_hash_mismatch' },
+    });
   });
 
   it('detects a deleted entry', async () => {
     const { tenantId } = await chainOfLength(20);
     await db().send(new DeleteCommand({ TableName: table(), Key: auditKeys.entry(tenantId, 7) }));
-    expect(await verify(tenantId)).toMatchObject({ ok: false, checked: 6, brokenAt: { seq: 7, reason: 'missing_entry' } });
+    expect(await verify(tenantId)).toMatchObject({
+      ok: false,
+      checked: 6,
+      brokenAt: { seq: 7, reason: 'missing_entry' },
+    });
   });
 
   it('detects deleted newest entries (the head still names the last one)', async () => {
     const { tenantId } = await chainOfLength(20);
     await db().send(new DeleteCommand({ TableName: table(), Key: auditKeys.entry(tenantId, 20) }));
     await db().send(new DeleteCommand({ TableName: table(), Key: auditKeys.entry(tenantId, 19) }));
-    expect(await verify(tenantId)).toMatchObject({ ok: false, checked: 18, brokenAt: { seq: 19, reason: 'missing_entry' } });
+    expect(await verify(tenantId)).toMatchObject({
+      ok: false,
+      checked: 18,
+      brokenAt: { seq: 19, reason: 'missing_entry' },
+    });
   });
 
   it('detects reordered entries (two entries swapped in the chain)', async () => {
@@ -85,7 +107,11 @@ describe('audit chain verification', () => {
     // Swap the items at seq 8 and 9, keeping each one's content (the keys move, the contents do not).
     await put({ ...item(9), ...auditKeys.entry(tenantId, 8) });
     await put({ ...item(8), ...auditKeys.entry(tenantId, 9) });
-    expect(await verify(tenantId)).toMatchObject({ ok: false, checked: 7, brokenAt: { seq: 8, id: item(9).id, reason: 'seq_mismatch' } });
+    expect(await verify(tenantId)).toMatchObject({
+      ok: false,
+      checked: 7,
+      brokenAt: { seq: 8, id: item(9).id, reason: 'seq_mismatch' },
+    });
   });
 
   it('detects reordered entries whose seq numbers were swapped as well', async () => {
@@ -96,7 +122,11 @@ describe('audit chain verification', () => {
     };
     await put(moved(9, 8));
     await put(moved(8, 9));
-    expect(await verify(tenantId)).toMatchObject({ ok: false, checked: 7, brokenAt: { seq: 8, reason: 'prev_hash_mismatch' } });
+    expect(await verify(tenantId)).toMatchObject({
+      ok: false,
+      checked: 7,
+      brokenAt: { seq: 8, reason: 'prev_hash_mismatch' },
+    });
   });
 
   it('detects an entry hidden from a filter by changing only its index key', async () => {
@@ -137,7 +167,13 @@ describe('audit chain verification', () => {
 
   it('stops at the limit and says so', async () => {
     const { tenantId } = await chainOfLength(12);
-    expect(await verifyAuditChain(auditDeps(), tenantId, {}, 5)).toEqual({ ok: true, checked: 5, complete: false, fromSeq: 1, toSeq: 5 });
+    expect(await verifyAuditChain(auditDeps(), tenantId, {}, 5)).toEqual({
+      ok: true,
+      checked: 5,
+      complete: false,
+      fromSeq: 1,
+      toSeq: 5,
+    });
   });
 });
 
@@ -145,12 +181,18 @@ describe('GET /audit/verify', () => {
   it('verifies a real tenant’s chain over HTTP, and reports a break', async () => {
     const tenant = await tenantWithOwner();
     await drainStream();
-    const ok = await invoke(routes.verifyAudit, { identity: tenant.owner.identity, params: { tenantId: tenant.tenantId } });
+    const ok = await invoke(routes.verifyAudit, {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ ok: true, checked: 2, complete: true, fromSeq: 1, toSeq: 2 }); // tenant.created, member.joined
 
     await db().send(new DeleteCommand({ TableName: table(), Key: auditKeys.entry(tenant.tenantId, 1) }));
-    const broken = await invoke(routes.verifyAudit, { identity: tenant.owner.identity, params: { tenantId: tenant.tenantId } });
+    const broken = await invoke(routes.verifyAudit, {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId },
+    });
     expect(broken.body).toMatchObject({ ok: false, checked: 0, brokenAt: { seq: 1, reason: 'missing_entry' } });
 
     const invalid = await invoke(routes.verifyAudit, {

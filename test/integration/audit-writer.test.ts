@@ -2,14 +2,22 @@ import type { DynamoDBBatchResponse } from 'aws-lambda';
 import { ulid } from 'ulidx';
 import { describe, expect, it } from 'vitest';
 import { handler as streamConsumer } from '../../functions/stream-consumer';
-import { GENESIS_HASH, entryHash } from '../../shared/audit/chain';
+import { entryHash, GENESIS_HASH } from '../../shared/audit/chain';
+import { verifyAuditChain } from '../../shared/audit/verify';
 import { getChainHead } from '../../shared/data/audit-repository';
 import type { OutboxEvent } from '../../shared/data/outbox';
 import { SYSTEM_ACTOR } from '../../shared/domain/actor';
 import { createAuditAppender } from '../../shared/outbox/effects/audit-writer';
 import { seal } from '../../shared/security/sealing';
-import { verifyAuditChain } from '../../shared/audit/verify';
-import { auditDeps, auditSnapshot, chainOf, memberModifyRecord, outboxEvent, outboxRecord, streamEvent } from '../support/audit';
+import {
+  auditDeps,
+  auditSnapshot,
+  chainOf,
+  memberModifyRecord,
+  outboxEvent,
+  outboxRecord,
+  streamEvent,
+} from '../support/audit';
 import { uniqueEmail } from '../support/fixtures';
 import { lambdaContext } from '../support/http-event';
 
@@ -24,7 +32,10 @@ const consume = async (records: ReturnType<typeof outboxRecord>[]) =>
 
 /** A tenant's events of several kinds, one carrying an invitation delivery (sealed token), one by the system. */
 async function eventsFor(tenantId: string): Promise<OutboxEvent[]> {
-  const invited = outboxEvent(tenantId, { action: 'member.invited', changes: { before: null, after: { status: 'invited' } } });
+  const invited = outboxEvent(tenantId, {
+    action: 'member.invited',
+    changes: { before: null, after: { status: 'invited' } },
+  });
   const withDelivery: OutboxEvent = {
     ...invited,
     delivery: {
@@ -40,8 +51,18 @@ async function eventsFor(tenantId: string): Promise<OutboxEvent[]> {
     outboxEvent(tenantId, { action: 'tenant.created', target: { type: 'tenant', id: tenantId, label: 'Writer test' } }),
     withDelivery,
     outboxEvent(tenantId, { action: 'role.created', target: { type: 'role', id: ulid(), label: 'Campaign Operator' } }),
-    outboxEvent(tenantId, { action: 'member.roles_changed', changes: { before: { roles: [{ roleId: 'viewer' }] }, after: { roles: [{ roleId: 'agent', expiresAt: '2030-01-01T00:00:00.000Z' }] } } }),
-    outboxEvent(tenantId, { action: 'invitation.expired', actor: SYSTEM_ACTOR, requestId: 'purge-2026-01-01T00:00:00.000Z' }),
+    outboxEvent(tenantId, {
+      action: 'member.roles_changed',
+      changes: {
+        before: { roles: [{ roleId: 'viewer' }] },
+        after: { roles: [{ roleId: 'agent', expiresAt: '2030-01-01T00:00:00.000Z' }] },
+      },
+    }),
+    outboxEvent(tenantId, {
+      action: 'invitation.expired',
+      actor: SYSTEM_ACTOR,
+      requestId: 'purge-2026-01-01T00:00:00.000Z',
+    }),
     outboxEvent(tenantId, { action: 'member.suspended', actor: { id: 'sub-no-email' } }),
   ];
 }
@@ -76,7 +97,14 @@ describe('audit writer (stream consumer → audit table)', () => {
     }
     expect(chain[4]!.actor).toEqual({ id: 'system', email: 'system' });
     // The sealed token (and the rest of the delivery) never reaches the trail.
-    expect(JSON.stringify(await auditSnapshot(tenantId, events.map((e) => e.eventId)))).not.toMatch(/delivery|sealedToken|inviterEmail/);
+    expect(
+      JSON.stringify(
+        await auditSnapshot(
+          tenantId,
+          events.map((e) => e.eventId),
+        ),
+      ),
+    ).not.toMatch(/delivery|sealedToken|inviterEmail/);
     expect(await getChainHead(auditDeps(), tenantId)).toEqual({ seq: 6, hash: chain[5]!.hash });
     expect(await verifyAuditChain(auditDeps(), tenantId, {})).toMatchObject({ ok: true, checked: 6 });
   });
@@ -86,14 +114,27 @@ describe('audit writer (stream consumer → audit table)', () => {
     const events = await eventsFor(tenantId);
     const records = events.map(outboxRecord);
     expect((await consume(records)).batchItemFailures).toEqual([]);
-    const before = await auditSnapshot(tenantId, events.map((e) => e.eventId));
+    const before = await auditSnapshot(
+      tenantId,
+      events.map((e) => e.eventId),
+    );
     expect(before.items).toHaveLength(6);
 
     expect((await consume(records)).batchItemFailures).toEqual([]);
-    expect(await auditSnapshot(tenantId, events.map((e) => e.eventId))).toEqual(before);
+    expect(
+      await auditSnapshot(
+        tenantId,
+        events.map((e) => e.eventId),
+      ),
+    ).toEqual(before);
 
     expect((await consume([records[4]!, records[1]!, records[4]!])).batchItemFailures).toEqual([]);
-    expect(await auditSnapshot(tenantId, events.map((e) => e.eventId))).toEqual(before);
+    expect(
+      await auditSnapshot(
+        tenantId,
+        events.map((e) => e.eventId),
+      ),
+    ).toEqual(before);
 
     // Redelivery with a new event after it: only the new one is appended, after the old head.
     const later = outboxEvent(tenantId, { action: 'member.reactivated' });
@@ -108,7 +149,9 @@ describe('audit writer (stream consumer → audit table)', () => {
     const events = Array.from({ length: 60 }, (_, i) => outboxEvent(tenantId, { requestId: `race-${i}` }));
     // Six writers with their own head caches, like six concurrent Lambda invocations; each also redelivers
     // a few events of another writer, as a retried batch would.
-    const writers = Array.from({ length: 6 }, () => createAuditAppender({ deps: auditDeps(), maxAttempts: 50, baseDelayMs: 5 }));
+    const writers = Array.from({ length: 6 }, () =>
+      createAuditAppender({ deps: auditDeps(), maxAttempts: 50, baseDelayMs: 5 }),
+    );
     const outcomes = await Promise.all(
       writers.map(async (append, w) => {
         const own = events.filter((_, i) => i % writers.length === w);
@@ -127,7 +170,13 @@ describe('audit writer (stream consumer → audit table)', () => {
     const chain = await chainOf(tenantId);
     expect(chain.map((e) => e.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     expect(new Set(chain.map((e) => e.id))).toEqual(new Set(events.map((e) => e.eventId)));
-    expect(await verifyAuditChain(auditDeps(), tenantId, {})).toEqual({ ok: true, checked: 60, complete: true, fromSeq: 1, toSeq: 60 });
+    expect(await verifyAuditChain(auditDeps(), tenantId, {})).toEqual({
+      ok: true,
+      checked: 60,
+      complete: true,
+      fromSeq: 1,
+      toSeq: 60,
+    });
   });
 
   it('two overlapping consumer invocations of the same records record each event once', async () => {

@@ -1,13 +1,22 @@
+import { ulid } from 'ulidx';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../shared/domain/actor';
-import { routeList, type RouteName } from '../../shared/http/routes';
+import { type RouteName, routeList } from '../../shared/http/routes';
+import { requestAuditExport } from '../../shared/services/audit-service';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
-import { requestAuditExport } from '../../shared/services/audit-service';
 import { transferOwnership } from '../../shared/services/member-admin-service';
 import { createRole } from '../../shared/services/role-service';
-import { ulid } from 'ulidx';
-import { deps, meta, memberIn, pendingOwnerInvitation, platformAdmin, strongPassword, tenantWithOwner, uniqueEmail } from '../support/fixtures';
+import {
+  deps,
+  memberIn,
+  meta,
+  pendingOwnerInvitation,
+  platformAdmin,
+  strongPassword,
+  tenantWithOwner,
+  uniqueEmail,
+} from '../support/fixtures';
 import { invoke } from '../support/invoke';
 
 /**
@@ -17,17 +26,60 @@ import { invoke } from '../support/invoke';
  *
  *   ok  = 2xx     403 = forbidden     404 = tenant not visible (non-members learn nothing)
  */
-type Caller = 'owner' | 'admin' | 'manager' | 'agent' | 'viewer' | 'custom' | 'suspended' | 'nonMember' | 'platformAdmin' | 'anonymous';
+type Caller =
+  | 'owner'
+  | 'admin'
+  | 'manager'
+  | 'agent'
+  | 'viewer'
+  | 'custom'
+  | 'suspended'
+  | 'nonMember'
+  | 'platformAdmin'
+  | 'anonymous';
 type Outcome = 'ok' | 401 | 403 | 404;
 
 /** `custom` holds only a custom role with users:read, audit:read and inbox:read. */
-const member = { owner: 'ok', admin: 'ok', manager: 'ok', agent: 'ok', viewer: 'ok', custom: 'ok', suspended: 403, nonMember: 404, platformAdmin: 404, anonymous: 401 } as const;
+const member = {
+  owner: 'ok',
+  admin: 'ok',
+  manager: 'ok',
+  agent: 'ok',
+  viewer: 'ok',
+  custom: 'ok',
+  suspended: 403,
+  nonMember: 404,
+  platformAdmin: 404,
+  anonymous: 401,
+} as const;
 const usersRead = { ...member, agent: 403 } as const;
 const usersWrite = { ...usersRead, manager: 403, viewer: 403, custom: 403 } as const;
 const rolesManage = usersWrite;
 const ownerOnly = { ...usersWrite, admin: 403 } as const;
-const platform = { owner: 403, admin: 403, manager: 403, agent: 403, viewer: 403, custom: 403, suspended: 403, nonMember: 403, platformAdmin: 'ok', anonymous: 401 } as const;
-const anyIdentity = { owner: 'ok', admin: 'ok', manager: 'ok', agent: 'ok', viewer: 'ok', custom: 'ok', suspended: 'ok', nonMember: 'ok', platformAdmin: 'ok', anonymous: 401 } as const;
+const platform = {
+  owner: 403,
+  admin: 403,
+  manager: 403,
+  agent: 403,
+  viewer: 403,
+  custom: 403,
+  suspended: 403,
+  nonMember: 403,
+  platformAdmin: 'ok',
+  anonymous: 401,
+} as const;
+const anyIdentity = {
+  owner: 'ok',
+  admin: 'ok',
+  manager: 'ok',
+  agent: 'ok',
+  viewer: 'ok',
+  custom: 'ok',
+  suspended: 'ok',
+  nonMember: 'ok',
+  platformAdmin: 'ok',
+  anonymous: 401,
+} as const;
 const everyone = { ...anyIdentity, anonymous: 'ok' } as const;
 /** Owner and Admin hold audit:*; Viewer holds every :read, so audit:read but not audit:export. */
 const auditRead = { ...member, manager: 403, agent: 403 } as const;
@@ -79,7 +131,12 @@ beforeAll(async () => {
     identities[roleId] = (await memberIn(tenantId, { roles: [{ roleId }] })).identity;
   }
   const ownerCaller = await resolveTenantCaller(deps(), identities.owner, tenantId);
-  const custom = await createRole(deps(), ownerCaller, { name: `Matrix custom ${ulid()}`, permissions: ['users:read', 'audit:read', 'inbox:read'] }, meta());
+  const custom = await createRole(
+    deps(),
+    ownerCaller,
+    { name: `Matrix custom ${ulid()}`, permissions: ['users:read', 'audit:read', 'inbox:read'] },
+    meta(),
+  );
   identities.custom = (await memberIn(tenantId, { roles: [{ roleId: custom.roleId }] })).identity;
   identities.suspended = (await memberIn(tenantId, { status: 'suspended', roles: [{ roleId: 'admin' }] })).identity;
   identities.nonMember = (await tenantWithOwner()).owner.identity;
@@ -91,7 +148,12 @@ beforeAll(async () => {
 /** A fresh invitation in the matrix tenant, so that every caller finds one to resend or revoke. */
 async function freshInvitationId() {
   const owner = await resolveTenantCaller(deps(), identities.owner!, tenantId);
-  const { created, failed } = await inviteMembers(deps(), owner, { emails: [uniqueEmail('matrix')], roles: [{ roleId: 'viewer' }] }, meta());
+  const { created, failed } = await inviteMembers(
+    deps(),
+    owner,
+    { emails: [uniqueEmail('matrix')], roles: [{ roleId: 'viewer' }] },
+    meta(),
+  );
   if (!created[0]) throw new Error(`could not invite: ${JSON.stringify(failed)}`);
   return created[0].invitationId;
 }
@@ -121,12 +183,22 @@ async function requestFor(operationId: RouteName) {
     case 'deleteRole':
       return { params: { ...params, roleId: await freshRoleId() } };
     case 'updateMember':
-      return { params: { ...params, memberId: (await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] })).member.memberId }, body: { permissions: ['inbox:read'] } };
+      return {
+        params: { ...params, memberId: (await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] })).member.memberId },
+        body: { permissions: ['inbox:read'] },
+      };
     case 'suspendMember':
-      return { params: { ...params, memberId: (await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] })).member.memberId } };
+      return {
+        params: { ...params, memberId: (await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] })).member.memberId },
+      };
     case 'reactivateMember':
     case 'removeMember':
-      return { params: { ...params, memberId: (await memberIn(tenantId, { status: 'suspended', roles: [{ roleId: 'viewer' }] })).member.memberId } };
+      return {
+        params: {
+          ...params,
+          memberId: (await memberIn(tenantId, { status: 'suspended', roles: [{ roleId: 'viewer' }] })).member.memberId,
+        },
+      };
     case 'transferOwnership': {
       const heir = await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] });
       transferredTo = heir.identity;
@@ -165,7 +237,10 @@ describe('authorization matrix', () => {
     for (const caller of callers) {
       const expected = matrix[route.operationId as RouteName]?.[caller];
       it(`${route.operationId} as ${caller} → ${expected}`, async () => {
-        const result = await invoke(route, { identity: identities[caller], ...(await requestFor(route.operationId as RouteName)) });
+        const result = await invoke(route, {
+          identity: identities[caller],
+          ...(await requestFor(route.operationId as RouteName)),
+        });
         if (route.operationId === 'transferOwnership' && result.status === 204) {
           // Hand the tenant back, so the other rows still run against the original Owner.
           const heir = await resolveTenantCaller(deps(), transferredTo!, tenantId);

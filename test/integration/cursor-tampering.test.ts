@@ -46,7 +46,11 @@ beforeAll(async () => {
 });
 
 const page = (route: RouteDefinition, cursor?: string) =>
-  invoke(route, { identity: world.owner.identity, params: { tenantId: world.tenantId }, query: { limit: '1', ...(cursor ? { cursor } : {}) } });
+  invoke(route, {
+    identity: world.owner.identity,
+    params: { tenantId: world.tenantId },
+    query: { limit: '1', ...(cursor ? { cursor } : {}) },
+  });
 
 async function realCursor(route: RouteDefinition): Promise<string> {
   const first = await page(route);
@@ -64,7 +68,10 @@ describe('cursor tampering', () => {
       expect((await page(route, cursor)).status).toBe(200);
       const edits = fc.oneof(
         fc
-          .tuple(fc.nat({ max: cursor.length - 1 }), fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=.~%'))
+          .tuple(
+            fc.nat({ max: cursor.length - 1 }),
+            fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=.~%'),
+          )
           .map(([i, c]) => cursor.slice(0, i) + c + cursor.slice(i + 1)),
         fc.nat({ max: cursor.length - 1 }).map((n) => cursor.slice(0, n)),
         anyString.map((extra) => cursor + extra),
@@ -88,7 +95,9 @@ describe('cursor tampering', () => {
       expect(scopeOfRoute).toContain(world.tenantId);
       const { k } = JSON.parse(decode(cursor)) as { k: Record<string, string> };
       // Sanity: re-encoding the real key with the captured scope gives a cursor the route accepts.
-      expect((await page(route, encodeCursor(scopeOfRoute, k)!)).status, `${route.operationId}: scope capture`).toBe(200);
+      expect((await page(route, encodeCursor(scopeOfRoute, k)!)).status, `${route.operationId}: scope capture`).toBe(
+        200,
+      );
       const names = Object.keys(k);
       const forged = fc.oneof(
         fc.constantFrom(...names.filter((n) => k[n]!.includes(world.tenantId))).map((name) => ({
@@ -98,12 +107,37 @@ describe('cursor tampering', () => {
         fc
           .tuple(
             fc.constantFrom(...names),
-            fc.oneof(anyString, fc.constantFrom('', '0', '~', '\uffff', 'MEMBER#', 'SEARCH#', 'ROLEASSIGN#', 'INVITATION#', 'AUDIT#', '1970-01-01T00:00:00.000Z#x', '9999-12-31T00:00:00.000Z#x')),
+            fc.oneof(
+              anyString,
+              fc.constantFrom(
+                '',
+                '0',
+                '~',
+                '\uffff',
+                'MEMBER#',
+                'SEARCH#',
+                'ROLEASSIGN#',
+                'INVITATION#',
+                'AUDIT#',
+                '1970-01-01T00:00:00.000Z#x',
+                '9999-12-31T00:00:00.000Z#x',
+              ),
+            ),
           )
           .map(([name, value]) => ({ key: { ...k, [name]: value }, refused: false })),
-        fc.constantFrom(...names).map((name) => ({ key: Object.fromEntries(Object.entries(k).filter(([n]) => n !== name)), refused: true })),
-        fc.tuple(fc.constantFrom(...names), fc.oneof(fc.integer(), fc.constant(null), fc.constant({ S: 'x' }))).map(([name, value]) => ({ key: { ...k, [name]: value }, refused: true })),
-        fc.dictionary(anyString.filter((n) => !names.includes(n)), anyString, { minKeys: 1, maxKeys: 2 }).map((extra) => ({ key: { ...k, ...extra }, refused: true })),
+        fc
+          .constantFrom(...names)
+          .map((name) => ({ key: Object.fromEntries(Object.entries(k).filter(([n]) => n !== name)), refused: true })),
+        fc
+          .tuple(fc.constantFrom(...names), fc.oneof(fc.integer(), fc.constant(null), fc.constant({ S: 'x' })))
+          .map(([name, value]) => ({ key: { ...k, [name]: value }, refused: true })),
+        fc
+          .dictionary(
+            anyString.filter((n) => !names.includes(n)),
+            anyString,
+            { minKeys: 1, maxKeys: 2 },
+          )
+          .map((extra) => ({ key: { ...k, ...extra }, refused: true })),
       );
       await fc.assert(
         fc.asyncProperty(forged, async ({ key, refused }) => {

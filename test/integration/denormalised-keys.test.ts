@@ -2,9 +2,9 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { ulid } from 'ulidx';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/data/keys';
-import type { Identity } from '../../shared/domain/actor';
 import { getMember, updateMember } from '../../shared/data/member-repository';
 import { transactWrite } from '../../shared/data/transactions';
+import type { Identity } from '../../shared/domain/actor';
 import { routes } from '../../shared/http/routes';
 import { identityDirectory } from '../../shared/identity/identity-directory';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
@@ -12,7 +12,7 @@ import { acceptInvitation, inviteMembers } from '../../shared/services/invitatio
 import { reindexMembers } from '../../shared/services/maintenance-service';
 import { getMe } from '../../shared/services/me-service';
 import { purgeExpiredAssignments } from '../../shared/services/member-admin-service';
-import { capturing, deliveredTokens, deps, meta, memberIn, tenantWithOwner, uniqueEmail } from '../support/fixtures';
+import { capturing, deliveredTokens, deps, memberIn, meta, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 
 /**
@@ -75,11 +75,18 @@ describe('the principal link lists its member’s custom roles (authorization in
     const { deps: d, events } = capturing();
     const ownerCaller = await resolveTenantCaller(deps(), owner.identity, tenantId);
     const email = uniqueEmail('hint');
-    const invited = await inviteMembers(d, ownerCaller, { emails: [email], roles: [{ roleId: exporter }, { roleId: 'agent' }] }, meta());
+    const invited = await inviteMembers(
+      d,
+      ownerCaller,
+      { emails: [email], roles: [{ roleId: exporter }, { roleId: 'agent' }] },
+      meta(),
+    );
     const [delivered] = await deliveredTokens(events);
     const identity: Identity = { userId: `sub-${ulid()}`, email, groups: [] };
     const userId = identity.userId;
-    expect((await acceptInvitation(deps(), identityDirectory(), { token: delivered!.token, identity }, meta())).status).toBe('active');
+    expect(
+      (await acceptInvitation(deps(), identityDirectory(), { token: delivered!.token, identity }, meta())).status,
+    ).toBe('active');
     expect(await linkHint(userId, tenantId)).toEqual([exporter]);
 
     // Authorization: the link, then the member and its custom role in one BatchGetItem.
@@ -106,7 +113,11 @@ describe('the principal link lists its member’s custom roles (authorization in
     expect(afterPatch.effectivePermissions.map((p) => p.permission)).not.toContain('audit:read');
     expect(afterPatch.effectivePermissions.map((p) => p.permission)).toContain('users:read');
 
-    const deleted = await invoke(routes.deleteRole, { identity: owner.identity, params: { tenantId, roleId: inviter }, query: { reassignTo: exporter } });
+    const deleted = await invoke(routes.deleteRole, {
+      identity: owner.identity,
+      params: { tenantId, roleId: inviter },
+      query: { reassignTo: exporter },
+    });
     expect(deleted.status).toBe(204);
     expect(await linkHint(userId, tenantId)).toEqual([exporter]);
 
@@ -132,8 +143,14 @@ describe('the principal link lists its member’s custom roles (authorization in
     const { tenantId, owner } = await tenantWithOwner(60);
     const from = await customRole(tenantId, owner.identity, 'From', ['users:read']);
     const to = await customRole(tenantId, owner.identity, 'To', ['audit:read']);
-    const holders = await Promise.all(Array.from({ length: 30 }, () => memberIn(tenantId, { roles: [{ roleId: from }] })));
-    const deleted = await invoke(routes.deleteRole, { identity: owner.identity, params: { tenantId, roleId: from }, query: { reassignTo: to } });
+    const holders = await Promise.all(
+      Array.from({ length: 30 }, () => memberIn(tenantId, { roles: [{ roleId: from }] })),
+    );
+    const deleted = await invoke(routes.deleteRole, {
+      identity: owner.identity,
+      params: { tenantId, roleId: from },
+      query: { reassignTo: to },
+    });
     expect(deleted.status).toBe(204);
     for (const holder of holders) expect(await linkHint(holder.identity.userId, tenantId)).toEqual([to]);
   });
@@ -143,7 +160,11 @@ describe('the principal link lists its member’s custom roles (authorization in
     const exporter = await customRole(tenantId, owner.identity, 'Exporter', ['audit:read']);
     const holder = await memberIn(tenantId, { roles: [{ roleId: exporter }] });
     await deps().db.send(
-      new UpdateCommand({ TableName: deps().tableName, Key: keys.principalLink(holder.identity.userId, tenantId), UpdateExpression: 'REMOVE customRoleIds' }),
+      new UpdateCommand({
+        TableName: deps().tableName,
+        Key: keys.principalLink(holder.identity.userId, tenantId),
+        UpdateExpression: 'REMOVE customRoleIds',
+      }),
     );
     const read = await dynamoDbCalls(() => resolveTenantCaller(deps(), holder.identity, tenantId));
     expect(read.commands).toEqual(['GetItemCommand', 'GetItemCommand', 'BatchGetItemCommand']);
@@ -155,16 +176,36 @@ describe('members by role or search prefix within one status (status-scoped inde
   it('answers full pages of exactly the members in that status, and follows suspend and reactivate', async () => {
     const { tenantId, owner } = await tenantWithOwner(40);
     const tag = `scoped-${Date.now()}`;
-    const active = await Promise.all([1, 2, 3, 4, 5].map((i) => memberIn(tenantId, { email: `${tag}-a${i}@example.com`, roles: [{ roleId: 'agent' }] })));
-    const suspended = await Promise.all([1, 2, 3].map((i) => memberIn(tenantId, { status: 'suspended', email: `${tag}-s${i}@example.com`, roles: [{ roleId: 'agent' }] })));
-    const invited = await Promise.all([1, 2].map((i) => memberIn(tenantId, { status: 'invited', email: `${tag}-i${i}@example.com`, roles: [{ roleId: 'agent' }] })));
-    await Promise.all([1, 2].map((i) => memberIn(tenantId, { status: 'suspended', email: `${tag}-v${i}@example.com`, roles: [{ roleId: 'viewer' }] })));
+    const active = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) =>
+        memberIn(tenantId, { email: `${tag}-a${i}@example.com`, roles: [{ roleId: 'agent' }] }),
+      ),
+    );
+    const suspended = await Promise.all(
+      [1, 2, 3].map((i) =>
+        memberIn(tenantId, { status: 'suspended', email: `${tag}-s${i}@example.com`, roles: [{ roleId: 'agent' }] }),
+      ),
+    );
+    const invited = await Promise.all(
+      [1, 2].map((i) =>
+        memberIn(tenantId, { status: 'invited', email: `${tag}-i${i}@example.com`, roles: [{ roleId: 'agent' }] }),
+      ),
+    );
+    await Promise.all(
+      [1, 2].map((i) =>
+        memberIn(tenantId, { status: 'suspended', email: `${tag}-v${i}@example.com`, roles: [{ roleId: 'viewer' }] }),
+      ),
+    );
 
     async function allPages(query: Record<string, string>) {
       const pages: string[][] = [];
       let cursor: string | undefined;
       do {
-        const page = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { ...query, limit: '2', ...(cursor ? { cursor } : {}) } });
+        const page = await invoke(routes.listMembers, {
+          identity: owner.identity,
+          params: { tenantId },
+          query: { ...query, limit: '2', ...(cursor ? { cursor } : {}) },
+        });
         expect(page.status).toBe(200);
         pages.push(page.body.items.map((m: { memberId: string }) => m.memberId));
         cursor = page.body.nextCursor ?? undefined;
@@ -182,17 +223,26 @@ describe('members by role or search prefix within one status (status-scoped inde
     expect(invitedByEmail.flat().sort()).toEqual(ids(invited));
 
     const target = active[0]!.member.memberId;
-    expect((await invoke(routes.suspendMember, { identity: owner.identity, params: { tenantId, memberId: target } })).status).toBe(200);
+    expect(
+      (await invoke(routes.suspendMember, { identity: owner.identity, params: { tenantId, memberId: target } })).status,
+    ).toBe(200);
     expect((await allPages({ roleId: 'agent', status: 'suspended' })).flat()).toContain(target);
     expect((await allPages({ q: `${tag}-a1`, status: 'active' })).flat()).toEqual([]);
     expect((await allPages({ q: `${tag}-a1`, status: 'suspended' })).flat()).toEqual([target]);
 
-    expect((await invoke(routes.reactivateMember, { identity: owner.identity, params: { tenantId, memberId: target } })).status).toBe(200);
+    expect(
+      (await invoke(routes.reactivateMember, { identity: owner.identity, params: { tenantId, memberId: target } }))
+        .status,
+    ).toBe(200);
     expect((await allPages({ roleId: 'agent', status: 'suspended' })).flat().sort()).toEqual(ids(suspended));
     expect((await allPages({ roleId: 'agent', status: 'active' })).flat().sort()).toEqual(ids(active));
 
     // A cursor of one status does not continue another's list.
-    const first = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { roleId: 'agent', status: 'active', limit: '1' } });
+    const first = await invoke(routes.listMembers, {
+      identity: owner.identity,
+      params: { tenantId },
+      query: { roleId: 'agent', status: 'active', limit: '1' },
+    });
     const crossed = await invoke(routes.listMembers, {
       identity: owner.identity,
       params: { tenantId },
@@ -206,22 +256,40 @@ describe('members by role or search prefix within one status (status-scoped inde
     const { tenantId, owner } = await tenantWithOwner();
     const ada = await memberIn(tenantId, { email: 'ada.lovelace@example.com', roles: [{ roleId: 'agent' }] });
     const named = { ...ada.member, displayName: 'Ada Lovelace', version: ada.member.version + 1 };
-    await transactWrite(deps(), updateMember(deps(), ada.member, named).map((item) => ({ item })));
+    await transactWrite(
+      deps(),
+      updateMember(deps(), ada.member, named).map((item) => ({ item })),
+    );
     const grace = await memberIn(tenantId, { email: 'g.hopper@example.com', roles: [{ roleId: 'agent' }] });
     await transactWrite(
       deps(),
-      updateMember(deps(), grace.member, { ...grace.member, displayName: 'Grace Hopper', version: grace.member.version + 1 }).map((item) => ({ item })),
+      updateMember(deps(), grace.member, {
+        ...grace.member,
+        displayName: 'Grace Hopper',
+        version: grace.member.version + 1,
+      }).map((item) => ({ item })),
     );
 
     for (const q of ['ada', 'Ada Lovelace', 'ada.lovelace', 'ADA_L', 'ada-lovelace@example']) {
       const found = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { q } });
-      expect(found.body.items.map((m: { memberId: string }) => m.memberId), q).toEqual([ada.member.memberId]);
+      expect(
+        found.body.items.map((m: { memberId: string }) => m.memberId),
+        q,
+      ).toEqual([ada.member.memberId]);
     }
     for (const q of ['grace h', 'g.hopper', 'g hop']) {
-      const found = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { q, status: 'active' } });
-      expect(found.body.items.map((m: { memberId: string }) => m.memberId), q).toEqual([grace.member.memberId]);
+      const found = await invoke(routes.listMembers, {
+        identity: owner.identity,
+        params: { tenantId },
+        query: { q, status: 'active' },
+      });
+      expect(
+        found.body.items.map((m: { memberId: string }) => m.memberId),
+        q,
+      ).toEqual([grace.member.memberId]);
     }
-    const searchItems = async (memberId: string) => (await searchTermKeys(tenantId, memberId)).map((key) => key.SK.split('#')[1]);
+    const searchItems = async (memberId: string) =>
+      (await searchTermKeys(tenantId, memberId)).map((key) => key.SK.split('#')[1]);
     // "ada lovelace" prefixes the email's search form: one term. "grace hopper" does not: two.
     expect(await searchItems(ada.member.memberId)).toEqual(['ada lovelace@example com']);
     expect((await searchItems(grace.member.memberId)).sort()).toEqual(['g hopper@example com', 'grace hopper']);
@@ -232,21 +300,51 @@ describe('reindexMembers: data written before these keys existed', () => {
   it('rewrites a legacy member so that status-scoped filters, search forms and the link hint work, and a second run changes nothing', async () => {
     const { tenantId, owner } = await tenantWithOwner();
     const exporter = await customRole(tenantId, owner.identity, 'Exporter', ['audit:read']);
-    const legacy = await memberIn(tenantId, { status: 'suspended', email: 'ada.lovelace@example.com', roles: [{ roleId: exporter }] });
+    const legacy = await memberIn(tenantId, {
+      status: 'suspended',
+      email: 'ada.lovelace@example.com',
+      roles: [{ roleId: exporter }],
+    });
     const member = { ...legacy.member, displayName: 'Ada Lovelace', version: legacy.member.version + 1 };
-    await transactWrite(deps(), updateMember(deps(), legacy.member, member).map((item) => ({ item })));
+    await transactWrite(
+      deps(),
+      updateMember(deps(), legacy.member, member).map((item) => ({ item })),
+    );
     // Make its reference items look as the earlier design wrote them: no status keys, old terms, no hint.
     const table = deps().tableName;
     const searchKeys = await searchTermKeys(tenantId, member.memberId);
     for (const key of searchKeys) await deps().db.send(new DeleteCommand({ TableName: table, Key: key }));
     for (const term of ['ada.lovelace@example.com', 'ada lovelace']) {
-      await deps().db.send(new PutCommand({ TableName: table, Item: { ...keys.memberSearchTerm(tenantId, term, member.memberId), entity: 'memberSearch', memberId: member.memberId } }));
+      await deps().db.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...keys.memberSearchTerm(tenantId, term, member.memberId),
+            entity: 'memberSearch',
+            memberId: member.memberId,
+          },
+        }),
+      );
     }
-    await deps().db.send(new UpdateCommand({ TableName: table, Key: keys.roleAssignment(tenantId, exporter, member.memberId), UpdateExpression: 'REMOVE GSI1PK, GSI1SK' }));
-    await deps().db.send(new UpdateCommand({ TableName: table, Key: keys.principalLink(legacy.identity.userId, tenantId), UpdateExpression: 'REMOVE customRoleIds' }));
+    await deps().db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.roleAssignment(tenantId, exporter, member.memberId),
+        UpdateExpression: 'REMOVE GSI1PK, GSI1SK',
+      }),
+    );
+    await deps().db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.principalLink(legacy.identity.userId, tenantId),
+        UpdateExpression: 'REMOVE customRoleIds',
+      }),
+    );
 
     const list = async (query: Record<string, string>) =>
-      (await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query })).body.items.map((m: { memberId: string }) => m.memberId);
+      (await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query })).body.items.map(
+        (m: { memberId: string }) => m.memberId,
+      );
     expect(await list({ roleId: exporter, status: 'suspended' })).toEqual([]);
     expect(await list({ q: 'ada l', status: 'suspended' })).toEqual([]);
 

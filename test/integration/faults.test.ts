@@ -1,6 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client, type SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { ulid } from 'ulidx';
@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dynamoDb } from '../../shared/clients';
 import { keys } from '../../shared/data/keys';
 import type { OutboxEvent } from '../../shared/data/outbox';
-import { routes, routeList } from '../../shared/http/routes';
+import { routeList, routes } from '../../shared/http/routes';
 import { seal } from '../../shared/security/sealing';
 import { chainOf, outboxEvent, outboxRecord, streamEvent } from '../support/audit';
 import { deps, platformAdmin, uniqueEmail } from '../support/fixtures';
@@ -49,7 +49,12 @@ function failOnce(matches: (command: unknown) => boolean, error: () => Error) {
 /** A tenant's partition, but for export records (the stack's export worker updates those on its own). */
 async function partition(tenantId: string) {
   const page = await deps().db.send(
-    new QueryCommand({ TableName: deps().tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).PK }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: deps().tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.tenant(tenantId).PK },
+      ConsistentRead: true,
+    }),
   );
   return (page.Items ?? []).filter((item) => !String(item.SK).startsWith('EXPORT#'));
 }
@@ -67,13 +72,19 @@ describe('the API under DynamoDB transaction conflicts', () => {
     it(`${route.operationId}: a transaction cancelled by a conflict → 503 with Retry-After, nothing written`, async () => {
       const conflict = () =>
         new TransactionCanceledException({
-          message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
+          message:
+            'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
           $metadata: {},
           CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
         });
       const before = await partition(world.tenantId);
       const injected = failOnce((command) => command instanceof TransactWriteCommand, conflict);
-      const identity = route.access.kind === 'public' ? undefined : route.access.kind === 'platform-admin' ? platformAdmin : world.owner.identity;
+      const identity =
+        route.access.kind === 'public'
+          ? undefined
+          : route.access.kind === 'platform-admin'
+            ? platformAdmin
+            : world.owner.identity;
       const result = await invoke(route, { identity, ...sampleFor(route, world) });
       vi.restoreAllMocks();
       expect(injected.fired, `${route.operationId}: its sample reaches its transaction`).toBe(true);
@@ -108,7 +119,11 @@ describe('the stream consumer under faults: nothing lost, nothing duplicated', (
     const tenantId = ulid();
     const events = await Promise.all(
       Array.from({ length: count }, async (_, i) => {
-        const event = outboxEvent(tenantId, { action: 'member.invited', requestId: `fault-${i}`, changes: { before: null, after: { status: 'invited' } } });
+        const event = outboxEvent(tenantId, {
+          action: 'member.invited',
+          requestId: `fault-${i}`,
+          changes: { before: null, after: { status: 'invited' } },
+        });
         return {
           ...event,
           delivery: {
@@ -129,7 +144,10 @@ describe('the stream consumer under faults: nothing lost, nothing duplicated', (
    * Lambda's event source mapping with ReportBatchItemFailures: deliver the batch; on failures, deliver
    * again from the first failed record; until nothing fails.
    */
-  async function deliverLikeLambda(records: DynamoDBRecord[], context: () => Context = () => lambdaContext('streamConsumer')) {
+  async function deliverLikeLambda(
+    records: DynamoDBRecord[],
+    context: () => Context = () => lambdaContext('streamConsumer'),
+  ) {
     const { handler } = await import('../../functions/stream-consumer');
     let batch = records;
     for (let round = 1; batch.length > 0; round++) {
@@ -141,7 +159,9 @@ describe('the stream consumer under faults: nothing lost, nothing duplicated', (
         continue; // every record failed (Powertools throws FullBatchFailureError): the whole batch again
       }
       if (batchItemFailures.length === 0) return round;
-      const first = Math.min(...batchItemFailures.map((f) => batch.findIndex((r) => r.dynamodb!.SequenceNumber === f.itemIdentifier)));
+      const first = Math.min(
+        ...batchItemFailures.map((f) => batch.findIndex((r) => r.dynamodb!.SequenceNumber === f.itemIdentifier)),
+      );
       batch = batch.slice(first);
     }
     return 0;
@@ -151,7 +171,8 @@ describe('the stream consumer under faults: nothing lost, nothing duplicated', (
     const chain = await chainOf(tenantId);
     expect(chain.map((entry) => entry.id)).toEqual(events.map((event) => event.eventId));
     expect(chain.map((entry) => entry.seq)).toEqual(events.map((_, i) => i + 1));
-    for (const event of events) expect(await mailbox({ to: event.delivery!.to, since }), event.delivery!.to).toHaveLength(1);
+    for (const event of events)
+      expect(await mailbox({ to: event.delivery!.to, since }), event.delivery!.to).toHaveLength(1);
   }
 
   it('SES throttling: the records fail and are delivered again; every email and every entry exactly once', async () => {
@@ -159,9 +180,19 @@ describe('the stream consumer under faults: nothing lost, nothing duplicated', (
     const since = Date.now() / 1000 - 1;
     const realSend = SESv2Client.prototype.send;
     let attempts = 0;
-    vi.spyOn(SESv2Client.prototype, 'send').mockImplementation(function (this: SESv2Client, command: unknown, ...rest: unknown[]) {
+    vi.spyOn(SESv2Client.prototype, 'send').mockImplementation(function (
+      this: SESv2Client,
+      command: unknown,
+      ...rest: unknown[]
+    ) {
       attempts++;
-      if (attempts === 2 || attempts === 3) return Promise.reject(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: {} }));
+      if (attempts === 2 || attempts === 3)
+        return Promise.reject(
+          Object.assign(new Error('Maximum sending rate exceeded.'), {
+            name: 'TooManyRequestsException',
+            $metadata: {},
+          }),
+        );
       return (realSend as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
     } as never);
     const rounds = await deliverLikeLambda(events.map(outboxRecord));
@@ -177,8 +208,14 @@ describe('the stream consumer under faults: nothing lost, nothing duplicated', (
     const injected = failOnce(
       (command) =>
         command instanceof TransactWriteCommand &&
-        (command.input.TransactItems ?? []).some((item) => item.Put?.TableName === auditTable && item.Put.Item?.id === events[2]!.eventId),
-      () => Object.assign(new Error('Throughput exceeded'), { name: 'ProvisionedThroughputExceededException', $metadata: {} }),
+        (command.input.TransactItems ?? []).some(
+          (item) => item.Put?.TableName === auditTable && item.Put.Item?.id === events[2]!.eventId,
+        ),
+      () =>
+        Object.assign(new Error('Throughput exceeded'), {
+          name: 'ProvisionedThroughputExceededException',
+          $metadata: {},
+        }),
     );
     const rounds = await deliverLikeLambda(events.map(outboxRecord));
     expect(injected.fired).toBe(true);
@@ -192,7 +229,11 @@ describe('the stream consumer under faults: nothing lost, nothing duplicated', (
     const realSend = SESv2Client.prototype.send;
     const sentTo: string[] = [];
     let hangFor: string | undefined = events[3]!.delivery!.to;
-    vi.spyOn(SESv2Client.prototype, 'send').mockImplementation(function (this: SESv2Client, command: unknown, ...rest: unknown[]) {
+    vi.spyOn(SESv2Client.prototype, 'send').mockImplementation(function (
+      this: SESv2Client,
+      command: unknown,
+      ...rest: unknown[]
+    ) {
       const to = (command as SendEmailCommand).input.Destination!.ToAddresses![0]!;
       sentTo.push(to);
       if (to === hangFor) return new Promise(() => undefined); // the invocation dies waiting for it
@@ -203,7 +244,10 @@ describe('the stream consumer under faults: nothing lost, nothing duplicated', (
 
     // First invocation, with one second to live: three records done, the fourth stuck, then killed.
     const dying = { ...lambdaContext('streamConsumer'), getRemainingTimeInMillis: () => 1_000 };
-    const outcome = await Promise.race([handler(streamEvent(records), dying).then(() => 'returned'), new Promise((r) => setTimeout(() => r('killed'), 1_500))]);
+    const outcome = await Promise.race([
+      handler(streamEvent(records), dying).then(() => 'returned'),
+      new Promise((r) => setTimeout(() => r('killed'), 1_500)),
+    ]);
     expect(outcome).toBe('killed');
     expect((await chainOf(tenantId)).map((e) => e.id)).toEqual(events.slice(0, 4).map((e) => e.eventId));
     hangFor = undefined;
@@ -213,6 +257,10 @@ describe('the stream consumer under faults: nothing lost, nothing duplicated', (
     expect(await deliverLikeLambda(records)).toBe(1);
     await expectExactlyOnce(tenantId, events, since);
     expect(sentTo.filter((to) => to === events[3]!.delivery!.to)).toHaveLength(2); // the lost attempt and the real one
-    for (const event of [...events.slice(0, 3), events[4]!]) expect(sentTo.filter((to) => to === event.delivery!.to), event.delivery!.to).toHaveLength(1);
+    for (const event of [...events.slice(0, 3), events[4]!])
+      expect(
+        sentTo.filter((to) => to === event.delivery!.to),
+        event.delivery!.to,
+      ).toHaveLength(1);
   });
 });

@@ -2,10 +2,10 @@ import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ulid } from 'ulidx';
 import { describe, expect, it } from 'vitest';
-import { sesMailer, type Mailer } from '../../shared/email/mailer';
+import { type Mailer, sesMailer } from '../../shared/email/mailer';
 import { invitationMailer } from '../../shared/outbox/effects/invitation-mailer';
-import { createTenant } from '../../shared/services/tenant-service';
 import { lookupInvitation } from '../../shared/services/invitation-service';
+import { createTenant } from '../../shared/services/tenant-service';
 import { capturing, deps, meta, platformAdmin, uniqueEmail } from '../support/fixtures';
 import { mailbox } from '../support/local-stack';
 
@@ -15,7 +15,8 @@ function flaky(real: Mailer, failures: number): Mailer & { attempts: number } {
     attempts: 0,
     async send(to: string, email: Parameters<Mailer['send']>[1]) {
       mailer.attempts++;
-      if (mailer.attempts <= failures) throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
+      if (mailer.attempts <= failures)
+        throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
       await real.send(to, email);
     },
   };
@@ -26,7 +27,12 @@ describe('invitation email through the outbox (SES emulator, DynamoDB Local)', (
   it('SES failing twice then succeeding sends exactly one email, and the invitation stays intact', async () => {
     const { deps: d, events } = capturing();
     const ownerEmail = uniqueEmail('flaky');
-    const { invitation } = await createTenant(d, platformAdmin, { name: 'Flaky SES', ownerEmail, seatLimit: 3 }, meta());
+    const { invitation } = await createTenant(
+      d,
+      platformAdmin,
+      { name: 'Flaky SES', ownerEmail, seatLimit: 3 },
+      meta(),
+    );
     const event = events.find((e) => e.delivery)!;
 
     const mailer = flaky(sesMailer('no-reply@example.com'), 2);
@@ -35,7 +41,11 @@ describe('invitation email through the outbox (SES emulator, DynamoDB Local)', (
       mailer,
       appUrl: 'https://app.example.com',
       persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: d.tableName, keyAttr: 'PK', sortKeyAttr: 'SK', staticPkValue: `IDEMPOTENCY#test-${ulid()}`, expiryAttr: 'ttl',
+        tableName: d.tableName,
+        keyAttr: 'PK',
+        sortKeyAttr: 'SK',
+        staticPkValue: `IDEMPOTENCY#test-${ulid()}`,
+        expiryAttr: 'ttl',
       }),
       idempotencyConfig: new IdempotencyConfig({ eventKeyJmesPath: 'eventId', expiresAfterSeconds: 3600 }),
     });
@@ -47,7 +57,9 @@ describe('invitation email through the outbox (SES emulator, DynamoDB Local)', (
     await effect.apply(event);
     expect(mailer.attempts).toBe(3);
 
-    const sent = (await mailbox({ to: ownerEmail, since })).filter((m) => m.body.text?.includes('https://app.example.com/accept-invite'));
+    const sent = (await mailbox({ to: ownerEmail, since })).filter((m) =>
+      m.body.text?.includes('https://app.example.com/accept-invite'),
+    );
     expect(sent).toHaveLength(1);
     const token = /token=([A-Za-z0-9_-]+)/.exec(sent[0]!.body.text!)![1]!;
     expect((await lookupInvitation(deps(), token)).invitationId).toBe(invitation.invitationId);

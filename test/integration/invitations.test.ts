@@ -16,8 +16,18 @@ import {
   resendInvitation,
   revokeInvitation,
 } from '../../shared/services/invitation-service';
-import { capturing, deliveredTokens, deps, meta, memberIn, pendingOwnerInvitation, strongPassword, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 import { codeOf } from '../support/domain-errors';
+import {
+  capturing,
+  deliveredTokens,
+  deps,
+  memberIn,
+  meta,
+  pendingOwnerInvitation,
+  strongPassword,
+  tenantWithOwner,
+  uniqueEmail,
+} from '../support/fixtures';
 import { invoke } from '../support/invoke';
 
 async function ownerCaller(seatLimit = 50) {
@@ -59,7 +69,9 @@ describe('invitations (DynamoDB Local)', () => {
   it('stores only the SHA-256 of the token, and a lookup does not consume it', async () => {
     const { token, invitation } = await pendingOwnerInvitation();
     const d = deps();
-    const { Item } = await d.db.send(new GetCommand({ TableName: d.tableName, Key: keys.invitation(invitation.tenantId, invitation.invitationId) }));
+    const { Item } = await d.db.send(
+      new GetCommand({ TableName: d.tableName, Key: keys.invitation(invitation.tenantId, invitation.invitationId) }),
+    );
     expect(JSON.stringify(Item)).not.toContain(token);
     expect(Item!.tokenHash).toHaveLength(43);
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
@@ -71,7 +83,9 @@ describe('invitations (DynamoDB Local)', () => {
     const { tenantId, caller } = await ownerCaller(50);
     const email = uniqueEmail('race');
     const outcomes = await Promise.all(
-      Array.from({ length: 20 }, () => inviteMembers(deps(), caller, { emails: [email], roles: [{ roleId: 'viewer' }] }, meta())),
+      Array.from({ length: 20 }, () =>
+        inviteMembers(deps(), caller, { emails: [email], roles: [{ roleId: 'viewer' }] }, meta()),
+      ),
     );
     expect(outcomes.flatMap((o) => o.created)).toHaveLength(1);
     expect(outcomes.flatMap((o) => o.failed).every((f) => f.code === 'already_invited')).toBe(true);
@@ -81,7 +95,9 @@ describe('invitations (DynamoDB Local)', () => {
   it('never exceeds the seat limit: 30 parallel invitations for 9 free seats create exactly 9', async () => {
     const { tenantId, caller } = await ownerCaller(10); // the Owner holds the 10th seat
     const outcomes = await Promise.all(
-      Array.from({ length: 30 }, () => inviteMembers(deps(), caller, { emails: [uniqueEmail('seat')], roles: [{ roleId: 'viewer' }] }, meta())),
+      Array.from({ length: 30 }, () =>
+        inviteMembers(deps(), caller, { emails: [uniqueEmail('seat')], roles: [{ roleId: 'viewer' }] }, meta()),
+      ),
     );
     expect(outcomes.flatMap((o) => o.created)).toHaveLength(9);
     expect(outcomes.flatMap((o) => o.failed).map((f) => f.code)).toEqual(Array(21).fill('seat_limit_reached'));
@@ -99,35 +115,53 @@ describe('invitations (DynamoDB Local)', () => {
 
   it('accepts once: a new account joins with a password; reusing the token fails', async () => {
     const { tenantId, token, email, member } = await pendingOwnerInvitation();
-    const result = await acceptInvitation(deps(), identityDirectory(), { token, password: strongPassword(), displayName: 'Ada' }, meta());
+    const result = await acceptInvitation(
+      deps(),
+      identityDirectory(),
+      { token, password: strongPassword(), displayName: 'Ada' },
+      meta(),
+    );
     expect(result).toMatchObject({ tenantId, memberId: member.memberId, status: 'active' });
     const joined = await getMember(deps(), tenantId, member.memberId);
     expect(joined).toMatchObject({ status: 'active', displayName: 'Ada', email });
     expect(joined!.userId).toBe(await identityDirectory().findUserId(email));
 
-    expect(await codeOf(acceptInvitation(deps(), identityDirectory(), { token, password: strongPassword() }, meta()))).toBe('invitation_not_found');
+    expect(
+      await codeOf(acceptInvitation(deps(), identityDirectory(), { token, password: strongPassword() }, meta())),
+    ).toBe('invitation_not_found');
     expect(await codeOf(lookupInvitation(deps(), token))).toBe('invitation_not_found');
   });
 
   it('accepts for a signed-in identity only when its verified email is the invited one', async () => {
     const { token, email } = await pendingOwnerInvitation();
     const stranger = { userId: `sub-${ulid()}`, email: uniqueEmail('stranger'), groups: [] };
-    expect(await codeOf(acceptInvitation(deps(), identityDirectory(), { token, identity: stranger }, meta()))).toBe('email_mismatch');
+    expect(await codeOf(acceptInvitation(deps(), identityDirectory(), { token, identity: stranger }, meta()))).toBe(
+      'email_mismatch',
+    );
     const invitee = { userId: `sub-${ulid()}`, email, groups: [] };
-    expect((await acceptInvitation(deps(), identityDirectory(), { token, identity: invitee }, meta())).status).toBe('active');
+    expect((await acceptInvitation(deps(), identityDirectory(), { token, identity: invitee }, meta())).status).toBe(
+      'active',
+    );
   });
 
   it('of two parallel accepts of one token, exactly one wins', async () => {
     const { token, email } = await pendingOwnerInvitation();
     const identity = { userId: `sub-${ulid()}`, email, groups: [] };
-    const outcomes = await Promise.all([1, 2].map(() => codeOf(acceptInvitation(deps(), identityDirectory(), { token, identity }, meta()))));
+    const outcomes = await Promise.all(
+      [1, 2].map(() => codeOf(acceptInvitation(deps(), identityDirectory(), { token, identity }, meta()))),
+    );
     expect(outcomes.sort()).toEqual(['invitation_not_pending', 'resolved']);
   });
 
   it('resend gives a new token and expiry; the old token is dead at once', async () => {
     const { caller } = await ownerCaller();
     const { deps: d, events } = capturing();
-    const { created } = await inviteMembers(d, caller, { emails: [uniqueEmail('resend')], roles: [{ roleId: 'viewer' }], expiresInDays: 2 }, meta());
+    const { created } = await inviteMembers(
+      d,
+      caller,
+      { emails: [uniqueEmail('resend')], roles: [{ roleId: 'viewer' }], expiresInDays: 2 },
+      meta(),
+    );
     const [first] = await deliveredTokens(events);
 
     const later = capturing(() => new Date(Date.now() + 24 * 3600 * 1000));
@@ -139,13 +173,20 @@ describe('invitations (DynamoDB Local)', () => {
 
     expect(await codeOf(lookupInvitation(deps(), first!.token))).toBe('invitation_not_found');
     expect((await lookupInvitation(deps(), second!.token)).invitationId).toBe(created[0]!.invitationId);
-    expect(await codeOf(resendInvitation(deps(), caller, created[0]!.invitationId, 1, meta()))).toBe('version_mismatch');
+    expect(await codeOf(resendInvitation(deps(), caller, created[0]!.invitationId, 1, meta()))).toBe(
+      'version_mismatch',
+    );
   });
 
   it('revoke and decline free the seat and kill the token', async () => {
     const { tenantId, caller } = await ownerCaller();
     const { deps: d, events } = capturing();
-    const { created } = await inviteMembers(d, caller, { emails: [uniqueEmail('r'), uniqueEmail('d')], roles: [{ roleId: 'viewer' }] }, meta());
+    const { created } = await inviteMembers(
+      d,
+      caller,
+      { emails: [uniqueEmail('r'), uniqueEmail('d')], roles: [{ roleId: 'viewer' }] },
+      meta(),
+    );
     const tokens = await deliveredTokens(events);
     expect((await getTenant(deps(), tenantId))!.seatsUsed).toBe(3);
 
@@ -155,19 +196,35 @@ describe('invitations (DynamoDB Local)', () => {
     for (const { token } of tokens) expect(await codeOf(lookupInvitation(deps(), token))).toBe('invitation_not_found');
     expect(await getMember(deps(), tenantId, created[0]!.memberId)).toBeUndefined();
     // The address can be invited again, fresh.
-    const again = await inviteMembers(deps(), caller, { emails: [created[0]!.email], roles: [{ roleId: 'agent' }] }, meta());
+    const again = await inviteMembers(
+      deps(),
+      caller,
+      { emails: [created[0]!.email], roles: [{ roleId: 'agent' }] },
+      meta(),
+    );
     expect(again.created).toHaveLength(1);
   });
 
   it('refuses an expired invitation before the purge runs; the purge removes it once, frees the seat and audits it', async () => {
     const { tenantId, caller } = await ownerCaller();
     const tenDaysAgo = capturing(() => new Date(Date.now() - 10 * 24 * 3600 * 1000));
-    const { created } = await inviteMembers(tenDaysAgo.deps, caller, { emails: [uniqueEmail('old')], roles: [{ roleId: 'viewer' }] }, meta());
+    const { created } = await inviteMembers(
+      tenDaysAgo.deps,
+      caller,
+      { emails: [uniqueEmail('old')], roles: [{ roleId: 'viewer' }] },
+      meta(),
+    );
     const { token } = (await deliveredTokens(tenDaysAgo.events))[0]!;
 
     expect(await codeOf(lookupInvitation(deps(), token))).toBe('invitation_expired');
-    expect(await codeOf(acceptInvitation(deps(), identityDirectory(), { token, password: strongPassword() }, meta()))).toBe('invitation_expired');
-    const listed = await invoke(routes.listInvitations, { identity: caller, params: { tenantId }, query: { status: 'expired' } });
+    expect(
+      await codeOf(acceptInvitation(deps(), identityDirectory(), { token, password: strongPassword() }, meta())),
+    ).toBe('invitation_expired');
+    const listed = await invoke(routes.listInvitations, {
+      identity: caller,
+      params: { tenantId },
+      query: { status: 'expired' },
+    });
     expect(listed.body.items.map((i: { invitationId: string }) => i.invitationId)).toEqual([created[0]!.invitationId]);
 
     const purge = capturing();
@@ -182,7 +239,11 @@ describe('invitations (DynamoDB Local)', () => {
 
   it('lets nobody grant more than they hold through an invitation', async () => {
     const { tenantId, caller: owner } = await ownerCaller();
-    const admin = await resolveTenantCaller(deps(), (await memberIn(tenantId, { roles: [{ roleId: 'admin' }] })).identity, tenantId);
+    const admin = await resolveTenantCaller(
+      deps(),
+      (await memberIn(tenantId, { roles: [{ roleId: 'admin' }] })).identity,
+      tenantId,
+    );
     const delegated = await resolveTenantCaller(
       deps(),
       (await memberIn(tenantId, { permissions: ['users:read', 'users:write', 'inbox:read'] })).identity,
@@ -211,14 +272,21 @@ describe('invitation routes', () => {
     });
     expect(result.status).toBe(201);
     expect(result.body.created).toHaveLength(2);
-    expect(result.body.created[0]).toMatchObject({ status: 'pending', roles: [{ roleId: 'agent' }], invitedBy: { id: owner.identity.userId } });
+    expect(result.body.created[0]).toMatchObject({
+      status: 'pending',
+      roles: [{ roleId: 'agent' }],
+      invitedBy: { id: owner.identity.userId },
+    });
     expect(result.body.failed).toEqual([{ email: 'bad@', code: 'invalid_email' }]);
   });
 
   it('validates the request: 1-30 days, 1-100 emails, known roles', async () => {
     const { tenantId, owner } = await tenantWithOwner(10);
-    const post = (body: unknown) => invoke(routes.createInvitations, { identity: owner.identity, params: { tenantId }, body });
-    expect((await post({ emails: ['a@example.com'], roles: [{ roleId: 'agent' }], expiresInDays: 31 })).status).toBe(400);
+    const post = (body: unknown) =>
+      invoke(routes.createInvitations, { identity: owner.identity, params: { tenantId }, body });
+    expect((await post({ emails: ['a@example.com'], roles: [{ roleId: 'agent' }], expiresInDays: 31 })).status).toBe(
+      400,
+    );
     expect((await post({ emails: [], roles: [{ roleId: 'agent' }] })).status).toBe(400);
     expect((await post({ emails: Array(101).fill('a@example.com'), roles: [{ roleId: 'agent' }] })).status).toBe(400);
     expect((await post({ emails: ['a@example.com'], roles: [] })).status).toBe(400);
@@ -246,8 +314,12 @@ describe('invitation routes', () => {
     const first = await pendingOwnerInvitation();
     const { caller } = await ownerCaller();
     await inviteMembers(deps(), caller, { emails: [first.email], roles: [{ roleId: 'viewer' }] }, meta());
-    const mine = await invoke(routes.listMyInvitations, { identity: { userId: `sub-${ulid()}`, email: first.email, groups: [] } });
+    const mine = await invoke(routes.listMyInvitations, {
+      identity: { userId: `sub-${ulid()}`, email: first.email, groups: [] },
+    });
     expect(mine.status).toBe(200);
-    expect(mine.body.items.map((i: { tenantId: string }) => i.tenantId).sort()).toEqual([first.tenantId, caller.tenantId].sort());
+    expect(mine.body.items.map((i: { tenantId: string }) => i.tenantId).sort()).toEqual(
+      [first.tenantId, caller.tenantId].sort(),
+    );
   });
 });

@@ -62,13 +62,25 @@ function callsOf(command: unknown): Call[] {
   if (command instanceof PutCommand) return [{ action: 'dynamodb:PutItem', resource: table(input.TableName) }];
   if (command instanceof UpdateCommand) return [{ action: 'dynamodb:UpdateItem', resource: table(input.TableName) }];
   if (command instanceof DeleteCommand) return [{ action: 'dynamodb:DeleteItem', resource: table(input.TableName) }];
-  if (command instanceof BatchGetCommand) return Object.keys(input.RequestItems).map((name) => ({ action: 'dynamodb:BatchGetItem', resource: table(name) }));
-  if (command instanceof BatchWriteCommand) return Object.keys(input.RequestItems).map((name) => ({ action: 'dynamodb:BatchWriteItem', resource: table(name) }));
+  if (command instanceof BatchGetCommand)
+    return Object.keys(input.RequestItems).map((name) => ({ action: 'dynamodb:BatchGetItem', resource: table(name) }));
+  if (command instanceof BatchWriteCommand)
+    return Object.keys(input.RequestItems).map((name) => ({
+      action: 'dynamodb:BatchWriteItem',
+      resource: table(name),
+    }));
   if (command instanceof TransactWriteCommand) {
     // TransactWriteItems has no IAM action of its own: each item is authorized as its Put/Update/Delete/ConditionCheck.
-    const kinds = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' } as const;
+    const kinds = {
+      Put: 'PutItem',
+      Update: 'UpdateItem',
+      Delete: 'DeleteItem',
+      ConditionCheck: 'ConditionCheckItem',
+    } as const;
     return (input.TransactItems as Record<string, { TableName: string }>[]).flatMap((item) =>
-      Object.entries(kinds).filter(([kind]) => item[kind]).map(([kind, action]) => ({ action: `dynamodb:${action}`, resource: table(item[kind]!.TableName) })),
+      Object.entries(kinds)
+        .filter(([kind]) => item[kind])
+        .map(([kind, action]) => ({ action: `dynamodb:${action}`, resource: table(item[kind]!.TableName) })),
     );
   }
   throw new Error(`unmapped DynamoDB command ${(command as object).constructor.name}`);
@@ -81,9 +93,16 @@ const serviceCalls = (prefix: string, resource: Resource) => (command: unknown) 
 /** Records every AWS call made while `run` runs (and lets it through to the emulators). */
 async function recording<T>(run: () => Promise<T>): Promise<{ result: T; calls: Call[] }> {
   const calls: Call[] = [];
-  const spy = <C extends { prototype: { send: (...args: any[]) => any } }>(client: C, map: (command: unknown) => Call[]) => {
+  const spy = <C extends { prototype: { send: (...args: any[]) => any } }>(
+    client: C,
+    map: (command: unknown) => Call[],
+  ) => {
     const original = client.prototype.send;
-    return vi.spyOn(client.prototype, 'send').mockImplementation(function (this: unknown, command: unknown, ...rest: unknown[]) {
+    return vi.spyOn(client.prototype, 'send').mockImplementation(function (
+      this: unknown,
+      command: unknown,
+      ...rest: unknown[]
+    ) {
       calls.push(...map(command));
       return original.call(this, command, ...rest);
     } as never);
@@ -113,7 +132,11 @@ let shared: World;
 
 beforeAll(async () => {
   shared = await buildWorld('Least privilege');
-  await Promise.all(routeList.filter(writes).map(async (route) => worlds.set(route.operationId, await buildWorld(`LP ${route.operationId}`))));
+  await Promise.all(
+    routeList
+      .filter(writes)
+      .map(async (route) => worlds.set(route.operationId, await buildWorld(`LP ${route.operationId}`))),
+  );
 }, 120_000);
 
 /** A caller who signed in a moment ago (newer than any sign-in recorded so far): their first request records it. */
@@ -128,17 +151,31 @@ describe('every AWS call a route makes is covered by its grants, and every grant
   for (const route of routeList) {
     it(`${route.operationId} (${route.grants.join(', ') || 'no grants'})`, async () => {
       const world = worlds.get(route.operationId) ?? shared;
-      const { result, calls } = await recording(() => invoke(route, { identity: callerFor(route, world), ...sampleFor(route, world) }));
-      expect(result.status, `${route.operationId} must succeed to show its needs: ${JSON.stringify(result.body)}`).toBeLessThan(300);
+      const { result, calls } = await recording(() =>
+        invoke(route, { identity: callerFor(route, world), ...sampleFor(route, world) }),
+      );
+      expect(
+        result.status,
+        `${route.operationId} must succeed to show its needs: ${JSON.stringify(result.body)}`,
+      ).toBeLessThan(300);
 
-      const allowed = new Set(route.grants.flatMap((grant) => grantActions[grant].map((action) => `${action} ${grantResource[grant]}`)));
-      const uncovered = [...new Set(calls.map((call) => `${call.action} ${call.resource}`))].filter((call) => !allowed.has(call));
+      const allowed = new Set(
+        route.grants.flatMap((grant) => grantActions[grant].map((action) => `${action} ${grantResource[grant]}`)),
+      );
+      const uncovered = [...new Set(calls.map((call) => `${call.action} ${call.resource}`))].filter(
+        (call) => !allowed.has(call),
+      );
       expect(uncovered, `${route.operationId} makes calls its grants do not allow (AccessDenied in AWS)`).toEqual([]);
 
       for (const grant of route.grants) {
         if (unobservableLocally.has(grant)) continue;
-        const used = calls.some((call) => call.resource === grantResource[grant] && (grantActions[grant] as readonly string[]).includes(call.action));
-        const writesSomething = grant !== 'main:write' || calls.some((call) => call.resource === 'main' && !/GetItem|Query/.test(call.action));
+        const used = calls.some(
+          (call) =>
+            call.resource === grantResource[grant] && (grantActions[grant] as readonly string[]).includes(call.action),
+        );
+        const writesSomething =
+          grant !== 'main:write' ||
+          calls.some((call) => call.resource === 'main' && !/GetItem|Query/.test(call.action));
         expect(used && writesSomething, `${route.operationId} does not use its grant ${grant}`).toBe(true);
       }
     });

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { updateMember } from '../../shared/data/member-repository';
-import { transactWrite } from '../../shared/data/transactions';
 import type { MemberRecord } from '../../shared/data/records';
+import { transactWrite } from '../../shared/data/transactions';
 import { routes } from '../../shared/http/routes';
 import { deps, memberIn, platformAdmin, tenantWithOwner } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 
 async function changeMember(member: MemberRecord, change: Partial<MemberRecord>) {
   const next = { ...member, ...change, version: member.version + 1 };
-  await transactWrite(deps(), updateMember(deps(), member, next).map((item) => ({ item })));
+  await transactWrite(
+    deps(),
+    updateMember(deps(), member, next).map((item) => ({ item })),
+  );
   return next;
 }
 
@@ -26,10 +29,19 @@ describe('tenant-scoped reads through the handlers (DynamoDB Local)', () => {
     expect(catalog.body.modules.find((m: { module: string }) => m.module === 'bots').permissions).toHaveLength(3);
 
     const roles = await invoke(routes.listRoles, { identity: owner.identity, params });
-    expect(roles.body.items.map((r: { roleId: string }) => r.roleId)).toEqual(['owner', 'admin', 'manager', 'agent', 'viewer']);
+    expect(roles.body.items.map((r: { roleId: string }) => r.roleId)).toEqual([
+      'owner',
+      'admin',
+      'manager',
+      'agent',
+      'viewer',
+    ]);
     expect(roles.body.items.every((r: { builtIn: boolean }) => r.builtIn)).toBe(true);
 
-    const me = await invoke(routes.getMember, { identity: owner.identity, params: { tenantId, memberId: owner.member.memberId } });
+    const me = await invoke(routes.getMember, {
+      identity: owner.identity,
+      params: { tenantId, memberId: owner.member.memberId },
+    });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ status: 'active', roles: [{ roleId: 'owner' }], email: owner.identity.email });
     const usersRead = me.body.effectivePermissions.find((p: { permission: string }) => p.permission === 'users:read');
@@ -41,16 +53,25 @@ describe('tenant-scoped reads through the handlers (DynamoDB Local)', () => {
     const agent = await memberIn(tenantId, { roles: [{ roleId: 'agent' }] });
 
     expect((await invoke(routes.getTenant, { identity: agent.identity, params: { tenantId } })).status).toBe(200);
-    const self = await invoke(routes.getMember, { identity: agent.identity, params: { tenantId, memberId: agent.member.memberId } });
+    const self = await invoke(routes.getMember, {
+      identity: agent.identity,
+      params: { tenantId, memberId: agent.member.memberId },
+    });
     expect(self.status).toBe(200);
     expect(self.body.effectivePermissions.map((p: { permission: string }) => p.permission)).toEqual([
-      'contacts:read', 'inbox:read', 'inbox:write', 'crm:access',
+      'contacts:read',
+      'inbox:read',
+      'inbox:write',
+      'crm:access',
     ]);
 
     const list = await invoke(routes.listMembers, { identity: agent.identity, params: { tenantId } });
     expect(list.status).toBe(403);
     expect(list.body.code).toBe('forbidden');
-    const other = await invoke(routes.getMember, { identity: agent.identity, params: { tenantId, memberId: owner.member.memberId } });
+    const other = await invoke(routes.getMember, {
+      identity: agent.identity,
+      params: { tenantId, memberId: owner.member.memberId },
+    });
     expect(other.status).toBe(403);
   });
 
@@ -84,7 +105,10 @@ describe('tenant-scoped reads through the handlers (DynamoDB Local)', () => {
     const attempts = [
       invoke(routes.getTenant, { identity: b.owner.identity, params: { tenantId: a.tenantId } }),
       invoke(routes.listMembers, { identity: b.owner.identity, params: { tenantId: a.tenantId } }),
-      invoke(routes.getMember, { identity: b.owner.identity, params: { tenantId: a.tenantId, memberId: a.owner.member.memberId } }),
+      invoke(routes.getMember, {
+        identity: b.owner.identity,
+        params: { tenantId: a.tenantId, memberId: a.owner.member.memberId },
+      }),
       invoke(routes.listRoles, { identity: b.owner.identity, params: { tenantId: a.tenantId } }),
     ];
     for (const result of await Promise.all(attempts)) {
@@ -98,8 +122,12 @@ describe('tenant-scoped reads through the handlers (DynamoDB Local)', () => {
   it('pages through members with opaque cursors bound to tenant and filter', async () => {
     const { tenantId, owner } = await tenantWithOwner();
     const other = await tenantWithOwner();
-    const created = await Promise.all(Array.from({ length: 6 }, () => memberIn(tenantId, { roles: [{ roleId: 'viewer' }] })));
-    await Promise.all(Array.from({ length: 2 }, () => memberIn(tenantId, { status: 'invited', roles: [{ roleId: 'agent' }] })));
+    const created = await Promise.all(
+      Array.from({ length: 6 }, () => memberIn(tenantId, { roles: [{ roleId: 'viewer' }] })),
+    );
+    await Promise.all(
+      Array.from({ length: 2 }, () => memberIn(tenantId, { status: 'invited', roles: [{ roleId: 'agent' }] })),
+    );
 
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -121,12 +149,24 @@ describe('tenant-scoped reads through the handlers (DynamoDB Local)', () => {
     expect(pages).toBeGreaterThanOrEqual(3);
     for (const m of created) expect(seen).toContain(m.member.memberId);
 
-    const active = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { status: 'active', limit: '100' } });
+    const active = await invoke(routes.listMembers, {
+      identity: owner.identity,
+      params: { tenantId },
+      query: { status: 'active', limit: '100' },
+    });
     expect(active.body.items).toHaveLength(7);
-    const invited = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { status: 'invited', limit: '2' } });
+    const invited = await invoke(routes.listMembers, {
+      identity: owner.identity,
+      params: { tenantId },
+      query: { status: 'invited', limit: '2' },
+    });
     expect(invited.body.items.every((m: { status: string }) => m.status === 'invited')).toBe(true);
 
-    const firstPage = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { limit: '2' } });
+    const firstPage = await invoke(routes.listMembers, {
+      identity: owner.identity,
+      params: { tenantId },
+      query: { limit: '2' },
+    });
     const foreign = await invoke(routes.listMembers, {
       identity: other.owner.identity,
       params: { tenantId: other.tenantId },
@@ -144,12 +184,23 @@ describe('tenant-scoped reads through the handlers (DynamoDB Local)', () => {
 
   it('rejects malformed path, query and body input with 400 problems', async () => {
     const { tenantId, owner } = await tenantWithOwner();
-    const badId = await invoke(routes.getMember, { identity: owner.identity, params: { tenantId, memberId: '../etc' } });
+    const badId = await invoke(routes.getMember, {
+      identity: owner.identity,
+      params: { tenantId, memberId: '../etc' },
+    });
     expect(badId.status).toBe(400);
-    const badLimit = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { limit: '1000' } });
+    const badLimit = await invoke(routes.listMembers, {
+      identity: owner.identity,
+      params: { tenantId },
+      query: { limit: '1000' },
+    });
     expect(badLimit.status).toBe(400);
     expect(badLimit.body.errors[0].path).toBe('query.limit');
-    const badStatus = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { status: 'gone' } });
+    const badStatus = await invoke(routes.listMembers, {
+      identity: owner.identity,
+      params: { tenantId },
+      query: { status: 'gone' },
+    });
     expect(badStatus.body.code).toBe('validation_failed');
     const badPatch = await invoke(routes.updateTenant, { identity: platformAdmin, params: { tenantId }, body: {} });
     expect(badPatch.status).toBe(400);
@@ -163,12 +214,27 @@ describe('tenant-scoped reads through the handlers (DynamoDB Local)', () => {
     const { putNewPrincipalLink } = await import('../../shared/data/principal-repository');
     const suspended = await memberIn(b.tenantId, { status: 'suspended', roles: [{ roleId: 'viewer' }] });
     const moved = { ...suspended.member, userId: a.owner.identity.userId, version: 2 };
-    await transactWrite(deps(), updateMember(deps(), suspended.member, moved).map((item) => ({ item })));
-    await transactWrite(deps(), [{ item: putNewPrincipalLink(deps(), { userId: a.owner.identity.userId, tenantId: b.tenantId, memberId: suspended.member.memberId }) }]);
+    await transactWrite(
+      deps(),
+      updateMember(deps(), suspended.member, moved).map((item) => ({ item })),
+    );
+    await transactWrite(deps(), [
+      {
+        item: putNewPrincipalLink(deps(), {
+          userId: a.owner.identity.userId,
+          tenantId: b.tenantId,
+          memberId: suspended.member.memberId,
+        }),
+      },
+    ]);
 
     const me = await invoke(routes.getMe, { identity: a.owner.identity });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ userId: a.owner.identity.userId, email: a.owner.identity.email, platformAdmin: false });
+    expect(me.body).toMatchObject({
+      userId: a.owner.identity.userId,
+      email: a.owner.identity.email,
+      platformAdmin: false,
+    });
     expect(me.body.memberships.map((m: { tenantName: string; status: string }) => [m.tenantName, m.status])).toEqual([
       ['Alpha Co', 'active'],
       ['Beta Co', 'suspended'],
@@ -187,7 +253,9 @@ describe('member search and role filter', () => {
   it('finds members by email or display-name prefix, and by role, across pages', async () => {
     const { tenantId, owner } = await tenantWithOwner(50);
     const tag = `zq${Date.now().toString(36)}`;
-    const byEmail = await Promise.all([1, 2, 3].map((i) => memberIn(tenantId, { email: `${tag}-${i}@example.com`, roles: [{ roleId: 'viewer' }] })));
+    const byEmail = await Promise.all(
+      [1, 2, 3].map((i) => memberIn(tenantId, { email: `${tag}-${i}@example.com`, roles: [{ roleId: 'viewer' }] })),
+    );
     const named = await memberIn(tenantId, { roles: [{ roleId: 'agent' }] });
     const renamed = await invoke(routes.updateMember, {
       identity: owner.identity,
@@ -199,20 +267,40 @@ describe('member search and role filter', () => {
     const found: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { q: tag, limit: '2', ...(cursor ? { cursor } : {}) } });
+      const page = await invoke(routes.listMembers, {
+        identity: owner.identity,
+        params: { tenantId },
+        query: { q: tag, limit: '2', ...(cursor ? { cursor } : {}) },
+      });
       expect(page.status).toBe(200);
       found.push(...page.body.items.map((m: { memberId: string }) => m.memberId));
       cursor = page.body.nextCursor ?? undefined;
     } while (cursor);
     expect(found.sort()).toEqual([...byEmail.map((m) => m.member.memberId), named.member.memberId].sort());
 
-    const agents = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { roleId: 'agent' } });
+    const agents = await invoke(routes.listMembers, {
+      identity: owner.identity,
+      params: { tenantId },
+      query: { roleId: 'agent' },
+    });
     expect(agents.body.items.map((m: { memberId: string }) => m.memberId)).toEqual([named.member.memberId]);
-    const activeViewersWithTag = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { q: `${tag}-2`, status: 'active' } });
+    const activeViewersWithTag = await invoke(routes.listMembers, {
+      identity: owner.identity,
+      params: { tenantId },
+      query: { q: `${tag}-2`, status: 'active' },
+    });
     expect(activeViewersWithTag.body.items).toHaveLength(1);
 
-    const first = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { q: tag, limit: '1' } });
-    const crossFilter = await invoke(routes.listMembers, { identity: owner.identity, params: { tenantId }, query: { q: `${tag}-1`, cursor: first.body.nextCursor } });
+    const first = await invoke(routes.listMembers, {
+      identity: owner.identity,
+      params: { tenantId },
+      query: { q: tag, limit: '1' },
+    });
+    const crossFilter = await invoke(routes.listMembers, {
+      identity: owner.identity,
+      params: { tenantId },
+      query: { q: `${tag}-1`, cursor: first.body.nextCursor },
+    });
     expect(crossFilter.body.code).toBe('invalid_cursor');
   });
 });

@@ -7,14 +7,14 @@ import { keys } from '../../shared/data/keys';
 import { getMember } from '../../shared/data/member-repository';
 import type { OutboxEvent } from '../../shared/data/outbox';
 import { getTenant } from '../../shared/data/tenant-repository';
+import { DomainError } from '../../shared/domain/errors';
 import { routes } from '../../shared/http/routes';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { transferOwnership } from '../../shared/services/member-admin-service';
 import { createRole } from '../../shared/services/role-service';
-import { DomainError } from '../../shared/domain/errors';
 import { chainOf, outboxRecord, streamEvent } from '../support/audit';
-import { capturing, deliveredTokens, deps, meta, memberIn, tenantWithOwner, uniqueEmail } from '../support/fixtures';
+import { capturing, deliveredTokens, deps, memberIn, meta, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 import { lambdaContext } from '../support/http-event';
 import { invoke } from '../support/invoke';
 import { createIdentity, drainStream, signIn } from '../support/local-stack';
@@ -29,7 +29,8 @@ vi.hoisted(() => {
  * succeed, what every other one answers, and what the table and the audit chain hold afterwards.
  */
 const N = 30;
-const together = <T>(count: number, run: (i: number) => Promise<T>) => Promise.all(Array.from({ length: count }, (_, i) => run(i)));
+const together = <T>(count: number, run: (i: number) => Promise<T>) =>
+  Promise.all(Array.from({ length: count }, (_, i) => run(i)));
 const statusesOf = (results: { status: number; body: any }[]) =>
   results.reduce<Record<string, number>>((counts, r) => {
     const key = r.status < 300 ? String(r.status) : `${r.status} ${r.body?.code}`;
@@ -91,7 +92,9 @@ describe(`races: ${N} concurrent requests, exact outcomes`, () => {
     expect(failed).toHaveLength(N - 1);
     expect(new Set(failed.map((f: { code: string }) => f.code))).toEqual(new Set(['already_invited']));
     expect((await getTenant(deps(), tenantId))!.seatsUsed).toBe(2);
-    const guard = await deps().db.send(new GetCommand({ TableName: deps().tableName, Key: keys.emailGuard(tenantId, email), ConsistentRead: true }));
+    const guard = await deps().db.send(
+      new GetCommand({ TableName: deps().tableName, Key: keys.emailGuard(tenantId, email), ConsistentRead: true }),
+    );
     expect(guard.Item).toBeDefined();
     expect(await entriesOf(tenantId, 'member.invited')).toHaveLength(1);
   });
@@ -101,7 +104,12 @@ describe(`races: ${N} concurrent requests, exact outcomes`, () => {
     const email = uniqueEmail('race-accept');
     const caller = await resolveTenantCaller(deps(), owner.identity, tenantId);
     const { deps: capturingDeps, events } = capturing();
-    const { created } = await inviteMembers(capturingDeps, caller, { emails: [email], roles: [{ roleId: 'viewer' }] }, meta());
+    const { created } = await inviteMembers(
+      capturingDeps,
+      caller,
+      { emails: [email], roles: [{ roleId: 'viewer' }] },
+      meta(),
+    );
     const { token } = (await deliveredTokens(events))[0]!;
     const password = `Pw-${ulid()}-race!`;
     const { userId } = await createIdentity(email, password);
@@ -112,14 +120,22 @@ describe(`races: ${N} concurrent requests, exact outcomes`, () => {
     );
     const counts = statusesOf(results);
     expect(counts['200'], JSON.stringify(counts)).toBe(1);
-    expect((counts['404 invitation_not_found'] ?? 0) + (counts['409 invitation_not_pending'] ?? 0), JSON.stringify(counts)).toBe(N - 1);
+    expect(
+      (counts['404 invitation_not_found'] ?? 0) + (counts['409 invitation_not_pending'] ?? 0),
+      JSON.stringify(counts),
+    ).toBe(N - 1);
     const member = await getMember(deps(), tenantId, created[0]!.memberId);
     expect(member).toMatchObject({ status: 'active', userId, version: 2 });
-    const link = await deps().db.send(new GetCommand({ TableName: deps().tableName, Key: keys.principalLink(userId, tenantId), ConsistentRead: true }));
+    const link = await deps().db.send(
+      new GetCommand({ TableName: deps().tableName, Key: keys.principalLink(userId, tenantId), ConsistentRead: true }),
+    );
     expect(link.Item?.memberId).toBe(member!.memberId);
     expect((await getTenant(deps(), tenantId))!.seatsUsed).toBe(2);
     expect(await entriesOf(tenantId, 'member.joined')).toHaveLength(2); // the Owner's and this one
-    const again = await invoke(routes.acceptInvitation, { headers: { authorization: `Bearer ${idToken}` }, body: { token } });
+    const again = await invoke(routes.acceptInvitation, {
+      headers: { authorization: `Bearer ${idToken}` },
+      body: { token },
+    });
     expect(again.status).toBe(404);
   });
 
@@ -138,7 +154,10 @@ describe(`races: ${N} concurrent requests, exact outcomes`, () => {
     expect(statusesOf(results)).toEqual({ 200: 1, '412 version_mismatch': N - 1 });
     const winner = results.find((r) => r.status === 200)!;
     expect(winner.headers.etag).toBe('"2"');
-    const current = await invoke(routes.getRole, { identity: owner.identity, params: { tenantId, roleId: role.roleId } });
+    const current = await invoke(routes.getRole, {
+      identity: owner.identity,
+      params: { tenantId, roleId: role.roleId },
+    });
     expect(current.body).toMatchObject({ version: 2, description: winner.body.description });
     expect(await entriesOf(tenantId, 'role.updated')).toHaveLength(1);
   });
@@ -147,7 +166,11 @@ describe(`races: ${N} concurrent requests, exact outcomes`, () => {
     const { tenantId, owner } = await tenantWithOwner(50);
     const heirs = await together(N, () => memberIn(tenantId, { roles: [{ roleId: 'viewer' }] }));
     const results = await together(N, (i) =>
-      invoke(routes.transferOwnership, { identity: owner.identity, params: { tenantId }, body: { memberId: heirs[i]!.member.memberId } }),
+      invoke(routes.transferOwnership, {
+        identity: owner.identity,
+        params: { tenantId },
+        body: { memberId: heirs[i]!.member.memberId },
+      }),
     );
     const counts = statusesOf(results);
     expect(counts['204'], JSON.stringify(counts)).toBe(1);
@@ -166,7 +189,12 @@ describe(`races: ${N} concurrent requests, exact outcomes`, () => {
     const { tenantId, owner } = await tenantWithOwner(10);
     const [first, second] = await together(2, () => memberIn(tenantId, { roles: [{ roleId: 'viewer' }] }));
     const staleOwner = await resolveTenantCaller(deps(), owner.identity, tenantId);
-    await transferOwnership(deps(), await resolveTenantCaller(deps(), owner.identity, tenantId), first!.member.memberId, meta());
+    await transferOwnership(
+      deps(),
+      await resolveTenantCaller(deps(), owner.identity, tenantId),
+      first!.member.memberId,
+      meta(),
+    );
     const outcome = await transferOwnership(deps(), staleOwner, second!.member.memberId, meta()).then(
       () => 'transferred',
       (error: unknown) => (error instanceof DomainError ? error.code : String(error)),
@@ -182,16 +210,24 @@ describe(`races: ${N} concurrent requests, exact outcomes`, () => {
     // Record the outbox events the handlers commit (the same DynamoDB client instance they use).
     const send = vi.spyOn(dynamoDb, 'send');
     const results = await together(N, (i) =>
-      invoke(routes.createRole, { identity: owner.identity, params: { tenantId }, body: { name: `Chain ${i} ${ulid()}`, permissions: ['inbox:read'] } }),
+      invoke(routes.createRole, {
+        identity: owner.identity,
+        params: { tenantId },
+        body: { name: `Chain ${i} ${ulid()}`, permissions: ['inbox:read'] },
+      }),
     );
     expect(statusesOf(results)).toEqual({ 201: N });
     const events: OutboxEvent[] = [];
     for (const [index, call] of send.mock.calls.entries()) {
       const command = call[0];
       if (!(command instanceof TransactWriteCommand)) continue;
-      const committed = await (send.mock.results[index]!.value as Promise<unknown>).then(() => true, () => false);
+      const committed = await (send.mock.results[index]!.value as Promise<unknown>).then(
+        () => true,
+        () => false,
+      );
       if (!committed) continue;
-      for (const item of command.input.TransactItems ?? []) if (item.Put?.Item?.entity === 'outbox') events.push(item.Put.Item.event as OutboxEvent);
+      for (const item of command.input.TransactItems ?? [])
+        if (item.Put?.Item?.entity === 'outbox') events.push(item.Put.Item.event as OutboxEvent);
     }
     send.mockRestore();
     expect(events.filter((e) => e.tenantId === tenantId)).toHaveLength(N);
@@ -203,7 +239,11 @@ describe(`races: ${N} concurrent requests, exact outcomes`, () => {
     for (let round = 0; pending.length > 0; round++) {
       expect(round, 'every record lands within 20 deliveries').toBeLessThan(20);
       const outcomes = await Promise.all(
-        pending.map(async (event) => ((await handler(streamEvent([outboxRecord(event)]), lambdaContext('consumer'))) as DynamoDBBatchResponse).batchItemFailures.length),
+        pending.map(
+          async (event) =>
+            ((await handler(streamEvent([outboxRecord(event)]), lambdaContext('consumer'))) as DynamoDBBatchResponse)
+              .batchItemFailures.length,
+        ),
       );
       pending = pending.filter((_, i) => outcomes[i]! > 0);
     }
@@ -213,7 +253,11 @@ describe(`races: ${N} concurrent requests, exact outcomes`, () => {
     expect(chain).toHaveLength(before + N);
     expect(chain.map((e) => e.seq)).toEqual(Array.from({ length: before + N }, (_, i) => i + 1));
     expect(new Set(chain.map((e) => e.id)).size).toBe(chain.length);
-    for (const event of events) expect(chain.filter((e) => e.id === event.eventId), event.eventId).toHaveLength(1);
+    for (const event of events)
+      expect(
+        chain.filter((e) => e.id === event.eventId),
+        event.eventId,
+      ).toHaveLength(1);
     const verified = await invoke(routes.verifyAudit, { identity: owner.identity, params: { tenantId } });
     expect(verified.body).toMatchObject({ ok: true, checked: before + N });
   });

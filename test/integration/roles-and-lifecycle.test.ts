@@ -18,19 +18,37 @@ async function setup() {
   const as = (identity: Identity) => ({
     createRole: (body: object) => invoke(routes.createRole, { identity, params: { tenantId: tenant.tenantId }, body }),
     updateRole: (roleId: string, body: object, ifMatch?: number) =>
-      invoke(routes.updateRole, { identity, params: { tenantId: tenant.tenantId, roleId }, body, headers: ifMatch ? { 'if-match': `"${ifMatch}"` } : {} }),
+      invoke(routes.updateRole, {
+        identity,
+        params: { tenantId: tenant.tenantId, roleId },
+        body,
+        headers: ifMatch ? { 'if-match': `"${ifMatch}"` } : {},
+      }),
     deleteRole: (roleId: string, query: Record<string, string> = {}) =>
       invoke(routes.deleteRole, { identity, params: { tenantId: tenant.tenantId, roleId }, query }),
     patch: (memberId: string, body: object, ifMatch?: number) =>
-      invoke(routes.updateMember, { identity, params: { tenantId: tenant.tenantId, memberId }, body, headers: ifMatch ? { 'if-match': `"${ifMatch}"` } : {} }),
+      invoke(routes.updateMember, {
+        identity,
+        params: { tenantId: tenant.tenantId, memberId },
+        body,
+        headers: ifMatch ? { 'if-match': `"${ifMatch}"` } : {},
+      }),
     get: (memberId: string) => invoke(routes.getMember, { identity, params: { tenantId: tenant.tenantId, memberId } }),
     list: () => invoke(routes.listMembers, { identity, params: { tenantId: tenant.tenantId } }),
-    suspend: (memberId: string) => invoke(routes.suspendMember, { identity, params: { tenantId: tenant.tenantId, memberId } }),
-    reactivate: (memberId: string) => invoke(routes.reactivateMember, { identity, params: { tenantId: tenant.tenantId, memberId } }),
-    remove: (memberId: string) => invoke(routes.removeMember, { identity, params: { tenantId: tenant.tenantId, memberId } }),
-    transfer: (memberId: string) => invoke(routes.transferOwnership, { identity, params: { tenantId: tenant.tenantId }, body: { memberId } }),
+    suspend: (memberId: string) =>
+      invoke(routes.suspendMember, { identity, params: { tenantId: tenant.tenantId, memberId } }),
+    reactivate: (memberId: string) =>
+      invoke(routes.reactivateMember, { identity, params: { tenantId: tenant.tenantId, memberId } }),
+    remove: (memberId: string) =>
+      invoke(routes.removeMember, { identity, params: { tenantId: tenant.tenantId, memberId } }),
+    transfer: (memberId: string) =>
+      invoke(routes.transferOwnership, { identity, params: { tenantId: tenant.tenantId }, body: { memberId } }),
     invite: (roleId: string) =>
-      invoke(routes.createInvitations, { identity, params: { tenantId: tenant.tenantId }, body: { emails: [`x-${ulid()}@example.com`], roles: [{ roleId }] } }),
+      invoke(routes.createInvitations, {
+        identity,
+        params: { tenantId: tenant.tenantId },
+        body: { emails: [`x-${ulid()}@example.com`], roles: [{ roleId }] },
+      }),
     tenant: () => invoke(routes.getTenant, { identity, params: { tenantId: tenant.tenantId } }),
   });
   return { ...tenant, owner, as };
@@ -41,7 +59,11 @@ describe('custom roles', () => {
     const { tenantId, owner, as } = await setup();
     const member = await memberIn(tenantId, { roles: [{ roleId: 'agent' }] });
     const withoutExport = builtInRoles.manager.permissions.filter((p) => p !== 'analytics:export');
-    const created = await as(owner).createRole({ name: 'Campaign Operator', copyFrom: 'manager', permissions: withoutExport });
+    const created = await as(owner).createRole({
+      name: 'Campaign Operator',
+      copyFrom: 'manager',
+      permissions: withoutExport,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'Campaign Operator', builtIn: false, version: 1 });
     expect(created.body.permissions).not.toContain('analytics:export');
@@ -58,7 +80,11 @@ describe('custom roles', () => {
     expect((await as(member.identity).list()).status).toBe(200); // users:read came with the copy
 
     // Editing the role reaches its holders on their next request too.
-    const edited = await as(owner).updateRole(created.body.roleId, { permissions: withoutExport.filter((p) => p !== 'users:read') }, 1);
+    const edited = await as(owner).updateRole(
+      created.body.roleId,
+      { permissions: withoutExport.filter((p) => p !== 'users:read') },
+      1,
+    );
     expect(edited.status).toBe(200);
     expect((await as(member.identity).list()).status).toBe(403);
   });
@@ -71,7 +97,9 @@ describe('custom roles', () => {
     expect(copyOfCopy.body.permissions).toEqual(copy.body.permissions);
     expect((await as(owner).createRole({ name: ' HELPDESK ', permissions: [] })).body.code).toBe('role_name_taken');
     expect((await as(owner).createRole({ name: 'admin', permissions: [] })).body.code).toBe('role_name_taken');
-    expect((await as(owner).updateRole(copyOfCopy.body.roleId, { name: 'helpdesk' })).body.code).toBe('role_name_taken');
+    expect((await as(owner).updateRole(copyOfCopy.body.roleId, { name: 'helpdesk' })).body.code).toBe(
+      'role_name_taken',
+    );
     expect((await as(owner).createRole({ name: 'Bad', permissions: ['users:delete'] })).status).toBe(400);
     // The old name is free again after a rename.
     expect((await as(owner).updateRole(copy.body.roleId, { name: 'Support' })).status).toBe(200);
@@ -92,7 +120,9 @@ describe('custom roles', () => {
   it('refuses to delete a role in use (409 role_in_use with the count) unless its holders are reassigned', async () => {
     const { tenantId, owner, as } = await setup();
     const role = await as(owner).createRole({ name: 'Temp', permissions: ['inbox:read'] });
-    const holders = await Promise.all([1, 2].map(() => memberIn(tenantId, { roles: [{ roleId: role.body.roleId }, { roleId: 'agent' }] })));
+    const holders = await Promise.all(
+      [1, 2].map(() => memberIn(tenantId, { roles: [{ roleId: role.body.roleId }, { roleId: 'agent' }] })),
+    );
     const refused = await as(owner).deleteRole(role.body.roleId);
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'role_in_use', count: 2 });
@@ -102,7 +132,9 @@ describe('custom roles', () => {
       const member = await getMember(deps(), tenantId, holder.member.memberId);
       expect(member!.roles.map((r) => r.roleId).sort()).toEqual(['agent', 'viewer']);
     }
-    expect((await invoke(routes.getRole, { identity: owner, params: { tenantId, roleId: role.body.roleId } })).status).toBe(404);
+    expect(
+      (await invoke(routes.getRole, { identity: owner, params: { tenantId, roleId: role.body.roleId } })).status,
+    ).toBe(404);
     // The name is free again.
     expect((await as(owner).createRole({ name: 'Temp', permissions: [] })).status).toBe(201);
   });
@@ -116,7 +148,11 @@ describe('custom roles', () => {
     const members = await Promise.all(holders);
     expect((await as(owner).deleteRole(role.body.roleId, { reassignTo: 'agent' })).status).toBe(204);
     const after = await Promise.all(members.map((m) => getMember(deps(), tenantId, m.member.memberId)));
-    expect(after.every((m) => m!.roles.length === 1 && m!.roles[0]!.roleId === 'agent' && m!.roles[0]!.expiresAt === expiresAt)).toBe(true);
+    expect(
+      after.every(
+        (m) => m!.roles.length === 1 && m!.roles[0]!.roleId === 'agent' && m!.roles[0]!.expiresAt === expiresAt,
+      ),
+    ).toBe(true);
   });
 });
 
@@ -124,9 +160,14 @@ describe('member access changes', () => {
   it('scenario 3: two roles give the union, with the source of each permission', async () => {
     const { tenantId, owner, as } = await setup();
     const member = await memberIn(tenantId);
-    const patched = await as(owner).patch(member.member.memberId, { roles: [{ roleId: 'agent' }, { roleId: 'viewer' }], permissions: ['billing:manage'] });
+    const patched = await as(owner).patch(member.member.memberId, {
+      roles: [{ roleId: 'agent' }, { roleId: 'viewer' }],
+      permissions: ['billing:manage'],
+    });
     expect(patched.status).toBe(200);
-    const sources = Object.fromEntries((patched.body.effectivePermissions as Effective).map((p) => [p.permission, p.sources]));
+    const sources = Object.fromEntries(
+      (patched.body.effectivePermissions as Effective).map((p) => [p.permission, p.sources]),
+    );
     expect(sources['inbox:write']).toEqual(['agent']);
     expect(sources['inbox:read']).toEqual(['agent', 'viewer', 'implied']);
     expect(sources['audit:read']).toEqual(['viewer']);
@@ -163,7 +204,9 @@ describe('member access changes', () => {
       grantBilling: await d.patch(target.member.memberId, { permissions: ['billing:manage'] }),
       inviteManager: await d.invite('manager'),
       ownRoles: await d.patch(delegated.member.memberId, { roles: [{ roleId: 'viewer' }] }),
-      ownPermissions: await d.patch(delegated.member.memberId, { permissions: ['users:read', 'users:write', 'inbox:read', 'inbox:write'] }),
+      ownPermissions: await d.patch(delegated.member.memberId, {
+        permissions: ['users:read', 'users:write', 'inbox:read', 'inbox:write'],
+      }),
     };
     for (const [name, result] of Object.entries(refusals)) {
       expect(result.status, name).toBe(403);
@@ -182,12 +225,21 @@ describe('member access changes', () => {
     const { tenantId, owner, as } = await setup();
     const admin = await memberIn(tenantId, { roles: [{ roleId: 'admin' }] });
     const other = await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] });
-    expect((await as(admin.identity).patch(other.member.memberId, { roles: [{ roleId: 'admin' }] })).body.code).toBe('admin_requires_owner');
+    expect((await as(admin.identity).patch(other.member.memberId, { roles: [{ roleId: 'admin' }] })).body.code).toBe(
+      'admin_requires_owner',
+    );
     const secondAdmin = await as(owner).patch(other.member.memberId, { roles: [{ roleId: 'admin' }] });
     expect(secondAdmin.status).toBe(200);
-    expect((await as(admin.identity).patch(other.member.memberId, { roles: [{ roleId: 'viewer' }] })).body.code).toBe('admin_requires_owner');
-    expect((await as(owner).patch(other.member.memberId, { roles: [{ roleId: 'owner' }] })).body.code).toBe('owner_not_grantable');
-    const ownerMemberId = (await as(owner).tenant()).status === 200 ? (await invoke(routes.getMe, { identity: owner })).body.memberships[0].memberId : '';
+    expect((await as(admin.identity).patch(other.member.memberId, { roles: [{ roleId: 'viewer' }] })).body.code).toBe(
+      'admin_requires_owner',
+    );
+    expect((await as(owner).patch(other.member.memberId, { roles: [{ roleId: 'owner' }] })).body.code).toBe(
+      'owner_not_grantable',
+    );
+    const ownerMemberId =
+      (await as(owner).tenant()).status === 200
+        ? (await invoke(routes.getMe, { identity: owner })).body.memberships[0].memberId
+        : '';
     expect((await as(admin.identity).suspend(ownerMemberId)).body.code).toBe('owner_protected');
     expect((await as(admin.identity).patch(ownerMemberId, { permissions: [] })).body.code).toBe('owner_protected');
   });
@@ -298,8 +350,16 @@ describe('session revocation on suspension', () => {
     // The same person is also active in tenant B.
     const inB = await memberIn(b.tenantId, { roles: [{ roleId: 'viewer' }] });
     await transactWrite(deps(), [
-      ...updateMember(deps(), inB.member, { ...inB.member, userId: alsoInB.identity.userId, version: 2 }).map((item) => ({ item })),
-      { item: putNewPrincipalLink(deps(), { userId: alsoInB.identity.userId, tenantId: b.tenantId, memberId: inB.member.memberId }) },
+      ...updateMember(deps(), inB.member, { ...inB.member, userId: alsoInB.identity.userId, version: 2 }).map(
+        (item) => ({ item }),
+      ),
+      {
+        item: putNewPrincipalLink(deps(), {
+          userId: alsoInB.identity.userId,
+          tenantId: b.tenantId,
+          memberId: inB.member.memberId,
+        }),
+      },
     ]);
 
     const owner = await resolveTenantCaller(deps(), a.owner, a.tenantId);

@@ -1,10 +1,17 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Identity } from '../../shared/domain/actor';
-import { fallbackRoute, routeList } from '../../shared/http/routes';
 import type { RouteDefinition } from '../../shared/http/route-definition';
+import { fallbackRoute, routeList } from '../../shared/http/routes';
 import { platformAdmin } from '../support/fixtures';
-import { describeRequest, expectWellFormedAnswer, fallbackRequests, fuzzRequestArbitrary, invokeRaw, type FuzzRequest } from '../support/fuzz';
+import {
+  describeRequest,
+  expectWellFormedAnswer,
+  type FuzzRequest,
+  fallbackRequests,
+  fuzzRequestArbitrary,
+  invokeRaw,
+} from '../support/fuzz';
 import { buildWorld, expectProblem, expectSecurityHeaders, sampleFor, type World } from '../support/route-samples';
 
 // Hundreds of refusals, each logged at INFO by the handlers: keep the run's output readable.
@@ -45,7 +52,11 @@ function callersFor(route: RouteDefinition): fc.Arbitrary<Identity | undefined> 
     case 'public':
       return fc.constant(undefined);
     case 'platform-admin':
-      return fc.oneof({ weight: 8, arbitrary: fc.constant(platformAdmin) }, { weight: 1, arbitrary: fc.constant(world.owner.identity) }, { weight: 1, arbitrary: fc.constant(undefined) });
+      return fc.oneof(
+        { weight: 8, arbitrary: fc.constant(platformAdmin) },
+        { weight: 1, arbitrary: fc.constant(world.owner.identity) },
+        { weight: 1, arbitrary: fc.constant(undefined) },
+      );
     default:
       return fc.oneof(
         { weight: 8, arbitrary: fc.constant(world.owner.identity) },
@@ -81,7 +92,9 @@ describe.concurrent(`fuzzing every route (seed ${seed}, ${runsPerRoute} requests
 
 describe('fuzzing volume', () => {
   it(`sent at least ${TOTAL_REQUESTS} requests in this run`, () => {
-    expect(sent).toBeGreaterThanOrEqual(process.env.FUZZ_RUNS_PER_ROUTE === undefined ? TOTAL_REQUESTS : routesUnderTest.length);
+    expect(sent).toBeGreaterThanOrEqual(
+      process.env.FUZZ_RUNS_PER_ROUTE === undefined ? TOTAL_REQUESTS : routesUnderTest.length,
+    );
   });
 });
 
@@ -93,7 +106,11 @@ describe('bodies the chain refuses before parsing, on every route that takes one
     bodyWorld = await buildWorld('Bodies');
   }, 60_000);
   const callerOf = (route: RouteDefinition) =>
-    route.access.kind === 'public' ? undefined : route.access.kind === 'platform-admin' ? platformAdmin : bodyWorld.owner.identity;
+    route.access.kind === 'public'
+      ? undefined
+      : route.access.kind === 'platform-admin'
+        ? platformAdmin
+        : bodyWorld.owner.identity;
   const pathOf = (route: RouteDefinition) => sampleFor(route, bodyWorld).params;
 
   it('there are such routes', () => expect(withBody.length).toBeGreaterThan(8));

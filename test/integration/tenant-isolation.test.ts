@@ -14,8 +14,8 @@ import {
   leakedSecrets,
   sampleFor,
   secretsOf,
-  tenantScopedSamples,
   type TenantScopedRouteName,
+  tenantScopedSamples,
   type World,
 } from '../support/route-samples';
 
@@ -107,8 +107,14 @@ describe('tenant isolation (route table × B’s Owner against A)', () => {
   it('covers every tenant-scoped route of the route table', () => {
     expect(tenantScoped.length).toBeGreaterThan(15);
     for (const route of tenantScoped) {
-      expect(tenantScopedSamples[route.operationId as TenantScopedRouteName], `sample for ${route.operationId}`).toBeTypeOf('function');
-      expect(foreignReference[route.operationId as TenantScopedRouteName], `foreign-reference row for ${route.operationId}`).toBeDefined();
+      expect(
+        tenantScopedSamples[route.operationId as TenantScopedRouteName],
+        `sample for ${route.operationId}`,
+      ).toBeTypeOf('function');
+      expect(
+        foreignReference[route.operationId as TenantScopedRouteName],
+        `foreign-reference row for ${route.operationId}`,
+      ).toBeDefined();
     }
   });
 
@@ -144,11 +150,19 @@ describe('tenant isolation (route table × B’s Owner against A)', () => {
     it('there are lists with cursors', () => expect(listRoutes.length).toBeGreaterThanOrEqual(3));
     for (const route of listRoutes) {
       it(`${route.operationId}: 400 invalid_cursor`, async () => {
-        const first = await invoke(route, { identity: A.owner.identity, params: { tenantId: A.tenantId }, query: { limit: '1' } });
+        const first = await invoke(route, {
+          identity: A.owner.identity,
+          params: { tenantId: A.tenantId },
+          query: { limit: '1' },
+        });
         expect(first.status, JSON.stringify(first.body)).toBe(200);
         const cursor = first.body.nextCursor as string;
         expect(cursor, `${route.operationId} needs a second page in A`).toEqual(expect.any(String));
-        const replayed = await invoke(route, { identity: B.owner.identity, params: { tenantId: B.tenantId }, query: { limit: '1', cursor } });
+        const replayed = await invoke(route, {
+          identity: B.owner.identity,
+          params: { tenantId: B.tenantId },
+          query: { limit: '1', cursor },
+        });
         expectProblem(replayed, [400], route.operationId);
         expect(replayed.body.code).toBe('invalid_cursor');
         expect(leakedSecrets(replayed.body, secretsOfA)).toEqual([]);
@@ -156,7 +170,7 @@ describe('tenant isolation (route table × B’s Owner against A)', () => {
     }
   });
 
-  it("left A exactly as it was: every item of its partition, and its audit chain", async () => {
+  it('left A exactly as it was: every item of its partition, and its audit chain', async () => {
     await drainStream();
     expect(await partition(A.tenantId)).toEqual(before.items);
     expect((await chainOf(A.tenantId)).length).toBe(before.chain);

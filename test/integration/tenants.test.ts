@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/data/keys';
 import { getMember } from '../../shared/data/member-repository';
 import { createTenant, getTenantSummary, updateTenant } from '../../shared/services/tenant-service';
-import { capturing, deps, meta, platformAdmin, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 import { codeOf } from '../support/domain-errors';
+import { capturing, deps, meta, platformAdmin, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 
 describe('tenants (DynamoDB Local)', () => {
   it('creates a tenant with an invited Owner who holds one seat, and writes tenant.created in the same transaction', async () => {
@@ -19,15 +19,20 @@ describe('tenants (DynamoDB Local)', () => {
     expect(storedOwner).toMatchObject({ email: ownerEmail, status: 'invited', roles: [{ roleId: 'owner' }] });
 
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'tenant.created', tenantId: tenant.tenantId, actor: { id: platformAdmin.userId } });
+    expect(events[0]).toMatchObject({
+      action: 'tenant.created',
+      tenantId: tenant.tenantId,
+      actor: { id: platformAdmin.userId },
+    });
   });
-
 
   it('updates name and seat limit, with If-Match giving 412 on a stale version', async () => {
     const { tenantId } = await tenantWithOwner(10);
     const updated = await updateTenant(deps(), platformAdmin, tenantId, { name: 'Renamed' }, 1, meta());
     expect(updated).toMatchObject({ name: 'Renamed', version: 2 });
-    expect(await codeOf(updateTenant(deps(), platformAdmin, tenantId, { seatLimit: 20 }, 1, meta()))).toBe('version_mismatch');
+    expect(await codeOf(updateTenant(deps(), platformAdmin, tenantId, { seatLimit: 20 }, 1, meta()))).toBe(
+      'version_mismatch',
+    );
     expect(await getTenantSummary(deps(), tenantId)).toMatchObject({ name: 'Renamed', seatLimit: 10, version: 2 });
   });
 
@@ -43,7 +48,9 @@ describe('tenants (DynamoDB Local)', () => {
   it('of 10 parallel updates with the same If-Match, exactly one wins and the others get 412', async () => {
     const { tenantId } = await tenantWithOwner(10);
     const outcomes = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => codeOf(updateTenant(deps(), platformAdmin, tenantId, { seatLimit: 20 + i }, 1, meta()))),
+      Array.from({ length: 10 }, (_, i) =>
+        codeOf(updateTenant(deps(), platformAdmin, tenantId, { seatLimit: 20 + i }, 1, meta())),
+      ),
     );
     expect(outcomes.filter((o) => o === 'resolved')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'version_mismatch')).toHaveLength(9);

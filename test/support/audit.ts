@@ -1,10 +1,16 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ulid } from 'ulidx';
-import { chainEntries, type AuditContent, type AuditEntry } from '../../shared/audit/chain';
+import { type AuditContent, type AuditEntry, chainEntries } from '../../shared/audit/chain';
 import { auditKeys } from '../../shared/data/audit-keys';
-import { auditEntryItem, entryOfItem, getChainHead, readChainItems, type AuditDataDeps } from '../../shared/data/audit-repository';
+import {
+  type AuditDataDeps,
+  auditEntryItem,
+  entryOfItem,
+  getChainHead,
+  readChainItems,
+} from '../../shared/data/audit-repository';
 import { keys } from '../../shared/data/keys';
 import type { AuditAction, OutboxEvent } from '../../shared/data/outbox';
 import { deps } from './fixtures';
@@ -25,13 +31,23 @@ export async function auditSnapshot(tenantId: string, eventIds: readonly string[
   for await (const item of readChainItems(auditDeps(), tenantId, 1)) items.push(item);
   const head = await getChainHead(auditDeps(), tenantId);
   const guards = await Promise.all(
-    eventIds.map(async (id) => (await deps().db.send(new GetCommand({ TableName: deps().auditTableName, Key: auditKeys.eventGuard(id), ConsistentRead: true }))).Item),
+    eventIds.map(
+      async (id) =>
+        (
+          await deps().db.send(
+            new GetCommand({ TableName: deps().auditTableName, Key: auditKeys.eventGuard(id), ConsistentRead: true }),
+          )
+        ).Item,
+    ),
   );
   return { items, head, guards };
 }
 
 /** An outbox event as a service would write it, for a tenant that may exist only in the audit table. */
-export function outboxEvent(tenantId: string, overrides: Partial<OutboxEvent> & { action?: AuditAction } = {}): OutboxEvent {
+export function outboxEvent(
+  tenantId: string,
+  overrides: Partial<OutboxEvent> & { action?: AuditAction } = {},
+): OutboxEvent {
   const id = ulid();
   return {
     eventId: id,
@@ -50,7 +66,12 @@ let sequence = 1_000_000;
 
 /** The stream record of a new outbox item, in the Lambda event shape (what the event source delivers). */
 export function outboxRecord(event: OutboxEvent): DynamoDBRecord {
-  const item = { ...keys.outboxEvent(event.eventId), entity: 'outbox', event, ttl: Math.floor(Date.now() / 1000) + 3600 };
+  const item = {
+    ...keys.outboxEvent(event.eventId),
+    entity: 'outbox',
+    event,
+    ttl: Math.floor(Date.now() / 1000) + 3600,
+  };
   return {
     eventID: ulid(),
     eventName: 'INSERT',
@@ -97,7 +118,11 @@ export const streamEvent = (records: DynamoDBRecord[]): DynamoDBStreamEvent => (
  * conditional Put. Fast (no transaction per entry) and still a valid chain. Nobody else may append to
  * the tenant meanwhile; guards are not written (only the writer's idempotency needs them).
  */
-export async function bulkAppend(tenantId: string, contents: readonly AuditContent[], concurrency = 8): Promise<AuditEntry[]> {
+export async function bulkAppend(
+  tenantId: string,
+  contents: readonly AuditContent[],
+  concurrency = 8,
+): Promise<AuditEntry[]> {
   const d = auditDeps();
   const head = await getChainHead(d, tenantId);
   const entries = chainEntries(contents, head);
@@ -109,7 +134,9 @@ export async function bulkAppend(tenantId: string, contents: readonly AuditConte
       const batch = batches[next++]!;
       let requests: Record<string, unknown>[] = batch.map((entry) => ({ PutRequest: { Item: auditEntryItem(entry) } }));
       while (requests.length > 0) {
-        const result = await d.db.send(new BatchWriteCommand({ RequestItems: { [d.auditTableName]: requests as never } }));
+        const result = await d.db.send(
+          new BatchWriteCommand({ RequestItems: { [d.auditTableName]: requests as never } }),
+        );
         requests = (result.UnprocessedItems?.[d.auditTableName] ?? []) as Record<string, unknown>[];
       }
     }
@@ -122,7 +149,11 @@ export async function bulkAppend(tenantId: string, contents: readonly AuditConte
         TableName: d.auditTableName,
         Item: { ...auditKeys.head(tenantId), entity: 'auditHead', seq: last.seq, hash: last.hash, eventId: last.id },
         ...(head
-          ? { ConditionExpression: '#seq = :seq', ExpressionAttributeNames: { '#seq': 'seq' }, ExpressionAttributeValues: { ':seq': head.seq } }
+          ? {
+              ConditionExpression: '#seq = :seq',
+              ExpressionAttributeNames: { '#seq': 'seq' },
+              ExpressionAttributeValues: { ':seq': head.seq },
+            }
           : { ConditionExpression: 'attribute_not_exists(PK)' }),
       }),
     );

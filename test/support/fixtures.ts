@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
-import { PLATFORM_ADMIN_GROUP, type Identity } from '../../shared/domain/actor';
-import type { RoleAssignment } from '../../shared/domain/effective-permissions';
 import { keys } from '../../shared/data/keys';
 import { putNewMember } from '../../shared/data/member-repository';
-import { customRoleIdsOf, putNewPrincipalLink } from '../../shared/data/principal-repository';
 import type { OutboxEvent } from '../../shared/data/outbox';
+import { customRoleIdsOf, putNewPrincipalLink } from '../../shared/data/principal-repository';
 import type { MemberRecord, MemberStatus } from '../../shared/data/records';
-import { unseal } from '../../shared/security/sealing';
-import type { ServiceDeps } from '../../shared/services/service-deps';
 import { transactWrite } from '../../shared/data/transactions';
-import { acceptInvitation } from '../../shared/services/invitation-service';
+import { type Identity, PLATFORM_ADMIN_GROUP } from '../../shared/domain/actor';
+import type { RoleAssignment } from '../../shared/domain/effective-permissions';
 import type { IdentityDirectory } from '../../shared/identity/identity-directory';
+import { unseal } from '../../shared/security/sealing';
+import { acceptInvitation } from '../../shared/services/invitation-service';
+import type { ServiceDeps } from '../../shared/services/service-deps';
 import { defaultServiceDeps } from '../../shared/services/service-deps';
 import { createTenant } from '../../shared/services/tenant-service';
 
@@ -24,7 +24,11 @@ import { createTenant } from '../../shared/services/tenant-service';
 export const deps = () => defaultServiceDeps();
 export const meta = () => ({ requestId: randomUUID(), ip: '127.0.0.1', userAgent: 'vitest' });
 
-export const platformAdmin: Identity = { userId: 'platform-admin-sub', email: 'platform@example.com', groups: [PLATFORM_ADMIN_GROUP] };
+export const platformAdmin: Identity = {
+  userId: 'platform-admin-sub',
+  email: 'platform@example.com',
+  groups: [PLATFORM_ADMIN_GROUP],
+};
 
 export const uniqueEmail = (label = 'user') => `${label}-${ulid().toLowerCase()}@example.com`;
 
@@ -41,7 +45,12 @@ const noDirectory: IdentityDirectory = new Proxy({} as IdentityDirectory, {
 /** A tenant whose Owner accepted the invitation; returns the tenant id and the owner's identity. */
 export async function tenantWithOwner(seatLimit = 50, name = `Tenant ${ulid()}`) {
   const ownerEmail = uniqueEmail('owner');
-  const { tenant, owner, ownerToken } = await createTenant(deps(), platformAdmin, { name, ownerEmail, seatLimit }, meta());
+  const { tenant, owner, ownerToken } = await createTenant(
+    deps(),
+    platformAdmin,
+    { name, ownerEmail, seatLimit },
+    meta(),
+  );
   const identity: Identity = { userId: `sub-${ulid()}`, email: ownerEmail, groups: [] };
   await acceptInvitation(deps(), noDirectory, { token: ownerToken, identity }, meta());
   const joined = { ...owner, status: 'active' as const, userId: identity.userId, version: owner.version + 1 };
@@ -85,7 +94,18 @@ export async function memberIn(
       },
     },
     ...putNewMember(d, member).map((item) => ({ item })),
-    ...(status === 'invited' ? [] : [{ item: putNewPrincipalLink(d, { userId, tenantId, memberId: member.memberId, customRoleIds: customRoleIdsOf(member) }) }]),
+    ...(status === 'invited'
+      ? []
+      : [
+          {
+            item: putNewPrincipalLink(d, {
+              userId,
+              tenantId,
+              memberId: member.memberId,
+              customRoleIds: customRoleIdsOf(member),
+            }),
+          },
+        ]),
   ]);
   return { identity: { userId, email, groups: [] }, member };
 }
@@ -104,8 +124,19 @@ export function claimsOf(identity: Identity): Record<string, string> {
 /** A live invitation token nobody has used: the Owner invitation of a fresh tenant. */
 export async function pendingOwnerInvitation(seatLimit = 10) {
   const ownerEmail = uniqueEmail('invitee');
-  const created = await createTenant(deps(), platformAdmin, { name: `Pending ${ulid()}`, ownerEmail, seatLimit }, meta());
-  return { tenantId: created.tenant.tenantId, token: created.ownerToken, email: ownerEmail, invitation: created.invitation, member: created.owner };
+  const created = await createTenant(
+    deps(),
+    platformAdmin,
+    { name: `Pending ${ulid()}`, ownerEmail, seatLimit },
+    meta(),
+  );
+  return {
+    tenantId: created.tenant.tenantId,
+    token: created.ownerToken,
+    email: ownerEmail,
+    invitation: created.invitation,
+    member: created.owner,
+  };
 }
 
 /** A password the user pool accepts. */
@@ -139,6 +170,8 @@ export function capturing(now?: () => Date) {
 /** The invitation tokens the committed events carry, unsealed as the mailer does. */
 export async function deliveredTokens(events: readonly OutboxEvent[]) {
   return Promise.all(
-    events.filter((e) => e.delivery).map(async (e) => ({ to: e.delivery!.to, token: await unseal(e.delivery!.sealedToken, e.eventId) })),
+    events
+      .filter((e) => e.delivery)
+      .map(async (e) => ({ to: e.delivery!.to, token: await unseal(e.delivery!.sealedToken, e.eventId) })),
   );
 }

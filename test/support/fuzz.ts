@@ -1,12 +1,12 @@
 import fc from 'fast-check';
+import { expect } from 'vitest';
+import { auditActions } from '../../shared/data/outbox';
 import type { Identity } from '../../shared/domain/actor';
 import { allPermissions } from '../../shared/domain/permissions';
 import { builtInRoleIds } from '../../shared/domain/roles';
-import { auditActions } from '../../shared/data/outbox';
 import type { RouteDefinition } from '../../shared/http/route-definition';
 import { claimsOf } from './fixtures';
-import { httpEvent, lambdaContext, parseResult, type ParsedResult } from './http-event';
-import { expect } from 'vitest';
+import { httpEvent, lambdaContext, type ParsedResult, parseResult } from './http-event';
 import { expectProblem, expectSecurityHeaders, type SampleRequest, type World } from './route-samples';
 
 /**
@@ -59,7 +59,9 @@ export const hostileStrings = [
 ];
 
 /** Any UTF-16 string, lone surrogates included (fc.string never makes those). */
-export const rawUtf16 = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 }).map((codes) => String.fromCharCode(...codes));
+export const rawUtf16 = fc
+  .array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 })
+  .map((codes) => String.fromCharCode(...codes));
 
 export const anyString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 40 }),
@@ -71,8 +73,16 @@ export const anyString: fc.Arbitrary<string> = fc.oneof(
 );
 
 const isoDates = fc.oneof(
-  fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
-  fc.constantFrom('2030-01-01T00:00:00Z', '2000-01-01T00:00:00+02:00', '2026-13-45T25:61:61Z', 'yesterday', '2030-01-01'),
+  fc
+    .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString()),
+  fc.constantFrom(
+    '2030-01-01T00:00:00Z',
+    '2000-01-01T00:00:00+02:00',
+    '2026-13-45T25:61:61Z',
+    'yesterday',
+    '2030-01-01',
+  ),
 );
 
 /** Strings that mean something in a world: its ids, emails, tokens, permissions, actions, dates. */
@@ -108,7 +118,14 @@ export function anyJson(world: World): fc.Arbitrary<unknown> {
   const leaf = fc.oneof(
     { weight: 3, arbitrary: anyString },
     { weight: 3, arbitrary: domainStrings(world) },
-    { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -1, 2 ** 53, 1e308, 100_001)) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        fc.integer(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.constantFrom(0, -1, 2 ** 53, 1e308, 100_001),
+      ),
+    },
     { weight: 1, arbitrary: fc.boolean() },
     { weight: 1, arbitrary: fc.constant(null) },
   );
@@ -117,7 +134,11 @@ export function anyJson(world: World): fc.Arbitrary<unknown> {
       { depthSize: 'small', withCrossShrink: true },
       leaf,
       fc.array(tie('value'), { maxLength: 4 }),
-      fc.dictionary(fc.oneof(anyString, fc.constantFrom('roleId', 'expiresAt', 'filter', 'emails', '__proto__')), tie('value'), { maxKeys: 4 }),
+      fc.dictionary(
+        fc.oneof(anyString, fc.constantFrom('roleId', 'expiresAt', 'filter', 'emails', '__proto__')),
+        tie('value'),
+        { maxKeys: 4 },
+      ),
     ),
   })).value;
 }
@@ -155,8 +176,14 @@ const contentTypes = fc.oneof(
 );
 
 /** Bodies: the sample with fields replaced, dropped or added; random JSON; broken JSON; deep and huge input. */
-export function bodyArbitrary(route: RouteDefinition, sample: SampleRequest, world: World): fc.Arbitrary<string | undefined> {
-  const keys = [...new Set([...schemaKeys(route.request?.body), ...Object.keys((sample.body as object | undefined) ?? {})])];
+export function bodyArbitrary(
+  route: RouteDefinition,
+  sample: SampleRequest,
+  world: World,
+): fc.Arbitrary<string | undefined> {
+  const keys = [
+    ...new Set([...schemaKeys(route.request?.body), ...Object.keys((sample.body as object | undefined) ?? {})]),
+  ];
   const base = (sample.body ?? {}) as Record<string, unknown>;
   const mutated = fc
     .tuple(
@@ -212,7 +239,9 @@ export function pathArbitrary(route: RouteDefinition, world: World): fc.Arbitrar
   const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const real: Record<string, string[]> = {
     tenantId: [world.tenantId],
-    memberId: [world.owner, world.admin, world.member, world.suspended].map((p) => p.member.memberId).concat(world.invitations.map((i) => i.memberId)),
+    memberId: [world.owner, world.admin, world.member, world.suspended]
+      .map((p) => p.member.memberId)
+      .concat(world.invitations.map((i) => i.memberId)),
     roleId: [...builtInRoleIds, world.customRole.roleId],
     invitationId: world.invitations.map((i) => i.invitationId),
     exportId: [world.exportId],
@@ -232,8 +261,14 @@ export function pathArbitrary(route: RouteDefinition, world: World): fc.Arbitrar
 }
 
 /** Query strings: the route's own keys (valid, domain or hostile values) plus stray keys. */
-export function queryArbitrary(route: RouteDefinition, sample: SampleRequest, world: World): fc.Arbitrary<Record<string, string> | undefined> {
-  const keys = [...new Set([...schemaKeys(route.request?.query), 'limit', 'cursor', 'token', ...Object.keys(sample.query ?? {})])];
+export function queryArbitrary(
+  route: RouteDefinition,
+  sample: SampleRequest,
+  world: World,
+): fc.Arbitrary<Record<string, string> | undefined> {
+  const keys = [
+    ...new Set([...schemaKeys(route.request?.query), 'limit', 'cursor', 'token', ...Object.keys(sample.query ?? {})]),
+  ];
   const value = fc.oneof(
     domainStrings(world),
     anyString,
@@ -241,12 +276,17 @@ export function queryArbitrary(route: RouteDefinition, sample: SampleRequest, wo
     fc.constantFrom('1', '50', '100', '101', '0', '1.5', '1e2', '0x10', ' 7 ', ''),
     fc.base64String({ maxLength: 200 }),
   );
-  return fc.option(
-    fc.tuple(fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: keys.length }), fc.option(fc.dictionary(anyString, anyString, { maxKeys: 2 }))).map(
-      ([known, stray]) => ({ ...(sample.query ?? {}), ...known, ...(stray ?? {}) }),
-    ),
-    { freq: 5 },
-  ).map((q) => q ?? undefined);
+  return fc
+    .option(
+      fc
+        .tuple(
+          fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: keys.length }),
+          fc.option(fc.dictionary(anyString, anyString, { maxKeys: 2 })),
+        )
+        .map(([known, stray]) => ({ ...(sample.query ?? {}), ...known, ...(stray ?? {}) })),
+      { freq: 5 },
+    )
+    .map((q) => q ?? undefined);
 }
 
 export function headersArbitrary(route: RouteDefinition): fc.Arbitrary<Record<string, string>> {
@@ -254,16 +294,27 @@ export function headersArbitrary(route: RouteDefinition): fc.Arbitrary<Record<st
     .record({
       'content-type': fc.option(contentTypes, { freq: 12 }),
       'if-match': fc.option(
-        fc.oneof({ weight: 3, arbitrary: fc.constantFrom('"1"', '"2"', '*', 'W/"1"', '1', '"99999999999"', '""', '"-1"') }, { weight: 1, arbitrary: anyString }),
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom('"1"', '"2"', '*', 'W/"1"', '1', '"99999999999"', '""', '"-1"') },
+          { weight: 1, arbitrary: anyString },
+        ),
         { freq: 4 },
       ),
       authorization:
         route.operationId === 'acceptInvitation'
-          ? fc.option(fc.oneof(fc.constantFrom('Bearer ', 'Bearer a.b.c', 'Basic dXNlcjpwYXNz', 'Bearer eyJhbGciOiJub25lIn0.e30.'), anyString), { freq: 3 })
+          ? fc.option(
+              fc.oneof(
+                fc.constantFrom('Bearer ', 'Bearer a.b.c', 'Basic dXNlcjpwYXNz', 'Bearer eyJhbGciOiJub25lIn0.e30.'),
+                anyString,
+              ),
+              { freq: 3 },
+            )
           : fc.constant(null),
       'user-agent': fc.option(fc.oneof(anyString, fc.constant('x'.repeat(4000)))),
     })
-    .map((headers) => Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== null)));
+    .map((headers) =>
+      Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== null)),
+    );
 }
 
 export function fuzzRequestArbitrary(
@@ -278,7 +329,10 @@ export function fuzzRequestArbitrary(
       pathParameters: pathArbitrary(route, world),
       query: queryArbitrary(route, sample, world),
       headers: headersArbitrary(route),
-      body: route.method === 'GET' || route.method === 'DELETE' ? fc.option(fc.constant('{"ignored":true}'), { freq: 10 }) : bodyArbitrary(route, sample, world),
+      body:
+        route.method === 'GET' || route.method === 'DELETE'
+          ? fc.option(fc.constant('{"ignored":true}'), { freq: 10 })
+          : bodyArbitrary(route, sample, world),
       isBase64Encoded: fc.boolean().map((b) => b && route.method !== 'GET'),
     })
     .map((r) => ({
@@ -327,8 +381,9 @@ export async function invokeRaw(route: RouteDefinition, request: FuzzRequest): P
 
 /** Human-readable summary of a request for failure messages (long values cut). */
 export function describeRequest(route: RouteDefinition, request: FuzzRequest): string {
-  return JSON.stringify({ route: route.operationId, ...request, identity: request.identity?.userId, body: request.body?.slice(0, 300) }, (_k, v) =>
-    typeof v === 'string' && v.length > 300 ? `${v.slice(0, 300)}…(${v.length})` : v,
+  return JSON.stringify(
+    { route: route.operationId, ...request, identity: request.identity?.userId, body: request.body?.slice(0, 300) },
+    (_k, v) => (typeof v === 'string' && v.length > 300 ? `${v.slice(0, 300)}…(${v.length})` : v),
   );
 }
 

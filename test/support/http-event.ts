@@ -35,15 +35,26 @@ export function httpEvent(input: {
       apiId: 'local',
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: input.method, path: input.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      http: {
+        method: input.method,
+        path: input.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'vitest',
+      },
       requestId: input.requestId ?? randomUUID(),
       routeKey: input.routeKey ?? `${input.method} ${input.path}`,
       stage: '$default',
       time: new Date().toISOString(),
       timeEpoch: Date.now(),
-      authorizer: input.claims === null || input.claims === undefined
-        ? (undefined as never)
-        : { principalId: '', integrationLatency: 0, jwt: { claims: input.claims as Record<string, string>, scopes: [] } },
+      authorizer:
+        input.claims === null || input.claims === undefined
+          ? (undefined as never)
+          : {
+              principalId: '',
+              integrationLatency: 0,
+              jwt: { claims: input.claims as Record<string, string>, scopes: [] },
+            },
     },
   } as APIGatewayProxyEventV2WithJWTAuthorizer;
 }

@@ -1,7 +1,7 @@
 import type { Identity } from '../../shared/domain/actor';
 import type { RouteDefinition } from '../../shared/http/route-definition';
 import { claimsOf } from './fixtures';
-import { httpEvent, lambdaContext, parseResult, type ParsedResult } from './http-event';
+import { httpEvent, lambdaContext, type ParsedResult, parseResult } from './http-event';
 
 const modules = new Map<string, Promise<{ handler: (event: unknown, context: unknown) => Promise<unknown> }>>();
 
@@ -21,7 +21,9 @@ export async function invoke(
     requestId?: string;
   } = {},
 ): Promise<ParsedResult> {
-  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(input.params?.[name] ?? `missing-${name}`));
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(input.params?.[name] ?? `missing-${name}`),
+  );
   let loaded = modules.get(route.handler);
   if (!loaded) modules.set(route.handler, (loaded = import(/* @vite-ignore */ `../../${route.handler}`)));
   const { handler } = await loaded;

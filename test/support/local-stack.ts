@@ -19,7 +19,9 @@ let cached: { file: string; info: StackInfo } | undefined;
 export function stackFile(): string {
   const file = process.env.LOCAL_STACK_FILE;
   if (!file) {
-    throw new Error('LOCAL_STACK_FILE is not set: run the tests with `npm test`, or point it at .local/stack.json of `npm start`');
+    throw new Error(
+      'LOCAL_STACK_FILE is not set: run the tests with `npm test`, or point it at .local/stack.json of `npm start`',
+    );
   }
   return file;
 }
@@ -82,7 +84,7 @@ export async function signIn(email: string, password: string): Promise<Tokens> {
     message?: string;
   };
   const result = body.AuthenticationResult;
-  if (!response.ok || !result?.IdToken || !result.AccessToken || !result.RefreshToken) {
+  if (!(response.ok && result?.IdToken && result.AccessToken && result.RefreshToken)) {
     throw new Error(`sign-in of ${email} failed: ${response.status} ${body.__type ?? ''} ${body.message ?? ''}`.trim());
   }
   return { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken };
@@ -110,7 +112,9 @@ export async function createIdentity(
       ],
     }),
   );
-  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: email, Password: password, Permanent: true }));
+  await client.send(
+    new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: email, Password: password, Permanent: true }),
+  );
   for (const group of options.groups ?? []) {
     await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: email, GroupName: group }));
   }
@@ -176,7 +180,9 @@ export async function mailbox(filter: { to?: string; since?: number } = {}): Pro
   if (!filter.to) return emails;
   const to = filter.to.toLowerCase();
   return emails.filter((email) =>
-    [...email.destination.to, ...email.destination.cc, ...email.destination.bcc].some((address) => address.toLowerCase().includes(to)),
+    [...email.destination.to, ...email.destination.cc, ...email.destination.bcc].some((address) =>
+      address.toLowerCase().includes(to),
+    ),
   );
 }
 

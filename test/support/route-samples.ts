@@ -2,12 +2,21 @@ import { ulid } from 'ulidx';
 import { expect } from 'vitest';
 import type { Identity } from '../../shared/domain/actor';
 import { isTenantScoped, type RouteDefinition } from '../../shared/http/route-definition';
-import { routes, type RouteName } from '../../shared/http/routes';
+import type { RouteName, routes } from '../../shared/http/routes';
 import { requestAuditExport } from '../../shared/services/audit-service';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { createRole } from '../../shared/services/role-service';
-import { capturing, deliveredTokens, deps, meta, memberIn, tenantWithOwner, uniqueEmail, type TestMember } from './fixtures';
+import {
+  capturing,
+  deliveredTokens,
+  deps,
+  memberIn,
+  meta,
+  type TestMember,
+  tenantWithOwner,
+  uniqueEmail,
+} from './fixtures';
 import type { ParsedResult } from './http-event';
 
 /**
@@ -28,7 +37,12 @@ export interface World {
   readonly suspended: TestMember;
   readonly customRole: { readonly roleId: string; readonly name: string };
   /** Two pending invitations (so that invitation lists have a second page). */
-  readonly invitations: readonly { readonly invitationId: string; readonly memberId: string; readonly email: string; readonly token: string }[];
+  readonly invitations: readonly {
+    readonly invitationId: string;
+    readonly memberId: string;
+    readonly email: string;
+    readonly token: string;
+  }[];
   readonly exportId: string;
 }
 
@@ -40,7 +54,11 @@ export function secretsOf(world: World): string[] {
     world.customRole.roleId,
     world.customRole.name,
     world.exportId,
-    ...[world.owner, world.admin, world.member, world.suspended].flatMap((m) => [m.member.memberId, m.member.email, m.identity.userId]),
+    ...[world.owner, world.admin, world.member, world.suspended].flatMap((m) => [
+      m.member.memberId,
+      m.member.email,
+      m.identity.userId,
+    ]),
     ...world.invitations.flatMap((i) => [i.invitationId, i.memberId, i.email, i.token]),
   ];
 }
@@ -51,13 +69,22 @@ export async function buildWorld(label: string): Promise<World> {
   const slug = label.toLowerCase().replace(/[^a-z0-9]+/g, '-');
   const { tenantId, owner } = await tenantWithOwner(100, tenantName);
   const ownerCaller = await resolveTenantCaller(deps(), owner.identity, tenantId);
-  const role = await createRole(deps(), ownerCaller, { name: `${label} role ${ulid()}`, permissions: ['inbox:read', 'users:read'] }, meta());
+  const role = await createRole(
+    deps(),
+    ownerCaller,
+    { name: `${label} role ${ulid()}`, permissions: ['inbox:read', 'users:read'] },
+    meta(),
+  );
   const admin = await memberIn(tenantId, { roles: [{ roleId: 'admin' }], email: uniqueEmail(`${slug}-admin`) });
   const member = await memberIn(tenantId, {
     roles: [{ roleId: 'viewer' }, { roleId: role.roleId }],
     email: uniqueEmail(`${slug}-member`),
   });
-  const suspended = await memberIn(tenantId, { status: 'suspended', roles: [{ roleId: 'viewer' }], email: uniqueEmail(`${slug}-suspended`) });
+  const suspended = await memberIn(tenantId, {
+    status: 'suspended',
+    roles: [{ roleId: 'viewer' }],
+    email: uniqueEmail(`${slug}-suspended`),
+  });
   const { deps: capturingDeps, events } = capturing();
   const invited = await inviteMembers(
     capturingDeps,
@@ -72,7 +99,8 @@ export async function buildWorld(label: string): Promise<World> {
     email: invitation.email,
     token: tokens.find((t) => t.to === invitation.email)!.token,
   }));
-  if (invitations.length !== 2) throw new Error(`world ${label}: invitations not created: ${JSON.stringify(invited.failed)}`);
+  if (invitations.length !== 2)
+    throw new Error(`world ${label}: invitations not created: ${JSON.stringify(invited.failed)}`);
   const exported = await requestAuditExport(deps(), ownerCaller, { action: 'member.' }, meta());
   return {
     tenantId,
@@ -115,16 +143,25 @@ export const tenantScopedSamples: { readonly [K in TenantScopedRouteName]: Sampl
   listRoles: (w) => ({ params: tenant(w) }),
   getRole: (w) => ({ params: { ...tenant(w), roleId: w.customRole.roleId } }),
   createRole: (w) => ({ params: tenant(w), body: { name: `Copy ${ulid()}`, copyFrom: w.customRole.roleId } }),
-  updateRole: (w) => ({ params: { ...tenant(w), roleId: w.customRole.roleId }, body: { description: 'changed from outside' } }),
+  updateRole: (w) => ({
+    params: { ...tenant(w), roleId: w.customRole.roleId },
+    body: { description: 'changed from outside' },
+  }),
   deleteRole: (w) => ({ params: { ...tenant(w), roleId: w.customRole.roleId }, query: { reassignTo: 'viewer' } }),
   listMembers: (w) => ({ params: tenant(w), query: { roleId: w.customRole.roleId } }),
   getMember: (w) => ({ params: { ...tenant(w), memberId: w.member.member.memberId } }),
-  updateMember: (w) => ({ params: { ...tenant(w), memberId: w.member.member.memberId }, body: { roles: [{ roleId: w.customRole.roleId }] } }),
+  updateMember: (w) => ({
+    params: { ...tenant(w), memberId: w.member.member.memberId },
+    body: { roles: [{ roleId: w.customRole.roleId }] },
+  }),
   suspendMember: (w) => ({ params: { ...tenant(w), memberId: w.member.member.memberId } }),
   reactivateMember: (w) => ({ params: { ...tenant(w), memberId: w.suspended.member.memberId } }),
   removeMember: (w) => ({ params: { ...tenant(w), memberId: w.suspended.member.memberId } }),
   transferOwnership: (w) => ({ params: tenant(w), body: { memberId: w.member.member.memberId } }),
-  createInvitations: (w) => ({ params: tenant(w), body: { emails: [uniqueEmail('outsider-invite')], roles: [{ roleId: w.customRole.roleId }] } }),
+  createInvitations: (w) => ({
+    params: tenant(w),
+    body: { emails: [uniqueEmail('outsider-invite')], roles: [{ roleId: w.customRole.roleId }] },
+  }),
   listInvitations: (w) => ({ params: tenant(w), query: { status: 'pending' } }),
   resendInvitation: (w) => ({ params: { ...tenant(w), invitationId: w.invitations[0]!.invitationId } }),
   revokeInvitation: (w) => ({ params: { ...tenant(w), invitationId: w.invitations[0]!.invitationId } }),
@@ -157,7 +194,6 @@ export function sampleFor(route: RouteDefinition, world: World): SampleRequest {
   return builder(world);
 }
 
-
 /** The response headers every API response carries (set by the one middy chain), errors included. */
 export const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -168,14 +204,25 @@ export const SECURITY_HEADERS = {
 } as const;
 
 export function expectSecurityHeaders(result: Pick<ParsedResult, 'headers'>, label: string): void {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(result.headers[name], `${label}: ${name}`).toBe(value);
-  expect(result.headers['strict-transport-security'], `${label}: strict-transport-security`).toMatch(/max-age=[1-9]\d{6,}/);
-  expect(result.headers['content-security-policy'], `${label}: content-security-policy`).toBe("default-src 'none'; frame-ancestors 'none'");
+  for (const [name, value] of Object.entries(SECURITY_HEADERS))
+    expect(result.headers[name], `${label}: ${name}`).toBe(value);
+  expect(result.headers['strict-transport-security'], `${label}: strict-transport-security`).toMatch(
+    /max-age=[1-9]\d{6,}/,
+  );
+  expect(result.headers['content-security-policy'], `${label}: content-security-policy`).toBe(
+    "default-src 'none'; frame-ancestors 'none'",
+  );
 }
 
 /** An RFC 9457 problem document with our members; `statuses` are the acceptable ones. */
-export function expectProblem(result: Pick<ParsedResult, 'status' | 'headers' | 'body'>, statuses: readonly number[], label: string): void {
-  expect(statuses, `${label}: status ${result.status} ${JSON.stringify(result.body)?.slice(0, 300)}`).toContain(result.status);
+export function expectProblem(
+  result: Pick<ParsedResult, 'status' | 'headers' | 'body'>,
+  statuses: readonly number[],
+  label: string,
+): void {
+  expect(statuses, `${label}: status ${result.status} ${JSON.stringify(result.body)?.slice(0, 300)}`).toContain(
+    result.status,
+  );
   expect(result.headers['content-type'], `${label}: content-type`).toBe('application/problem+json');
   const body = result.body as Record<string, unknown>;
   expect(body, label).toMatchObject({ status: result.status });
@@ -192,5 +239,7 @@ export function expectProblem(result: Pick<ParsedResult, 'status' | 'headers' | 
 export function leakedSecrets(body: unknown, secrets: readonly string[], request?: unknown): string[] {
   const text = (typeof body === 'string' ? body : JSON.stringify(body ?? '')).toLowerCase();
   const echoed = JSON.stringify(request ?? '').toLowerCase();
-  return secrets.filter((secret) => secret.length > 0 && text.includes(secret.toLowerCase()) && !echoed.includes(secret.toLowerCase()));
+  return secrets.filter(
+    (secret) => secret.length > 0 && text.includes(secret.toLowerCase()) && !echoed.includes(secret.toLowerCase()),
+  );
 }

@@ -2,13 +2,20 @@ import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auditContentOf, canonicalJson, chainEntries, chainEntry, entryHash, GENESIS_HASH } from '../../shared/audit/chain';
+import { toLambdaRecord } from '../../scripts/local/stream-poller';
+import {
+  auditContentOf,
+  canonicalJson,
+  chainEntries,
+  chainEntry,
+  entryHash,
+  GENESIS_HASH,
+} from '../../shared/audit/chain';
 import { CSV_COLUMNS, csvRowOf } from '../../shared/audit/csv-export';
 import { auditKeys, toUtcIso } from '../../shared/data/audit-keys';
 import type { OutboxEvent } from '../../shared/data/outbox';
 import { listAuditQuerySchema } from '../../shared/http/schemas/audit';
 import { keyedSequencer } from '../../shared/outbox/outbox-consumer';
-import { toLambdaRecord } from '../../scripts/local/stream-poller';
 
 const event: OutboxEvent = {
   eventId: '01JD2Q3V4W5X6Y7Z8A9B0C1D2E',
@@ -19,12 +26,20 @@ const event: OutboxEvent = {
   target: { type: 'member', id: '01JD2Q3V4W5X6Y7Z8A9B0C1D2M', label: 'b@example.com' },
   changes: { before: null, after: { roles: [{ roleId: 'agent', expiresAt: undefined }] } },
   requestId: 'req-1',
-  delivery: { kind: 'invitation', to: 'b@example.com', tenantName: 'T', sealedToken: 'v1.secret', expiresAt: '2026-03-08T10:00:00.000Z' },
+  delivery: {
+    kind: 'invitation',
+    to: 'b@example.com',
+    tenantName: 'T',
+    sealedToken: 'v1.secret',
+    expiresAt: '2026-03-08T10:00:00.000Z',
+  },
 };
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth, drops undefined members and writes no whitespace', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, 'x', null, { z: true, y: undefined }], c: 'é"\n' } })).toBe('{"a":{"c":"é\\"\\n","d":[1,"x",null,{"z":true}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, 'x', null, { z: true, y: undefined }], c: 'é"\n' } })).toBe(
+      '{"a":{"c":"é\\"\\n","d":[1,"x",null,{"z":true}]},"b":1}',
+    );
   });
 
   it('is independent of the order keys were built in', () => {
@@ -67,11 +82,18 @@ describe('audit chain', () => {
   });
 
   it('links each entry to the previous hash: hash = sha256(prevHash + canonical JSON without hash)', () => {
-    const [first, second] = chainEntries([auditContentOf(event), auditContentOf({ ...event, eventId: 'E2', action: 'member.joined' })], undefined);
+    const [first, second] = chainEntries(
+      [auditContentOf(event), auditContentOf({ ...event, eventId: 'E2', action: 'member.joined' })],
+      undefined,
+    );
     expect(first).toMatchObject({ seq: 1, prevHash: GENESIS_HASH });
     expect(second).toMatchObject({ seq: 2, prevHash: first!.hash });
     const { hash, ...rest } = second!;
-    expect(hash).toBe(createHash('sha256').update(second!.prevHash + canonicalJson(rest)).digest('hex'));
+    expect(hash).toBe(
+      createHash('sha256')
+        .update(second!.prevHash + canonicalJson(rest))
+        .digest('hex'),
+    );
     expect(entryHash(second!)).toBe(hash);
   });
 
@@ -96,11 +118,30 @@ describe('audit keys', () => {
   const tenant = 'T1';
   it('pick one index per filter dimension, all sorted by time then seq', () => {
     expect(auditKeys.queryFor(tenant, {})).toMatchObject({ indexName: 'ByTime', partitionValue: 'TENANT#T1' });
-    expect(auditKeys.queryFor(tenant, { actorId: 'sub-1' })).toMatchObject({ indexName: 'ByActor', partitionValue: 'TENANT#T1#ACTOR#sub-1' });
-    expect(auditKeys.queryFor(tenant, { targetId: 'M1' })).toMatchObject({ indexName: 'ByTarget', partitionValue: 'TENANT#T1#TARGET#M1' });
-    expect(auditKeys.queryFor(tenant, { action: 'member.' })).toMatchObject({ indexName: 'ByActionGroup', partitionValue: 'TENANT#T1#ACTIONGROUP#member' });
-    expect(auditKeys.queryFor(tenant, { action: 'member.invited' })).toMatchObject({ indexName: 'ByAction', partitionValue: 'TENANT#T1#ACTION#member.invited' });
-    const entry = { tenantId: tenant, seq: 7, occurredAt: '2026-03-01T10:00:00.000Z', action: 'role_assignment.expired', actor: { id: 'system' }, target: { id: 'M1' } };
+    expect(auditKeys.queryFor(tenant, { actorId: 'sub-1' })).toMatchObject({
+      indexName: 'ByActor',
+      partitionValue: 'TENANT#T1#ACTOR#sub-1',
+    });
+    expect(auditKeys.queryFor(tenant, { targetId: 'M1' })).toMatchObject({
+      indexName: 'ByTarget',
+      partitionValue: 'TENANT#T1#TARGET#M1',
+    });
+    expect(auditKeys.queryFor(tenant, { action: 'member.' })).toMatchObject({
+      indexName: 'ByActionGroup',
+      partitionValue: 'TENANT#T1#ACTIONGROUP#member',
+    });
+    expect(auditKeys.queryFor(tenant, { action: 'member.invited' })).toMatchObject({
+      indexName: 'ByAction',
+      partitionValue: 'TENANT#T1#ACTION#member.invited',
+    });
+    const entry = {
+      tenantId: tenant,
+      seq: 7,
+      occurredAt: '2026-03-01T10:00:00.000Z',
+      action: 'role_assignment.expired',
+      actor: { id: 'system' },
+      target: { id: 'M1' },
+    };
     expect(auditKeys.entryIndexes(entry)).toEqual({
       tenantKey: 'TENANT#T1',
       timeKey: '2026-03-01T10:00:00.000Z#000000000007',
@@ -148,7 +189,9 @@ describe('CSV rows', () => {
     );
     const csv = stringify([csvRowOf(entry)], { header: true, columns: [...CSV_COLUMNS], escape_formulas: true });
     const [header, row] = csv.trimEnd().split('\n');
-    expect(header).toBe('occurredAt,actor email,actor id,action,target type,target id,target label,changes,ip,user agent,request id,seq,hash');
+    expect(header).toBe(
+      'occurredAt,actor email,actor id,action,target type,target id,target label,changes,ip,user agent,request id,seq,hash',
+    );
     expect(row).toContain(`'=x@example.com,'@sub,member.invited,member,M,"'=HYPERLINK(""http://evil"",""x"")"`);
     expect(row).toContain(",'+1,'-ua,req-1,1,");
   });
@@ -179,7 +222,10 @@ describe('consumer helpers', () => {
 
   it('the local poller hands an empty map to Lambda as {"M":{}} (the SDK deserializes it as {})', () => {
     const record = toLambdaRecord(
-      { eventName: 'INSERT', dynamodb: { NewImage: { PK: { S: 'OUTBOX#1' }, filter: {} as never, n: { M: { m: {} as never } } } } },
+      {
+        eventName: 'INSERT',
+        dynamodb: { NewImage: { PK: { S: 'OUTBOX#1' }, filter: {} as never, n: { M: { m: {} as never } } } },
+      },
       { streamArn: 'arn', region: 'us-east-1' },
     );
     expect(record.dynamodb!.NewImage).toEqual({ PK: { S: 'OUTBOX#1' }, filter: { M: {} }, n: { M: { m: { M: {} } } } });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../shared/data/cursor';
+import type { DomainError } from '../../shared/domain/errors';
 import { parseGroupsClaim } from '../../shared/http/middleware/authentication';
 import { parseIfMatch } from '../../shared/http/middleware/validation';
-import { DomainError } from '../../shared/domain/errors';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -22,17 +22,27 @@ describe('cursors', () => {
   });
 
   it('is rejected for another tenant or filter', () => {
-    expect(codeOf(() => decodeCursor(cursor, 'members|B|status=*', { PK: 'TENANT#B', SK: undefined }))).toBe('invalid_cursor');
-    expect(codeOf(() => decodeCursor(cursor, 'members|A|status=active', { PK: 'TENANT#A', SK: undefined }))).toBe('invalid_cursor');
+    expect(codeOf(() => decodeCursor(cursor, 'members|B|status=*', { PK: 'TENANT#B', SK: undefined }))).toBe(
+      'invalid_cursor',
+    );
+    expect(codeOf(() => decodeCursor(cursor, 'members|A|status=active', { PK: 'TENANT#A', SK: undefined }))).toBe(
+      'invalid_cursor',
+    );
   });
 
   it('is rejected when tampered with', () => {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString());
     decoded.k.PK = 'TENANT#B';
     const forged = Buffer.from(JSON.stringify(decoded)).toString('base64url');
-    expect(codeOf(() => decodeCursor(forged, 'members|A|status=*', { PK: 'TENANT#A', SK: undefined }))).toBe('invalid_cursor');
-    expect(codeOf(() => decodeCursor('not-a-cursor', 'members|A|status=*', { PK: 'TENANT#A', SK: undefined }))).toBe('invalid_cursor');
-    expect(codeOf(() => decodeCursor('bnVsbA', 'members|A|status=*', { PK: 'TENANT#A', SK: undefined }))).toBe('invalid_cursor');
+    expect(codeOf(() => decodeCursor(forged, 'members|A|status=*', { PK: 'TENANT#A', SK: undefined }))).toBe(
+      'invalid_cursor',
+    );
+    expect(codeOf(() => decodeCursor('not-a-cursor', 'members|A|status=*', { PK: 'TENANT#A', SK: undefined }))).toBe(
+      'invalid_cursor',
+    );
+    expect(codeOf(() => decodeCursor('bnVsbA', 'members|A|status=*', { PK: 'TENANT#A', SK: undefined }))).toBe(
+      'invalid_cursor',
+    );
   });
 
   it('is null at the end of a list', () => {

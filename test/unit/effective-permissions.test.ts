@@ -36,12 +36,22 @@ describe('effective permissions', () => {
   });
 
   it('adds implied permissions with the source "implied"', () => {
-    const result = computeEffectivePermissions({ assignments: [{ roleId: campaignOperator.roleId }], directPermissions: [], roles, now });
+    const result = computeEffectivePermissions({
+      assignments: [{ roleId: campaignOperator.roleId }],
+      directPermissions: [],
+      roles,
+      now,
+    });
     expect(sourcesOf(result, 'campaigns:create')).toEqual(['implied']);
   });
 
   it('marks a permission both granted and implied with both sources', () => {
-    const result = computeEffectivePermissions({ assignments: [{ roleId: 'agent' }], directPermissions: [], roles, now });
+    const result = computeEffectivePermissions({
+      assignments: [{ roleId: 'agent' }],
+      directPermissions: [],
+      roles,
+      now,
+    });
     expect(sourcesOf(result, 'inbox:read')).toEqual(['agent', 'implied']);
   });
 
@@ -63,7 +73,14 @@ describe('effective permissions', () => {
   });
 
   it('grants nothing for a role that no longer exists', () => {
-    expect(computeEffectivePermissions({ assignments: [{ roleId: '01JDDELETED000000000000000' }], directPermissions: [], roles, now })).toEqual([]);
+    expect(
+      computeEffectivePermissions({
+        assignments: [{ roleId: '01JDDELETED000000000000000' }],
+        directPermissions: [],
+        roles,
+        now,
+      }),
+    ).toEqual([]);
   });
 });
 

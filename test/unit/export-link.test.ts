@@ -3,7 +3,11 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { configuredS3Endpoint, createLinkSigner } from '../../shared/audit/export-link';
 
-const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token/with+special=chars' };
+const credentials = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  sessionToken: 'token/with+special=chars',
+};
 const signingDate = new Date('2026-11-23T01:02:03Z');
 const exportKey = 'exports/01JD2Q3V4W5X6Y7Z8A9B0C1D2E/01JD2Q3V4W5X6Y7Z8A9B0C1D2F.csv';
 
@@ -26,7 +30,11 @@ describe('presigned export links without an S3 client', () => {
     { name: 'AWS us-east-1 (regional endpoint)', region: 'us-east-1' },
     { name: 'AWS China partition', region: 'cn-north-1' },
     { name: 'the local emulator (an IP literal: path-style)', region: 'us-east-1', endpoint: 'http://127.0.0.1:4569' },
-    { name: 'a custom endpoint with a host name (virtual-hosted)', region: 'us-east-1', endpoint: 'http://localhost:4569' },
+    {
+      name: 'a custom endpoint with a host name (virtual-hosted)',
+      region: 'us-east-1',
+      endpoint: 'http://localhost:4569',
+    },
     { name: 'a bucket with dots (path-style)', region: 'eu-west-1', bucket: 'exports.example.org' },
     { name: 'a key with characters to escape', region: 'eu-west-1', key: "exports/a b+c/(1)*!'~ü.csv" },
   ];
@@ -45,9 +53,13 @@ describe('presigned export links without an S3 client', () => {
   }
 
   it('reads the endpoint as the SDK does: S3-specific first, then the global one, unless told to ignore them', () => {
-    expect(configuredS3Endpoint({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:1', AWS_ENDPOINT_URL: 'http://127.0.0.1:2' })).toBe('http://127.0.0.1:1');
+    expect(
+      configuredS3Endpoint({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:1', AWS_ENDPOINT_URL: 'http://127.0.0.1:2' }),
+    ).toBe('http://127.0.0.1:1');
     expect(configuredS3Endpoint({ AWS_ENDPOINT_URL: 'http://127.0.0.1:2' })).toBe('http://127.0.0.1:2');
-    expect(configuredS3Endpoint({ AWS_ENDPOINT_URL: 'http://127.0.0.1:2', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })).toBeUndefined();
+    expect(
+      configuredS3Endpoint({ AWS_ENDPOINT_URL: 'http://127.0.0.1:2', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }),
+    ).toBeUndefined();
     expect(configuredS3Endpoint({})).toBeUndefined();
   });
 });

@@ -53,7 +53,20 @@ afterAll(() => {
 function anyWorld(): World {
   const person = () => {
     const identity = { userId: `sub-${ulid()}`, email: `p-${ulid().toLowerCase()}@example.com`, groups: [] };
-    return { identity, member: { tenantId: '', memberId: ulid(), email: identity.email, displayName: null, status: 'active' as const, roles: [], permissions: [], invitedAt: '', version: 1 } };
+    return {
+      identity,
+      member: {
+        tenantId: '',
+        memberId: ulid(),
+        email: identity.email,
+        displayName: null,
+        status: 'active' as const,
+        roles: [],
+        permissions: [],
+        invitedAt: '',
+        version: 1,
+      },
+    };
   };
   return {
     tenantId: ulid(),
@@ -63,7 +76,12 @@ function anyWorld(): World {
     member: person(),
     suspended: person(),
     customRole: { roleId: ulid(), name: 'Faults role' },
-    invitations: [0, 1].map(() => ({ invitationId: ulid(), memberId: ulid(), email: `i-${ulid().toLowerCase()}@example.com`, token: 'A'.repeat(43) })),
+    invitations: [0, 1].map(() => ({
+      invitationId: ulid(),
+      memberId: ulid(),
+      email: `i-${ulid().toLowerCase()}@example.com`,
+      token: 'A'.repeat(43),
+    })),
     exportId: ulid(),
   };
 }
@@ -73,9 +91,16 @@ const touchesDynamoDb = (route: RouteDefinition) => route.grants.some((grant) =>
 const dbRoutes = routeList.filter(touchesDynamoDb);
 
 async function call(route: RouteDefinition, remainingMs = 10_000) {
-  const { handler } = (await import(/* @vite-ignore */ `../../${route.handler}`)) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+  const { handler } = (await import(/* @vite-ignore */ `../../${route.handler}`)) as {
+    handler: (e: unknown, c: unknown) => Promise<unknown>;
+  };
   const sample = sampleFor(route, world);
-  const identity = route.access.kind === 'public' ? undefined : route.access.kind === 'platform-admin' ? platformAdmin : world.owner.identity;
+  const identity =
+    route.access.kind === 'public'
+      ? undefined
+      : route.access.kind === 'platform-admin'
+        ? platformAdmin
+        : world.owner.identity;
   const event = httpEvent({
     method: route.method,
     path: route.path,
@@ -85,7 +110,11 @@ async function call(route: RouteDefinition, remainingMs = 10_000) {
     body: sample.body as object | undefined,
     claims: identity ? claimsOf(identity) : null,
   });
-  const context = { functionName: route.operationId, awsRequestId: ulid(), getRemainingTimeInMillis: () => remainingMs };
+  const context = {
+    functionName: route.operationId,
+    awsRequestId: ulid(),
+    getRemainingTimeInMillis: () => remainingMs,
+  };
   return handler(event, context).then((result) => parseResult(result as never));
 }
 
@@ -93,10 +122,16 @@ describe('DynamoDB pushing back, on every route that uses it', () => {
   it('covers the routes of the route table that touch DynamoDB', () => expect(dbRoutes.length).toBeGreaterThan(25));
 
   const faults = {
-    ProvisionedThroughputExceeded: () => Object.assign(new Error('The level of configured provisioned throughput was exceeded'), { name: 'ProvisionedThroughputExceededException' }),
+    ProvisionedThroughputExceeded: () =>
+      Object.assign(new Error('The level of configured provisioned throughput was exceeded'), {
+        name: 'ProvisionedThroughputExceededException',
+      }),
     Throttling: () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
     'a throttled transaction': () =>
-      Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ThrottlingError' }] }),
+      Object.assign(new Error('Transaction cancelled'), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: [{ Code: 'ThrottlingError' }],
+      }),
   };
   for (const [name, fault] of Object.entries(faults)) {
     it(`${name} → 503 problem with Retry-After on every route`, async () => {

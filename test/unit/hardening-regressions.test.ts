@@ -1,7 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,9 @@ describe('cursors are tamper-evident', () => {
 
   it('a cursor with characters appended is refused, though the decoder would skip them', async () => {
     for (const edited of [`${cursor}驧`, `${cursor} `, `${cursor}=`, `${cursor}.`]) {
-      expect(Buffer.from(edited, 'base64url').toString(), 'the same bytes').toBe(Buffer.from(cursor, 'base64url').toString());
+      expect(Buffer.from(edited, 'base64url').toString(), 'the same bytes').toBe(
+        Buffer.from(cursor, 'base64url').toString(),
+      );
       expect(await codeOf(() => decodeCursor(edited, scope, expected)), JSON.stringify(edited)).toBe('invalid_cursor');
     }
   });
@@ -52,13 +54,32 @@ describe('cursors are tamper-evident', () => {
   it('a cursor whose JSON gained whitespace is refused, though JSON.parse would ignore it', async () => {
     const json = Buffer.from(cursor, 'base64url').toString();
     for (const text of [`${json}\r`, ` ${json}`, json.replace(':', ': ')]) {
-      expect(await codeOf(() => decodeCursor(Buffer.from(text).toString('base64url'), scope, expected)), JSON.stringify(text)).toBe('invalid_cursor');
+      expect(
+        await codeOf(() => decodeCursor(Buffer.from(text).toString('base64url'), scope, expected)),
+        JSON.stringify(text),
+      ).toBe('invalid_cursor');
     }
   });
 
   it('a key object of another shape is refused', async () => {
-    expect(await codeOf(() => decodeCursor(reencode((c) => (c.k = [] as never)), scope, expected))).toBe('invalid_cursor');
-    expect(await codeOf(() => decodeCursor(reencode((c) => (c.s = '')), scope, expected))).toBe('invalid_cursor');
+    expect(
+      await codeOf(() =>
+        decodeCursor(
+          reencode((c) => (c.k = [] as never)),
+          scope,
+          expected,
+        ),
+      ),
+    ).toBe('invalid_cursor');
+    expect(
+      await codeOf(() =>
+        decodeCursor(
+          reencode((c) => (c.s = '')),
+          scope,
+          expected,
+        ),
+      ),
+    ).toBe('invalid_cursor');
   });
 
   it('still round-trips', () => {
@@ -76,18 +97,33 @@ describe('invitation list cursors stay inside the query range', () => {
     encodeCursor(`invitations|T|status=${status}`, { GSI1PK, GSI1SK: gsi1sk, ...keys.invitation('T', 'I') })!;
 
   it('a pending-list cursor at or before now is refused before DynamoDB sees it (it would answer ValidationException)', async () => {
-    dynamo.on(QueryCommand).rejects(Object.assign(new Error('The provided starting key is outside query boundaries'), { name: 'ValidationException' }));
+    dynamo
+      .on(QueryCommand)
+      .rejects(
+        Object.assign(new Error('The provided starting key is outside query boundaries'), {
+          name: 'ValidationException',
+        }),
+      );
     const stale = cursorAt('pending', '2026-05-01T00:00:00.000Z#I');
-    expect(await codeOf(() => listInvitations(deps, 'T', 'pending', now, { limit: 10, cursor: stale }))).toBe('invalid_cursor');
+    expect(await codeOf(() => listInvitations(deps, 'T', 'pending', now, { limit: 10, cursor: stale }))).toBe(
+      'invalid_cursor',
+    );
     const expiredSide = cursorAt('expired', '2026-07-01T00:00:00.000Z#I');
-    expect(await codeOf(() => listInvitations(deps, 'T', 'expired', now, { limit: 10, cursor: expiredSide }))).toBe('invalid_cursor');
+    expect(await codeOf(() => listInvitations(deps, 'T', 'expired', now, { limit: 10, cursor: expiredSide }))).toBe(
+      'invalid_cursor',
+    );
     expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
   it('a cursor inside the range is used as the start key', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [] });
-    await listInvitations(deps, 'T', 'pending', now, { limit: 10, cursor: cursorAt('pending', '2026-07-01T00:00:00.000Z#I') });
-    expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input.ExclusiveStartKey).toMatchObject({ GSI1SK: '2026-07-01T00:00:00.000Z#I' });
+    await listInvitations(deps, 'T', 'pending', now, {
+      limit: 10,
+      cursor: cursorAt('pending', '2026-07-01T00:00:00.000Z#I'),
+    });
+    expect(dynamo.commandCalls(QueryCommand)[0]!.args[0].input.ExclusiveStartKey).toMatchObject({
+      GSI1SK: '2026-07-01T00:00:00.000Z#I',
+    });
   });
 });
 
@@ -102,7 +138,9 @@ describe('JWT verifier: concurrent first calls', () => {
       // A slow JWKS endpoint: every concurrent first call arrives while the fetch is in flight.
       setTimeout(() => {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] }));
+        res.end(
+          JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] }),
+        );
       }, 50);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -121,13 +159,20 @@ describe('JWT verifier: concurrent first calls', () => {
   });
 });
 
-
 describe('AWS push-back is a 503 with Retry-After, never a 500', () => {
   const cancelled = (codes: string[]) =>
-    Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
+    Object.assign(new Error('Transaction cancelled'), {
+      name: 'TransactionCanceledException',
+      CancellationReasons: codes.map((Code) => ({ Code })),
+    });
 
   it('a transaction cancelled by a conflict or throttling (before: 500 internal_error)', () => {
-    for (const codes of [['TransactionConflict'], ['None', 'TransactionConflict', 'None'], ['ThrottlingError'], ['None', 'ProvisionedThroughputExceeded']]) {
+    for (const codes of [
+      ['TransactionConflict'],
+      ['None', 'TransactionConflict', 'None'],
+      ['ThrottlingError'],
+      ['None', 'ProvisionedThroughputExceeded'],
+    ]) {
       const response = problemResponse(cancelled(codes));
       expect(response.statusCode, codes.join()).toBe(503);
       expect(response.headers?.['retry-after']).toBe('1');

@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { httpEvent, lambdaContext, parseResult } from '../support/http-event';
 
 /**
@@ -17,11 +17,22 @@ beforeAll(() => {
   vi.stubEnv('OUTBOX_SEALING_KEY', 'unit-test-key');
 });
 
-const platformAdmin = { sub: 'admin-sub', email: 'admin@example.com', email_verified: 'true', 'cognito:groups': '[platform-admin]' };
+const platformAdmin = {
+  sub: 'admin-sub',
+  email: 'admin@example.com',
+  email_verified: 'true',
+  'cognito:groups': '[platform-admin]',
+};
 
-async function createTenant(body: string | object | undefined, headers: Record<string, string> = {}, claims: any = platformAdmin) {
+async function createTenant(
+  body: string | object | undefined,
+  headers: Record<string, string> = {},
+  claims: any = platformAdmin,
+) {
   const { handler } = await import('../../functions/tenants/create-tenant');
-  return parseResult((await handler(httpEvent({ method: 'POST', path: '/v1/tenants', body, headers, claims }), lambdaContext())) as any);
+  return parseResult(
+    (await handler(httpEvent({ method: 'POST', path: '/v1/tenants', body, headers, claims }), lambdaContext())) as any,
+  );
 }
 
 describe('HTTP chain', () => {
@@ -61,7 +72,11 @@ describe('HTTP chain', () => {
   });
 
   it('refuses platform routes to callers outside the platform-admin group', async () => {
-    const result = await createTenant({ name: 'A', ownerEmail: 'a@example.com', seatLimit: 3 }, {}, { sub: 'u', 'cognito:groups': '[other]' });
+    const result = await createTenant(
+      { name: 'A', ownerEmail: 'a@example.com', seatLimit: 3 },
+      {},
+      { sub: 'u', 'cognito:groups': '[other]' },
+    );
     expect(result.status).toBe(403);
     expect(result.body.code).toBe('platform_admin_required');
   });
@@ -69,7 +84,13 @@ describe('HTTP chain', () => {
   it('turns DynamoDB throttling into 503 with Retry-After, and other faults into a bare 500', async () => {
     const dynamo = mockClient(DynamoDBDocumentClient);
     try {
-      dynamo.on(TransactWriteCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
+      dynamo
+        .on(TransactWriteCommand)
+        .rejects(
+          Object.assign(new Error('Throughput exceeds the current capacity'), {
+            name: 'ProvisionedThroughputExceededException',
+          }),
+        );
       const throttled = await createTenant({ name: 'A', ownerEmail: 'a@example.com', seatLimit: 3 });
       expect(throttled.status).toBe(503);
       expect(throttled.headers['retry-after']).toBe('1');
@@ -93,7 +114,9 @@ describe('HTTP chain', () => {
 
   it('answers unknown routes with a problem+json 404', async () => {
     const { handler } = await import('../../functions/meta/not-found');
-    const result = parseResult((await handler(httpEvent({ method: 'GET', path: '/v1/nope', routeKey: '$default' }), lambdaContext())) as any);
+    const result = parseResult(
+      (await handler(httpEvent({ method: 'GET', path: '/v1/nope', routeKey: '$default' }), lambdaContext())) as any,
+    );
     expect(result.status).toBe(404);
     expect(result.body.code).toBe('route_not_found');
   });
@@ -101,11 +124,15 @@ describe('HTTP chain', () => {
   it('serves an OpenAPI 3.1 document describing every route', async () => {
     const { handler } = await import('../../functions/meta/get-openapi');
     const { routeList } = await import('../../shared/http/routes');
-    const result = parseResult((await handler(httpEvent({ method: 'GET', path: '/v1/openapi.json' }), lambdaContext())) as any);
+    const result = parseResult(
+      (await handler(httpEvent({ method: 'GET', path: '/v1/openapi.json' }), lambdaContext())) as any,
+    );
     expect(result.status).toBe(200);
     expect(result.body.openapi).toBe('3.1.0');
     for (const route of routeList) {
-      expect(result.body.paths[route.path]?.[route.method.toLowerCase()]?.operationId, route.operationId).toBe(route.operationId);
+      expect(result.body.paths[route.path]?.[route.method.toLowerCase()]?.operationId, route.operationId).toBe(
+        route.operationId,
+      );
     }
     expect(result.body.components.schemas.Member.properties.effectivePermissions).toBeDefined();
   });

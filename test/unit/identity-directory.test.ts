@@ -20,13 +20,18 @@ describe('Cognito identity directory', () => {
   it('revokes sessions with AdminUserGlobalSignOut on the configured pool', async () => {
     cognito.on(AdminUserGlobalSignOutCommand).resolves({});
     await directory.signOutEverywhere('a@example.com');
-    expect(cognito.commandCalls(AdminUserGlobalSignOutCommand)[0]!.args[0].input).toEqual({ UserPoolId: 'pool-1', Username: 'a@example.com' });
+    expect(cognito.commandCalls(AdminUserGlobalSignOutCommand)[0]!.args[0].input).toEqual({
+      UserPoolId: 'pool-1',
+      Username: 'a@example.com',
+    });
   });
 
   it('creates a verified, sign-in-ready identity without sending Cognito’s own invitation', async () => {
     cognito.on(AdminCreateUserCommand).resolves({});
     cognito.on(AdminSetUserPasswordCommand).resolves({});
-    cognito.on(AdminGetUserCommand).resolves({ Username: 'a@example.com', UserAttributes: [{ Name: 'sub', Value: 'sub-1' }] });
+    cognito
+      .on(AdminGetUserCommand)
+      .resolves({ Username: 'a@example.com', UserAttributes: [{ Name: 'sub', Value: 'sub-1' }] });
     expect(await directory.createVerifiedUser('a@example.com', 'Pw-123456789!', 'Ada')).toBe('sub-1');
     const created = cognito.commandCalls(AdminCreateUserCommand)[0]!.args[0].input;
     expect(created.MessageAction).toBe('SUPPRESS');
@@ -36,6 +41,8 @@ describe('Cognito identity directory', () => {
 
   it('reports an existing identity as IdentityAlreadyExists', async () => {
     cognito.on(AdminCreateUserCommand).rejects(new UsernameExistsException({ message: 'exists', $metadata: {} }));
-    await expect(directory.createVerifiedUser('a@example.com', 'Pw-123456789!')).rejects.toBeInstanceOf(IdentityAlreadyExists);
+    await expect(directory.createVerifiedUser('a@example.com', 'Pw-123456789!')).rejects.toBeInstanceOf(
+      IdentityAlreadyExists,
+    );
   });
 });

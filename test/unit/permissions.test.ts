@@ -5,10 +5,29 @@ import { builtInRoles } from '../../shared/domain/roles';
 describe('permission catalog', () => {
   it('contains every permission SPEC §3 names', () => {
     const required = [
-      'campaigns:read', 'campaigns:create', 'campaigns:send', 'contacts:read', 'contacts:write', 'inbox:read',
-      'inbox:write', 'analytics:read', 'analytics:export', 'billing:manage', 'users:read', 'users:write',
-      'roles:manage', 'audit:read', 'audit:export', 'settings:manage', 'integrations:manage', 'experiments:manage',
-      'crm:access', 'bots:create', 'bots:configure', 'bots:publish', 'api-keys:manage',
+      'campaigns:read',
+      'campaigns:create',
+      'campaigns:send',
+      'contacts:read',
+      'contacts:write',
+      'inbox:read',
+      'inbox:write',
+      'analytics:read',
+      'analytics:export',
+      'billing:manage',
+      'users:read',
+      'users:write',
+      'roles:manage',
+      'audit:read',
+      'audit:export',
+      'settings:manage',
+      'integrations:manage',
+      'experiments:manage',
+      'crm:access',
+      'bots:create',
+      'bots:configure',
+      'bots:publish',
+      'api-keys:manage',
     ];
     expect([...allPermissions].sort()).toEqual([...required].sort());
   });
@@ -57,7 +76,12 @@ describe('built-in roles', () => {
   });
 
   it('Agent: inbox, contacts:read and crm:access', () => {
-    expect([...builtInRoles.agent.permissions].sort()).toEqual(['contacts:read', 'crm:access', 'inbox:read', 'inbox:write']);
+    expect([...builtInRoles.agent.permissions].sort()).toEqual([
+      'contacts:read',
+      'crm:access',
+      'inbox:read',
+      'inbox:write',
+    ]);
   });
 
   it('Viewer: every :read and nothing else', () => {

@@ -20,7 +20,10 @@ describe('problem+json mapping', () => {
   });
 
   it('adds extension members', () => {
-    expect(bodyOf(problemResponse(new SeatLimitReached(10)))).toMatchObject({ code: 'seat_limit_reached', seatLimit: 10 });
+    expect(bodyOf(problemResponse(new SeatLimitReached(10)))).toMatchObject({
+      code: 'seat_limit_reached',
+      seatLimit: 10,
+    });
     expect(bodyOf(problemResponse(new Conflict('role_in_use', 'in use', { count: 3 })))).toMatchObject({ count: 3 });
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationFailed } from '../../shared/domain/errors';
 import { parseRequestPart } from '../../shared/http/middleware/validation';
-import { memberPathSchema } from '../../shared/http/schemas/members';
 import { lookupQuerySchema } from '../../shared/http/schemas/invitations';
+import { memberPathSchema } from '../../shared/http/schemas/members';
 
 function refusal(run: () => unknown): ValidationFailed {
   try {

@@ -23,7 +23,9 @@ export function parseGroupsClaim(value: unknown): string[] {
  * in depth should the route ever be deployed without its authorizer.
  */
 export function identityFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorizer): Identity {
-  const claims = (event.requestContext as Partial<typeof event.requestContext>).authorizer?.jwt?.claims as Claims | undefined;
+  const claims = (event.requestContext as Partial<typeof event.requestContext>).authorizer?.jwt?.claims as
+    | Claims
+    | undefined;
   const userId = claims?.sub;
   if (typeof userId !== 'string' || userId.length === 0) throw new Unauthenticated();
   const email = typeof claims?.email === 'string' ? claims.email.toLowerCase() : undefined;
@@ -33,6 +35,8 @@ export function identityFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorizer
     // An unverified address proves nothing; invitations are matched on verified addresses only.
     email: email && emailVerified ? email : undefined,
     groups: parseGroupsClaim(claims?.['cognito:groups']),
-    ...(Number.isFinite(Number(claims?.auth_time)) && claims?.auth_time !== undefined ? { authTime: Number(claims.auth_time) } : {}),
+    ...(Number.isFinite(Number(claims?.auth_time)) && claims?.auth_time !== undefined
+      ? { authTime: Number(claims.auth_time) }
+      : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { canOn } from '../../domain/ability';
-import { PLATFORM_ADMIN_GROUP, type Identity, type TenantCaller } from '../../domain/actor';
+import { type Identity, PLATFORM_ADMIN_GROUP, type TenantCaller } from '../../domain/actor';
 import { Forbidden } from '../../domain/errors';
 import { resolveTenantCaller } from '../../services/caller-service';
 import type { ServiceDeps } from '../../services/service-deps';

@@ -22,7 +22,8 @@ export const auditRoutes = {
     method: 'GET',
     path: '/v1/tenants/{tenantId}/audit',
     handler: 'functions/audit/list-audit.ts',
-    summary: 'Audit entries newest first, by actor, target or action (or an action prefix such as `member.`), within a date range',
+    summary:
+      'Audit entries newest first, by actor, target or action (or an action prefix such as `member.`), within a date range',
     tags: ['audit'],
     access: { kind: 'permission', permission: 'audit:read' },
     grants: ['main:read', 'main:recordSignIn', 'audit:read'],
@@ -35,7 +36,8 @@ export const auditRoutes = {
     method: 'GET',
     path: '/v1/tenants/{tenantId}/audit/verify',
     handler: 'functions/audit/verify-audit.ts',
-    summary: "Recompute the tenant's audit hash chain (optionally within a date range) and report the first broken entry",
+    summary:
+      "Recompute the tenant's audit hash chain (optionally within a date range) and report the first broken entry",
     tags: ['audit'],
     access: { kind: 'permission', permission: 'audit:read' },
     grants: ['main:read', 'main:recordSignIn', 'audit:read'],

@@ -30,7 +30,12 @@ export const invitationRoutes = {
     access: { kind: 'permission', permission: 'users:write' },
     grants: ['main:write', 'outboxKey:read'],
     request: { params: tenantPathSchema, body: createInvitationsBodySchema },
-    responses: { 201: { description: 'Invitations created (see `failed` for refused addresses)', schema: createInvitationsResultSchema } },
+    responses: {
+      201: {
+        description: 'Invitations created (see `failed` for refused addresses)',
+        schema: createInvitationsResultSchema,
+      },
+    },
   },
 
   listInvitations: {

@@ -1,6 +1,13 @@
 import type { RouteDefinition } from '../route-definition';
 import { permissionCatalogSchema } from '../schemas/permissions';
-import { createRoleBodySchema, deleteRoleQuerySchema, roleListSchema, rolePathSchema, roleSchema, updateRoleBodySchema } from '../schemas/roles';
+import {
+  createRoleBodySchema,
+  deleteRoleQuerySchema,
+  roleListSchema,
+  rolePathSchema,
+  roleSchema,
+  updateRoleBodySchema,
+} from '../schemas/roles';
 import { tenantPathSchema } from '../schemas/tenants';
 
 /**

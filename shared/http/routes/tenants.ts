@@ -25,7 +25,7 @@ export const tenantRoutes = {
     method: 'PATCH',
     path: '/v1/tenants/{tenantId}',
     handler: 'functions/tenants/update-tenant.ts',
-    summary: "Rename a tenant or change its seat limit",
+    summary: 'Rename a tenant or change its seat limit',
     tags: ['platform'],
     access: { kind: 'platform-admin' },
     grants: ['main:write'],

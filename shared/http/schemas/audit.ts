@@ -8,15 +8,16 @@ const actionGroups = new Set(auditActions.map(actionGroupOf));
 /** Actor and target ids as we mint them: Cognito subs, ULIDs, built-in role ids, `system`, `invitee:<id>`. */
 const idFilterSchema = z.string().check(z.regex(/^[A-Za-z0-9:_.@-]{1,128}$/, 'must be an id'));
 
-export const auditActionFilterSchema = z
-  .string()
-  .check(
-    z.refine(
-      (value) => (value.endsWith('.') ? actionGroups.has(value.slice(0, -1)) : (auditActions as readonly string[]).includes(value)),
-      { message: `a full action (e.g. member.invited) or an action prefix ending with a dot: ${[...actionGroups].map((g) => `${g}.`).join(', ')}` },
-    ),
-    z.meta({ description: 'A full action such as `member.invited`, or a prefix ending with a dot such as `member.`' }),
-  );
+export const auditActionFilterSchema = z.string().check(
+  z.refine(
+    (value) =>
+      value.endsWith('.') ? actionGroups.has(value.slice(0, -1)) : (auditActions as readonly string[]).includes(value),
+    {
+      message: `a full action (e.g. member.invited) or an action prefix ending with a dot: ${[...actionGroups].map((g) => `${g}.`).join(', ')}`,
+    },
+  ),
+  z.meta({ description: 'A full action such as `member.invited`, or a prefix ending with a dot such as `member.`' }),
+);
 
 /** The filter fields shared by `GET /audit` and export requests. */
 const filterFields = {
@@ -35,8 +36,7 @@ const filterFields = {
  * return, so it is refused rather than served slowly.
  */
 const checkFilter = () =>
-  z.superRefine(
-  (filter: { actorId?: string; targetId?: string; action?: string; from?: string; to?: string }, ctx) => {
+  z.superRefine((filter: { actorId?: string; targetId?: string; action?: string; from?: string; to?: string }, ctx) => {
     const dimensions = (['actorId', 'targetId', 'action'] as const).filter((name) => filter[name] !== undefined);
     if (dimensions.length > 1) {
       ctx.addIssue({
@@ -48,8 +48,7 @@ const checkFilter = () =>
     if (filter.from !== undefined && filter.to !== undefined && Date.parse(filter.from) > Date.parse(filter.to)) {
       ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
     }
-  },
-);
+  });
 
 export const auditFilterSchema = z.strictObject(filterFields).check(checkFilter(), z.meta({ id: 'AuditFilter' }));
 
@@ -75,13 +74,22 @@ export const auditEntrySchema = z
     changes: z.object({ before: z.unknown(), after: z.unknown() }),
     requestId: z.string(),
     prevHash: z.string().check(z.meta({ description: 'hash of the previous entry (64 zeros for the first)' })),
-    hash: z.string().check(z.meta({ description: 'SHA-256 (hex) of prevHash + the canonical JSON of the entry without hash' })),
+    hash: z
+      .string()
+      .check(z.meta({ description: 'SHA-256 (hex) of prevHash + the canonical JSON of the entry without hash' })),
   })
   .check(z.meta({ id: 'AuditEntry' }));
 
 export const auditPageSchema = pageOf(auditEntrySchema, 'AuditPage');
 
-export const chainBreakSchema = z.enum(['missing_entry', 'seq_mismatch', 'prev_hash_mismatch', 'hash_mismatch', 'index_mismatch', 'head_mismatch']);
+export const chainBreakSchema = z.enum([
+  'missing_entry',
+  'seq_mismatch',
+  'prev_hash_mismatch',
+  'hash_mismatch',
+  'index_mismatch',
+  'head_mismatch',
+]);
 
 export const verifyResultSchema = z
   .object({

@@ -2,8 +2,8 @@ import * as z from 'zod/mini';
 // Types only: the `z.meta({ id, ... })` options zod-openapi adds to zod.
 import type {} from 'zod-openapi';
 import '../../zod-locale';
-import { builtInRoleIds } from '../../domain/roles';
 import { allPermissions, type Permission } from '../../domain/permissions';
+import { builtInRoleIds } from '../../domain/roles';
 
 /*
  * Schemas are written with zod/mini, zod's functional API (`z.optional(s)`, `s.check(z.maxLength(10))`,
@@ -14,7 +14,9 @@ import { allPermissions, type Permission } from '../../domain/permissions';
 /** ULIDs: 26 Crockford base32 characters. Every id we mint is one (ulidx). */
 export const ulidSchema = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID'));
 
-export const tenantIdSchema = ulidSchema.check(z.meta({ description: 'Tenant id (ULID)', example: '01JD2Q3V4W5X6Y7Z8A9B0C1D2E' }));
+export const tenantIdSchema = ulidSchema.check(
+  z.meta({ description: 'Tenant id (ULID)', example: '01JD2Q3V4W5X6Y7Z8A9B0C1D2E' }),
+);
 export const memberIdSchema = ulidSchema.check(z.meta({ description: 'Member id (ULID)' }));
 export const roleIdSchema = z
   .union([z.enum(builtInRoleIds), ulidSchema])

@@ -25,18 +25,23 @@ export const createInvitationsBodySchema = z
             z.array(z.string().check(z.maxLength(320))).check(z.maxLength(MAX_INVITATIONS_PER_REQUEST)),
             z.string().check(z.maxLength(MAX_INVITATIONS_PER_REQUEST * 321)),
           ]),
-          z.transform((value) => (typeof value === 'string' ? value.split(',') : value).map((email) => email.trim()).filter(Boolean)),
+          z.transform((value) =>
+            (typeof value === 'string' ? value.split(',') : value).map((email) => email.trim()).filter(Boolean),
+          ),
         ),
         z.array(z.string()).check(z.minLength(1, 'give at least one email'), z.maxLength(MAX_INVITATIONS_PER_REQUEST)),
       )
-      .check(z.meta({ description: 'A list, or one comma-separated string, of up to 100 addresses', example: 'a@x.com, b@x.com' })),
-    roles: z
-      .array(roleAssignmentInputSchema)
       .check(
-        z.minLength(1),
-        z.maxLength(10),
-        z.refine((roles) => new Set(roles.map((r) => r.roleId)).size === roles.length, 'each role at most once'),
+        z.meta({
+          description: 'A list, or one comma-separated string, of up to 100 addresses',
+          example: 'a@x.com, b@x.com',
+        }),
       ),
+    roles: z.array(roleAssignmentInputSchema).check(
+      z.minLength(1),
+      z.maxLength(10),
+      z.refine((roles) => new Set(roles.map((r) => r.roleId)).size === roles.length, 'each role at most once'),
+    ),
     expiresInDays: z
       ._default(z.number().check(z.int(), z.minimum(1), z.maximum(30)), 7)
       .check(z.meta({ description: 'Validity of the link, 1-30 days (default 7)' })),
@@ -103,12 +108,18 @@ export const acceptBodySchema = z
     token: tokenSchema,
     password: z
       .optional(passwordSchema)
-      .check(z.meta({ description: 'Creates a new account; omit it and send a bearer token to accept as an existing account' })),
+      .check(
+        z.meta({
+          description: 'Creates a new account; omit it and send a bearer token to accept as an existing account',
+        }),
+      ),
     displayName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
   })
   .check(z.meta({ id: 'AcceptInvitationRequest' }));
 
-export const declineBodySchema = z.strictObject({ token: tokenSchema }).check(z.meta({ id: 'DeclineInvitationRequest' }));
+export const declineBodySchema = z
+  .strictObject({ token: tokenSchema })
+  .check(z.meta({ id: 'DeclineInvitationRequest' }));
 
 export const invitationPreviewSchema = z
   .object({
@@ -123,7 +134,9 @@ export const invitationPreviewSchema = z
   })
   .check(z.meta({ id: 'InvitationPreview' }));
 
-export const myInvitationsSchema = z.object({ items: z.array(invitationPreviewSchema) }).check(z.meta({ id: 'MyInvitations' }));
+export const myInvitationsSchema = z
+  .object({ items: z.array(invitationPreviewSchema) })
+  .check(z.meta({ id: 'MyInvitations' }));
 
 export const acceptResultSchema = z
   .object({ tenantId: z.string(), tenantName: z.string(), memberId: memberIdSchema, status: z.literal('active') })

@@ -46,13 +46,12 @@ export const memberPathSchema = z.object({ tenantId: tenantIdSchema, memberId: m
 export const listMembersQuerySchema = z.extend(paginationQuerySchema, {
   status: z.optional(memberStatusSchema),
   roleId: z.optional(roleIdSchema).check(z.meta({ description: 'Only holders of this role' })),
-  q: z
-    .optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100)))
-    .check(
-      z.meta({
-        description: "Prefix of the email or display name; case-insensitive, and '.', '_', '-' and spaces match each other",
-      }),
-    ),
+  q: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))).check(
+    z.meta({
+      description:
+        "Prefix of the email or display name; case-insensitive, and '.', '_', '-' and spaces match each other",
+    }),
+  ),
 });
 
 export const memberPageSchema = pageOf(memberSchema, 'MemberPage');
@@ -63,28 +62,26 @@ export const updateMemberBodySchema = z
   .strictObject({
     roles: z
       .optional(
-        z
-          .array(z.strictObject({ roleId: roleIdSchema, expiresAt: z.optional(isoDateTimeSchema) }))
-          .check(
-            z.maxLength(10),
-            z.refine((roles) => new Set(roles.map((r) => r.roleId)).size === roles.length, 'each role at most once'),
-          ),
+        z.array(z.strictObject({ roleId: roleIdSchema, expiresAt: z.optional(isoDateTimeSchema) })).check(
+          z.maxLength(10),
+          z.refine((roles) => new Set(roles.map((r) => r.roleId)).size === roles.length, 'each role at most once'),
+        ),
       )
       .check(z.meta({ description: 'The complete list of role assignments; `expiresAt` makes one time-bound' })),
     permissions: z
       .optional(
-        z
-          .array(permissionSchema)
-          .check(
-            z.maxLength(100),
-            z.refine((permissions) => new Set(permissions).size === permissions.length, 'each permission at most once'),
-          ),
+        z.array(permissionSchema).check(
+          z.maxLength(100),
+          z.refine((permissions) => new Set(permissions).size === permissions.length, 'each permission at most once'),
+        ),
       )
       .check(z.meta({ description: 'The complete list of direct grants' })),
     displayName: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(100)))),
   })
   .check(
-    z.refine((body) => Object.keys(body).length > 0, { message: 'give at least one of roles, permissions, displayName' }),
+    z.refine((body) => Object.keys(body).length > 0, {
+      message: 'give at least one of roles, permissions, displayName',
+    }),
     z.meta({ id: 'UpdateMemberRequest' }),
   );
 

@@ -19,12 +19,10 @@ export const roleListSchema = z.object({ items: z.array(roleSchema) }).check(z.m
 export type RoleView = z.infer<typeof roleSchema>;
 
 const roleNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(60));
-const permissionSetSchema = z
-  .array(permissionSchema)
-  .check(
-    z.maxLength(100),
-    z.refine((permissions) => new Set(permissions).size === permissions.length, 'each permission at most once'),
-  );
+const permissionSetSchema = z.array(permissionSchema).check(
+  z.maxLength(100),
+  z.refine((permissions) => new Set(permissions).size === permissions.length, 'each permission at most once'),
+);
 
 export const createRoleBodySchema = z
   .strictObject({
@@ -38,7 +36,9 @@ export const createRoleBodySchema = z
       .check(z.meta({ description: 'A role (built-in or custom) whose permissions are the starting set' })),
   })
   .check(
-    z.refine((body) => body.permissions !== undefined || body.copyFrom !== undefined, { message: 'give permissions, copyFrom, or both' }),
+    z.refine((body) => body.permissions !== undefined || body.copyFrom !== undefined, {
+      message: 'give permissions, copyFrom, or both',
+    }),
     z.meta({ id: 'CreateRoleRequest' }),
   );
 
@@ -49,7 +49,9 @@ export const updateRoleBodySchema = z
     permissions: z.optional(permissionSetSchema),
   })
   .check(
-    z.refine((body) => Object.keys(body).length > 0, { message: 'give at least one of name, description, permissions' }),
+    z.refine((body) => Object.keys(body).length > 0, {
+      message: 'give at least one of name, description, permissions',
+    }),
     z.meta({ id: 'UpdateRoleRequest' }),
   );
 

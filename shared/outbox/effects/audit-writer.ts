@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { auditContentOf, chainEntry, type AuditEntry, type ChainHead } from '../../audit/chain';
-import { APPEND_ITEM, appendEntry, getChainHead, type AuditDataDeps } from '../../data/audit-repository';
+import { type AuditEntry, auditContentOf, type ChainHead, chainEntry } from '../../audit/chain';
+import { APPEND_ITEM, type AuditDataDeps, appendEntry, getChainHead } from '../../data/audit-repository';
 import type { OutboxEvent } from '../../data/outbox';
 import type { OutboxEffect } from '../outbox-consumer';
 
@@ -70,7 +70,10 @@ export function createAuditAppender(options: AuditAppenderOptions): (event: Outb
         if (!isRetriable(error)) throw error;
         const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
         if (reasons[APPEND_ITEM.guard]?.Code === 'ConditionalCheckFailed') return { status: 'duplicate' };
-        if (reasons[APPEND_ITEM.entry]?.Code === 'ConditionalCheckFailed' && reasons[APPEND_ITEM.head]?.Code !== 'ConditionalCheckFailed') {
+        if (
+          reasons[APPEND_ITEM.entry]?.Code === 'ConditionalCheckFailed' &&
+          reasons[APPEND_ITEM.head]?.Code !== 'ConditionalCheckFailed'
+        ) {
           // Re-read the head once: a racing writer may have put entry and head between our read and write.
           const current = await getChainHead(deps, event.tenantId);
           if (current?.seq === head?.seq) throw new AuditChainCorrupt(event.tenantId, entry.seq);

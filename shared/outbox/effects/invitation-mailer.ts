@@ -1,4 +1,4 @@
-import { makeIdempotent, type IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { type IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { OutboxEvent } from '../../data/outbox';
 import { renderInvitationEmail } from '../../email/invitation-email';
