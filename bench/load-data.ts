@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulidx';
-import type { AuditContent, AuditEntry } from '../shared/audit/chain';
+import type { AuditContent, AuditEntry } from '../shared/data/audit-entry';
 import type { AuditAction } from '../shared/data/outbox';
 import type { CustomRoleRecord, InvitationRecord, MemberRecord, MemberStatus } from '../shared/data/records';
 import type { Identity } from '../shared/domain/actor';

@@ -3,8 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { stringify } from 'csv-stringify';
-import type { AuditEntry } from '../../shared/audit/chain';
 import { CSV_COLUMNS, csvRowOf } from '../../shared/audit/csv-export';
+import type { AuditEntry } from '../../shared/data/audit-entry';
 import { auditKeys } from '../../shared/data/audit-keys';
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { AuditAction, OutboxEvent } from '../data/outbox';
+import type { AuditContent, AuditEntry, ChainHead } from '../data/audit-entry';
+import type { OutboxEvent } from '../data/outbox';
 
 /**
  * The tamper-evident audit chain, as pure functions (SPEC §4): each tenant's entries are numbered
@@ -14,30 +15,6 @@ import type { AuditAction, OutboxEvent } from '../data/outbox';
  */
 
 export const GENESIS_HASH = '0'.repeat(64);
-
-/** An audit entry (SPEC §4 "Audit event"). */
-export interface AuditEntry {
-  readonly id: string;
-  readonly tenantId: string;
-  readonly seq: number;
-  readonly occurredAt: string;
-  readonly actor: { readonly id: string; readonly email?: string; readonly ip?: string; readonly userAgent?: string };
-  readonly action: AuditAction;
-  readonly target: { readonly type: string; readonly id: string; readonly label: string };
-  readonly changes: { readonly before: unknown; readonly after: unknown };
-  readonly requestId: string;
-  readonly prevHash: string;
-  readonly hash: string;
-}
-
-/** The part of an entry that comes from its event, before it is placed in the chain. */
-export type AuditContent = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
-
-/** The last entry of a tenant's chain. */
-export interface ChainHead {
-  readonly seq: number;
-  readonly hash: string;
-}
 
 /**
  * Canonical JSON (the RFC 8785 JCS rules for the JSON our entries hold): object keys sorted by UTF-16

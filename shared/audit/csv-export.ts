@@ -3,9 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { stringify } from 'csv-stringify';
+import type { AuditEntry } from '../data/audit-entry';
 import type { AuditKeyFilter } from '../data/audit-keys';
 import { type AuditDataDeps, queryAuditPage } from '../data/audit-repository';
-import type { AuditEntry } from './chain';
 
 /**
  * CSV exports of the audit trail: DynamoDB pages → csv-stringify → S3 multipart upload, as one stream

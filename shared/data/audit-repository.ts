@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, ChainHead } from '../audit/chain';
 import { InvalidCursor } from '../domain/errors';
+import type { AuditEntry, ChainHead } from './audit-entry';
 import { AUDIT_ENTRY_PREFIX, type AuditIndexQuery, type AuditKeyFilter, auditKeys } from './audit-keys';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { TransactItem } from './transactions';

@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../audit/chain';
+import type { AuditEntry } from '../data/audit-entry';
 import type { AuditExportView } from '../services/audit-service';
 import type { AuditEntryView, AuditExportResource } from './schemas/audit';
 

@@ -1,6 +1,6 @@
-import type { AuditEntry } from '../audit/chain';
 import type { PresignGet } from '../audit/export-link';
 import { type VerifyResult, verifyAuditChain } from '../audit/verify';
+import type { AuditEntry } from '../data/audit-entry';
 import { type AuditExportRecord, getExport, putNewExport } from '../data/audit-export-repository';
 import type { AuditKeyFilter } from '../data/audit-keys';
 import { type AuditDataDeps, listAuditPage } from '../data/audit-repository';
@@ -45,7 +45,7 @@ export async function verifyAudit(
   range: { from?: string; to?: string },
 ): Promise<VerifyResult> {
   requirePermission(caller, 'audit:read');
-  return verifyAuditChain(auditDeps(deps), caller.tenantId, range);
+  return await verifyAuditChain(auditDeps(deps), caller.tenantId, range);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import { ulid } from 'ulidx';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../shared/audit/chain';
 import { s3 } from '../../shared/audit/csv-export';
 import { verifyAuditChain } from '../../shared/audit/verify';
+import type { AuditEntry } from '../../shared/data/audit-entry';
 import type { Identity } from '../../shared/domain/actor';
 import { routes } from '../../shared/http/routes';
 import { requestAuditExport, runAuditExport } from '../../shared/services/audit-service';

@@ -1,6 +1,6 @@
 import { ulid } from 'ulidx';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../shared/audit/chain';
+import type { AuditEntry } from '../../shared/data/audit-entry';
 import { type AuditKeyFilter, actionGroupOf } from '../../shared/data/audit-keys';
 import { listAuditPage } from '../../shared/data/audit-repository';
 import type { AuditAction } from '../../shared/data/outbox';

@@ -2,7 +2,8 @@ import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ulid } from 'ulidx';
-import { type AuditContent, type AuditEntry, chainEntries } from '../../shared/audit/chain';
+import { chainEntries } from '../../shared/audit/chain';
+import type { AuditContent, AuditEntry } from '../../shared/data/audit-entry';
 import { auditKeys } from '../../shared/data/audit-keys';
 import {
   type AuditDataDeps,

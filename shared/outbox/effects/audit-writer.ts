@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { type AuditEntry, auditContentOf, type ChainHead, chainEntry } from '../../audit/chain';
+import { auditContentOf, chainEntry } from '../../audit/chain';
+import type { AuditEntry, ChainHead } from '../../data/audit-entry';
 import { APPEND_ITEM, type AuditDataDeps, appendEntry, getChainHead } from '../../data/audit-repository';
 import type { OutboxEvent } from '../../data/outbox';
 import type { OutboxEffect } from '../outbox-consumer';
