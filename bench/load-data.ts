@@ -106,8 +106,14 @@ export interface LoadedTenant {
   /** Members by status, as loaded (the owner included among the active ones). */
   readonly counts: Record<MemberStatus, number>;
   readonly invitations: { readonly pending: number; readonly expired: number };
-  /** Some loaded members, to pick actors and targets from. */
+  /** Some loaded members, to pick actors and targets from (the anchors among them). */
   readonly sample: readonly MemberRecord[];
+  /**
+   * Members every data set has whatever the seed and size (the first ones loaded), so that each filter
+   * the bench measures matches something: an active agent with a display name, an invited agent (pending
+   * invitation) with a display name, a suspended agent.
+   */
+  readonly anchors: { readonly active: MemberRecord; readonly invited: MemberRecord; readonly suspended: MemberRecord };
   /** Every loaded member id (the owner's included). */
   readonly memberIds: readonly string[];
   readonly auditEntries: number;
@@ -117,6 +123,13 @@ export interface LoadedTenant {
     readonly targetIds: readonly string[];
     readonly first: string;
     readonly last: string;
+    /** The entry in the middle of the trail: filters built from it match at least that entry. */
+    readonly middle: {
+      readonly actorId: string;
+      readonly targetId: string;
+      readonly action: AuditAction;
+      readonly occurredAt: string;
+    };
   };
   readonly loadMs: number;
 }
@@ -129,7 +142,26 @@ export interface LoadOptions {
   /** Waits until the stream consumer is idle (the audit trail is chained after the head it leaves). */
   readonly drain: () => Promise<unknown>;
   readonly log?: (message: string) => void;
+  /** Seed of the data set's pseudo-random choices (default 42): `npm run bench -- --seed=N`. */
+  readonly seed?: number;
 }
+
+/**
+ * The first members loaded, whatever the seed: each filter the bench measures has something to match
+ * (status, role, display name, pending and expired invitations, the custom role).
+ */
+const ANCHORS: readonly {
+  status: MemberStatus;
+  role: 'agent' | 'viewer' | 'custom';
+  named: boolean;
+  expired?: boolean;
+}[] = [
+  { status: 'active', role: 'agent', named: true },
+  { status: 'invited', role: 'agent', named: true, expired: false },
+  { status: 'suspended', role: 'agent', named: true },
+  { status: 'invited', role: 'viewer', named: false, expired: true },
+  { status: 'active', role: 'custom', named: false },
+];
 
 /**
  * A tenant (created by the tenant service, its Owner joined through the real invitation flow) loaded
@@ -138,6 +170,8 @@ export interface LoadOptions {
  * role and admin, some time-bound; half the members have a display name.
  */
 export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promise<LoadedTenant> {
+  if (options.members < ANCHORS.length || options.auditEntries < 1)
+    throw new Error(`the bench needs at least ${ANCHORS.length} members and 1 audit entry`);
   const started = performance.now();
   const [
     { tenantWithOwner },
@@ -160,7 +194,7 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
     import('../shared/data/keys'),
     import('../shared/data/audit-keys'),
   ]);
-  const random = prng(42);
+  const random = prng(options.seed ?? 42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const ulid = monotonicFactory(random);
   const { tenantId, owner } = await tenantWithOwner(10, `Bench ${ulid()}`);
@@ -184,13 +218,26 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
   const invitationCounts = { pending: 0, expired: 0 };
   const expiredShare = options.expiredShare ?? 5;
   const sample: MemberRecord[] = [];
+  const anchored: MemberRecord[] = [];
   const memberIds: string[] = [owner.member.memberId];
   for (let i = 0; i < options.members; i++) {
+    const anchor = ANCHORS[i];
     const r = random();
-    const status: MemberStatus = r < 0.85 ? 'active' : r < 0.95 ? 'invited' : 'suspended';
+    const status: MemberStatus = anchor?.status ?? (r < 0.85 ? 'active' : r < 0.95 ? 'invited' : 'suspended');
     const roll = random();
-    const roleId =
-      roll < 0.5 ? 'agent' : roll < 0.7 ? 'viewer' : roll < 0.85 ? 'manager' : roll < 0.95 ? role.roleId : 'admin';
+    const roleId = anchor
+      ? anchor.role === 'custom'
+        ? role.roleId
+        : anchor.role
+      : roll < 0.5
+        ? 'agent'
+        : roll < 0.7
+          ? 'viewer'
+          : roll < 0.85
+            ? 'manager'
+            : roll < 0.95
+              ? role.roleId
+              : 'admin';
     const roles: RoleAssignment[] = [{ roleId }];
     if (random() < 0.05)
       roles.push({ roleId: roleId === 'viewer' ? 'agent' : 'viewer', expiresAt: iso(now + (1 + i) * 60_000) });
@@ -203,7 +250,7 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
       tenantId,
       memberId,
       email,
-      displayName: random() < 0.5 ? `${first} ${last}` : null,
+      displayName: (anchor ? anchor.named : random() < 0.5) ? `${first} ${last}` : null,
       status,
       roles,
       permissions: random() < 0.1 ? ['api-keys:manage'] : [],
@@ -214,7 +261,8 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
     };
     counts[status]++;
     memberIds.push(memberId);
-    if (sample.length < 200 && random() < 0.1) sample.push(member);
+    if (anchor) anchored.push(member);
+    if (anchor || (sample.length < 200 && random() < 0.1)) sample.push(member);
     items.push(...putItems(putNewMember(deps, member)));
     if (member.userId)
       items.push(
@@ -228,7 +276,7 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
         ]),
       );
     if (status === 'invited') {
-      const expired = random() * 10 < expiredShare;
+      const expired = anchor?.expired ?? random() * 10 < expiredShare;
       const createdAt = expired ? iso(now - 10 * 86_400_000) : invitedAt;
       const invitation: InvitationRecord = {
         invitationId: ulid(),
@@ -292,6 +340,7 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
   let head = headItem ? { seq: headItem.seq as number, hash: headItem.hash as string } : undefined;
   const auditItems: Record<string, unknown>[] = [];
   let lastEntry: AuditEntry | undefined;
+  let middle: LoadedTenant['audit']['middle'] | undefined;
   for (let i = 0; i < options.auditEntries; i++) {
     const actor = pick(actors);
     const target = pick(targets);
@@ -311,6 +360,8 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
     const entry = chainEntry(content, head);
     head = { seq: entry.seq, hash: entry.hash };
     lastEntry = entry;
+    if (i === Math.floor(options.auditEntries / 2))
+      middle = { actorId: content.actor.id, targetId: content.target.id, action, occurredAt: content.occurredAt };
     auditItems.push(auditEntryItem(entry));
   }
   if (lastEntry) {
@@ -328,6 +379,7 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
     `loaded ${options.auditEntries} audit entries in ${((performance.now() - auditStarted) / 1000).toFixed(1)} s`,
   );
 
+  if (!middle) throw new Error('no audit entry was loaded');
   return {
     tenantId,
     owner,
@@ -335,6 +387,7 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
     counts,
     invitations: invitationCounts,
     sample,
+    anchors: { active: anchored[0]!, invited: anchored[1]!, suspended: anchored[2]! },
     memberIds,
     auditEntries: options.auditEntries,
     audit: {
@@ -342,6 +395,7 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
       targetIds: targets.map((t) => t.memberId),
       first: iso(firstAt),
       last: iso(firstAt + span),
+      middle,
     },
     loadMs: performance.now() - started,
   };

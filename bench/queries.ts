@@ -28,11 +28,17 @@ interface ListFilter {
 export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): Promise<Figure[]> {
   const { routes } = await import('../shared/http/routes');
   const { tenantId, owner } = tenant;
-  const someone = tenant.sample.find((m) => m.displayName) ?? tenant.sample[0]!;
-  const emailPrefix = someone.email.split('.')[0]!;
-  const namePrefix = someone.displayName ? someone.displayName.toLowerCase().split(' ')[0]! : emailPrefix;
-  const monthStart = new Date(Date.parse(tenant.audit.first) + 120 * 86_400_000).toISOString();
-  const monthEnd = new Date(Date.parse(monthStart) + 30 * 86_400_000).toISOString();
+  // Filter values come from members and entries every data set has (load-data's anchors and the middle
+  // of the trail), so that each filter matches something whatever the seed and size.
+  const { active, invited } = tenant.anchors;
+  const emailPrefix = active.email.split('.')[0]!;
+  const invitedEmailPrefix = invited.email.split('.')[0]!;
+  const namePrefix = (active.displayName ?? active.email).toLowerCase().split(' ')[0]!;
+  const { middle } = tenant.audit;
+  // A month around the middle entry, or a third of the trail's span when that is shorter.
+  const halfWindow = Math.min(15 * 86_400_000, (Date.parse(tenant.audit.last) - Date.parse(tenant.audit.first)) / 6);
+  const monthStart = new Date(Date.parse(middle.occurredAt) - halfWindow).toISOString();
+  const monthEnd = new Date(Date.parse(middle.occurredAt) + halfWindow).toISOString();
 
   const filters: ListFilter[] = [
     { name: 'members: all', route: routes.listMembers, query: {} },
@@ -52,7 +58,7 @@ export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): P
     {
       name: 'members: q=<email prefix>&status=invited',
       route: routes.listMembers,
-      query: { q: emailPrefix, status: 'invited' },
+      query: { q: invitedEmailPrefix, status: 'invited' },
       perReturned: true,
     },
     { name: 'invitations: pending', route: routes.listInvitations, query: { status: 'pending' } },
@@ -61,16 +67,16 @@ export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): P
     {
       name: 'audit: actorId',
       route: routes.listAudit,
-      query: { actorId: tenant.audit.actorIds[1] ?? tenant.audit.actorIds[0]! },
+      query: { actorId: middle.actorId },
     },
-    { name: 'audit: targetId', route: routes.listAudit, query: { targetId: tenant.audit.targetIds[0]! } },
-    { name: 'audit: action', route: routes.listAudit, query: { action: 'member.roles_changed' } },
-    { name: 'audit: action prefix', route: routes.listAudit, query: { action: 'member.' } },
+    { name: 'audit: targetId', route: routes.listAudit, query: { targetId: middle.targetId } },
+    { name: 'audit: action', route: routes.listAudit, query: { action: middle.action } },
+    { name: 'audit: action prefix', route: routes.listAudit, query: { action: `${middle.action.split('.')[0]}.` } },
     { name: 'audit: date range', route: routes.listAudit, query: { from: monthStart, to: monthEnd } },
     {
       name: 'audit: actorId + date range',
       route: routes.listAudit,
-      query: { actorId: tenant.audit.actorIds[0]!, from: monthStart, to: monthEnd },
+      query: { actorId: middle.actorId, from: monthStart, to: monthEnd },
     },
   ];
 

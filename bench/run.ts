@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=1,2]`: measures the service against its physical limits, each
+ * `npm run bench [-- --quick] [-- --only=1,2] [-- --seed=N]`: measures the service against its physical limits, each
  * figure as a ratio against a baseline measured in the same run on this machine (docs/PERFORMANCE.md
  * says what each one means). Prints a table and writes bench/results.json (a full run) or
  * bench/results.quick.json (`--quick`: the same measurements with fewer samples and a smaller data set).
@@ -29,6 +29,10 @@ const quick = args.includes('--quick');
 const onlyArg = args.find((arg) => arg.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',').map(Number)) : undefined;
 const wanted = (n: number) => !only || only.has(n);
+// The data set's seed (default 42): every figure must run to the end whatever it is (test/integration/bench-data.test.ts).
+const seedArg = args.find((arg) => arg.startsWith('--seed='));
+const seed = seedArg ? Number(seedArg.slice('--seed='.length)) : 42;
+if (!Number.isInteger(seed)) throw new Error(`--seed takes an integer, not ${seedArg}`);
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
@@ -73,7 +77,7 @@ async function main(): Promise<number> {
   const context = (env: Record<string, string>): BenchContext => ({ quick, tmpDir, env, log });
   try {
     log(
-      `${quick ? 'quick' : 'full'} run on Node ${process.version}, ${cpus().length} cores, load ${loadavg()
+      `${quick ? 'quick' : 'full'} run (seed ${seed}) on Node ${process.version}, ${cpus().length} cores, load ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}`,
     );
@@ -99,7 +103,13 @@ async function main(): Promise<number> {
       if (wanted(3)) figures.push(...(await measureAuthorization(ctx)));
       const needsData = [2, 4, 6, 7].some(wanted);
       const tenant = needsData
-        ? await loadTenant(deps, { members: quick ? 300 : 10_000, auditEntries: quick ? 3000 : 100_000, drain, log })
+        ? await loadTenant(deps, {
+            members: quick ? 300 : 10_000,
+            auditEntries: quick ? 3000 : 100_000,
+            seed,
+            drain,
+            log,
+          })
         : undefined;
       if (tenant) await drain();
       if (tenant && wanted(2)) figures.push(...(await measureRequests(ctx, deps, tenant)));

@@ -52,6 +52,11 @@ export type ResourceGrant =
 export interface RouteResponse {
   readonly description: string;
   readonly schema?: z.ZodMiniType;
+  /**
+   * Problem responses particular to this route, documented instead of the uniform ones of the same status:
+   * what they mean here, and the problem schema when it carries extension members.
+   */
+  readonly problems?: Readonly<Record<number, RouteResponse>>;
 }
 
 export interface RouteDefinition {

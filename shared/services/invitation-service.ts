@@ -291,7 +291,30 @@ export async function inviteMembers(
     }
   }
   // `pending` kept request order throughout, so `created` is in request order too.
-  return { created, failed: [...failed].map(([email, code]) => ({ email, code })) };
+  const outcome = { created, failed: [...failed].map(([email, code]) => ({ email, code })) };
+  if (created.length === 0) throw nobodyInvited(outcome.failed);
+  return outcome;
+}
+
+/**
+ * A bulk invitation that invites nobody is refused as a whole rather than answered as a success: 400 when
+ * no address was a valid email, 409 when the addresses were refused by the tenant's state (members,
+ * pending invitations, seats). Each address's reason travels in the problem's `failed` member, as in a 201.
+ */
+function nobodyInvited(failed: InviteOutcome['failed']): DomainError {
+  if (failed.every((f) => f.code === 'invalid_email')) {
+    return new ValidationFailed(
+      'No address is a valid email; nobody was invited (see failed).',
+      [{ path: 'body.emails', message: 'no valid email address' }],
+      'invitations_invalid',
+      { failed },
+    );
+  }
+  return new Conflict(
+    'invitations_refused',
+    'Nobody was invited: each address is invalid, already a member, already invited or beyond the seat limit (see failed).',
+    { failed },
+  );
 }
 
 /**
