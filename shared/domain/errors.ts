@@ -31,8 +31,13 @@ export class DomainError extends Error {
 }
 
 export class ValidationFailed extends DomainError {
-  constructor(detail: string, errors?: readonly FieldError[], code = 'validation_failed') {
-    super(400, code, 'Request validation failed', detail, errors);
+  constructor(
+    detail: string,
+    errors?: readonly FieldError[],
+    code = 'validation_failed',
+    extensions?: Readonly<Record<string, unknown>>,
+  ) {
+    super(400, code, 'Request validation failed', detail, errors, extensions);
   }
 }
 

@@ -49,6 +49,15 @@ function operation(route: RouteDefinition): ZodOpenApiOperationObject {
       ...Object.fromEntries(
         Object.entries(errorResponses).map(([status, description]) => [status, { description, content: problem }]),
       ),
+      ...Object.fromEntries(
+        Object.entries(route.problems ?? {}).map(([status, response]) => [
+          status,
+          {
+            description: response.description,
+            content: { 'application/problem+json': { schema: response.schema ?? problemSchema } },
+          },
+        ]),
+      ),
     },
   } as ZodOpenApiOperationObject;
 }

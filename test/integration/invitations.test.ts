@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/data/keys';
 import { getMember } from '../../shared/data/member-repository';
 import { getTenant } from '../../shared/data/tenant-repository';
+import { DomainError } from '../../shared/domain/errors';
 import { routes } from '../../shared/http/routes';
 import { identityDirectory } from '../../shared/identity/identity-directory';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import {
   acceptInvitation,
   declineInvitation,
+  type InviteOutcome,
   inviteMembers,
   lookupInvitation,
   purgeExpiredInvitations,
@@ -29,6 +31,18 @@ import {
   uniqueEmail,
 } from '../support/fixtures';
 import { invoke } from '../support/invoke';
+import { expectProblem } from '../support/route-samples';
+
+/** What one inviteMembers call did: its outcome, or, when it invited nobody, the refusal's code and failed list. */
+async function outcomeOf(invitation: Promise<InviteOutcome>) {
+  try {
+    return await invitation;
+  } catch (error) {
+    if (error instanceof DomainError && error.extensions?.failed)
+      return { code: error.code, created: [], failed: error.extensions.failed as InviteOutcome['failed'] };
+    throw error;
+  }
+}
 
 async function ownerCaller(seatLimit = 50) {
   const tenant = await tenantWithOwner(seatLimit);
@@ -62,8 +76,12 @@ describe('invitations (DynamoDB Local)', () => {
     const [delivered] = await deliveredTokens(events);
     expect(JSON.stringify(events)).not.toContain(delivered!.token);
 
-    const again = await inviteMembers(deps(), caller, { emails: [a], roles: [{ roleId: 'agent' }] }, meta());
-    expect(again.failed).toEqual([{ email: a, code: 'already_invited' }]);
+    const again = await outcomeOf(inviteMembers(deps(), caller, { emails: [a], roles: [{ roleId: 'agent' }] }, meta()));
+    expect(again).toEqual({
+      code: 'invitations_refused',
+      created: [],
+      failed: [{ email: a, code: 'already_invited' }],
+    });
   });
 
   it('stores only the SHA-256 of the token, and a lookup does not consume it', async () => {
@@ -84,11 +102,14 @@ describe('invitations (DynamoDB Local)', () => {
     const email = uniqueEmail('race');
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, () =>
-        inviteMembers(deps(), caller, { emails: [email], roles: [{ roleId: 'viewer' }] }, meta()),
+        outcomeOf(inviteMembers(deps(), caller, { emails: [email], roles: [{ roleId: 'viewer' }] }, meta())),
       ),
     );
     expect(outcomes.flatMap((o) => o.created)).toHaveLength(1);
     expect(outcomes.flatMap((o) => o.failed).every((f) => f.code === 'already_invited')).toBe(true);
+    expect(outcomes.filter((o) => 'code' in o).map((o) => (o as { code: string }).code)).toEqual(
+      Array(19).fill('invitations_refused'),
+    );
     expect((await getTenant(deps(), tenantId))!.seatsUsed).toBe(2);
   });
 
@@ -96,7 +117,9 @@ describe('invitations (DynamoDB Local)', () => {
     const { tenantId, caller } = await ownerCaller(10); // the Owner holds the 10th seat
     const outcomes = await Promise.all(
       Array.from({ length: 30 }, () =>
-        inviteMembers(deps(), caller, { emails: [uniqueEmail('seat')], roles: [{ roleId: 'viewer' }] }, meta()),
+        outcomeOf(
+          inviteMembers(deps(), caller, { emails: [uniqueEmail('seat')], roles: [{ roleId: 'viewer' }] }, meta()),
+        ),
       ),
     );
     expect(outcomes.flatMap((o) => o.created)).toHaveLength(9);
@@ -278,6 +301,51 @@ describe('invitation routes', () => {
       invitedBy: { id: owner.identity.userId },
     });
     expect(result.body.failed).toEqual([{ email: 'bad@', code: 'invalid_email' }]);
+  });
+
+  it('invites nobody: 400 invitations_invalid when no address is valid, 409 invitations_refused otherwise, each with the failed list', async () => {
+    const { tenantId, owner } = await tenantWithOwner(2);
+    const post = (emails: string[]) =>
+      invoke(routes.createInvitations, {
+        identity: owner.identity,
+        params: { tenantId },
+        body: { emails, roles: [{ roleId: 'viewer' }] },
+      });
+
+    const invalid = await post(['not-an-email', 'bad@']);
+    expectProblem(invalid, [400], 'every address invalid');
+    expect(invalid.body).toMatchObject({
+      code: 'invitations_invalid',
+      failed: [
+        { email: 'not-an-email', code: 'invalid_email' },
+        { email: 'bad@', code: 'invalid_email' },
+      ],
+    });
+    expect(invalid.body.errors).toEqual([expect.objectContaining({ path: 'body.emails' })]);
+
+    const duplicate = await post([owner.identity.email!, 'bad@']);
+    expectProblem(duplicate, [409], 'a member and an invalid address');
+    expect(duplicate.body).toMatchObject({
+      code: 'invitations_refused',
+      failed: [
+        { email: 'bad@', code: 'invalid_email' },
+        { email: owner.identity.email, code: 'already_member' },
+      ],
+    });
+
+    const last = uniqueEmail('last-seat');
+    expect((await post([last])).status).toBe(201);
+    const beyond = uniqueEmail('beyond');
+    const full = await post([beyond, last]);
+    expectProblem(full, [409], 'no free seat, one already invited');
+    expect(full.body.code).toBe('invitations_refused');
+    expect(full.body.failed).toEqual(
+      expect.arrayContaining([
+        { email: beyond, code: 'seat_limit_reached' },
+        { email: last, code: 'already_invited' },
+      ]),
+    );
+    expect((await getTenant(deps(), tenantId))!.seatsUsed).toBe(2);
   });
 
   it('validates the request: 1-30 days, 1-100 emails, known roles', async () => {

@@ -9,6 +9,7 @@ import {
   invitationPathSchema,
   invitationPreviewSchema,
   invitationSchema,
+  invitationsProblemSchema,
   listInvitationsQuerySchema,
   lookupQuerySchema,
 } from '../schemas/invitations';
@@ -34,6 +35,18 @@ export const invitationRoutes = {
       201: {
         description: 'Invitations created (see `failed` for refused addresses)',
         schema: createInvitationsResultSchema,
+      },
+    },
+    problems: {
+      400: {
+        description:
+          'Invalid input, or `invitations_invalid`: no address is a valid email, nobody was invited (`failed` says why for each)',
+        schema: invitationsProblemSchema,
+      },
+      409: {
+        description:
+          '`invitations_refused`: nobody was invited, every address is invalid, already a member, already invited or beyond the seat limit (`failed` says which)',
+        schema: invitationsProblemSchema,
       },
     },
   },

@@ -5,6 +5,7 @@ import {
   memberIdSchema,
   pageOf,
   paginationQuerySchema,
+  problemSchema,
   roleIdSchema,
   tenantIdSchema,
   ulidSchema,
@@ -72,6 +73,11 @@ export const invitationFailureSchema = z.object({
   email: z.string(),
   code: z.enum(['invalid_email', 'already_member', 'already_invited', 'seat_limit_reached']),
 });
+
+/** The problem of a bulk invitation that invited nobody: each address's reason, as `failed` in a 201. */
+export const invitationsProblemSchema = z
+  .looseObject({ ...problemSchema.shape, failed: z.array(invitationFailureSchema) })
+  .check(z.meta({ id: 'InvitationsProblem' }));
 
 export const createInvitationsResultSchema = z
   .object({ created: z.array(invitationSchema), failed: z.array(invitationFailureSchema) })
