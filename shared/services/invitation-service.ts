@@ -343,7 +343,7 @@ export async function listInvitations(
   page: { limit: number; cursor?: string },
 ) {
   if (!canOn(caller.ability, 'users:read', caller.tenantId)) throw new Forbidden();
-  return queryInvitations(deps, caller.tenantId, status, deps.now(), page);
+  return await queryInvitations(deps, caller.tenantId, status, deps.now(), page);
 }
 
 async function requireInvitation(deps: ServiceDeps, tenantId: string, invitationId: string) {
@@ -377,10 +377,11 @@ export async function resendInvitation(
     version: current.version + 1,
   };
   const eventId = deps.newId();
-  const [replace, ...tokenSwap] = replaceInvitationAndToken(deps, current, next);
   await transactWrite(deps, [
-    { item: replace!, onConditionFailed: () => new PreconditionFailed() },
-    ...tokenSwap.map((item) => ({ item, onConditionFailed: () => new PreconditionFailed() })),
+    ...replaceInvitationAndToken(deps, current, next).map((item) => ({
+      item,
+      onConditionFailed: () => new PreconditionFailed(),
+    })),
     {
       item: outboxPut(deps.tableName, {
         eventId,
@@ -426,7 +427,7 @@ function withdrawalSteps(
 
 async function invitedMemberOf(deps: ServiceDeps, invitation: InvitationRecord): Promise<MemberRecord> {
   const member = await getMember(deps, invitation.tenantId, invitation.memberId);
-  if (!member || member.status !== 'invited') {
+  if (member?.status !== 'invited') {
     throw new Conflict('invitation_not_pending', 'The invitation was already accepted or withdrawn.');
   }
   return member;
@@ -526,7 +527,17 @@ export interface AcceptInput {
 /**
  * Accepts an invitation: consumes the token (single use, by a conditional delete), removes the invitation,
  * activates the member and links the identity to it, with `member.joined`, in one transaction.
- * A new identity is created in Cognito first, with the invitation's (hence verified) email.
+ *
+ * A new identity gets its password only after that transaction has committed. Before it, the identity is
+ * reserved in Cognito with no password anyone knows, because a decline, revoke or other accept of the same
+ * token may win the token meanwhile (or this process may die): whatever then remains is an identity nobody
+ * can sign in with, which the next acceptance for that address adopts (`reserveIdentity`) instead of
+ * answering `identity_exists`. Creating the identity with its password first and deleting it when the
+ * transaction loses would not do: a crash skips the delete, the account is usable until then, and a
+ * concurrent acceptance of another invitation to the same address may have adopted it already.
+ * The one window left (committed, password not yet set: a crash, or Cognito failing past the retries)
+ * fails safe: the member is active but nobody can sign in as them until an acceptance or an operator sets
+ * a password.
  */
 export async function acceptInvitation(
   deps: ServiceDeps,
@@ -538,6 +549,8 @@ export async function acceptInvitation(
   const member = await invitedMemberOf(deps, invitation);
   let userId: string;
   let email: string;
+  /** Set for a new identity: its password, given once the invitation is won. */
+  let newPassword: string | undefined;
   if (input.identity) {
     if (input.identity.email !== invitation.email) {
       throw new Forbidden(
@@ -556,7 +569,7 @@ export async function acceptInvitation(
       );
     }
     try {
-      userId = await directory.createVerifiedUser(invitation.email, input.password, input.displayName);
+      userId = await directory.reserveIdentity(invitation.email, input.displayName);
     } catch (error) {
       if (error instanceof IdentityAlreadyExists) {
         throw new Conflict(
@@ -567,6 +580,7 @@ export async function acceptInvitation(
       throw error;
     }
     email = invitation.email;
+    newPassword = input.password;
   }
   const now = deps.now().toISOString();
   const joined: MemberRecord = {
@@ -607,8 +621,24 @@ export async function acceptInvitation(
       }),
     },
   ]);
+  if (newPassword) await givePassword(directory, invitation.email, newPassword);
   const tenant = await getTenant(deps, invitation.tenantId);
   return { tenantId: invitation.tenantId, tenantName: tenant?.name ?? '', memberId: member.memberId, status: 'active' };
+}
+
+const PASSWORD_ATTEMPTS = 3;
+
+/** The accepted identity's password, retried: the membership is committed, only this makes it usable. */
+async function givePassword(directory: IdentityDirectory, email: string, password: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await directory.setPassword(email, password);
+      return;
+    } catch (error) {
+      if (attempt >= PASSWORD_ATTEMPTS) throw error;
+      await backoff(attempt);
+    }
+  }
 }
 
 /** The invitee says no: the invitation, the invited member and the seat go. */
@@ -672,7 +702,7 @@ async function expireOne(
   const invitation = await getInvitation(deps, ref.tenantId, ref.invitationId);
   if (!(invitation && isExpired(invitation, now))) return false;
   const member = await getMember(deps, invitation.tenantId, invitation.memberId);
-  if (!member || member.status !== 'invited') return false;
+  if (member?.status !== 'invited') return false;
   try {
     await transactWrite(
       deps,

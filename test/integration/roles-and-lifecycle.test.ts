@@ -330,6 +330,7 @@ describe('session revocation on suspension', () => {
     const directory = {
       signOutEverywhere: async (email: string) => void signedOut.push(email),
       createVerifiedUser: () => Promise.reject(new Error('unused')),
+      reserveIdentity: () => Promise.reject(new Error('unused')),
       findUserId: () => Promise.reject(new Error('unused')),
       setPassword: () => Promise.reject(new Error('unused')),
       addToGroup: () => Promise.reject(new Error('unused')),

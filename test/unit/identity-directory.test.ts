@@ -46,3 +46,45 @@ describe('Cognito identity directory', () => {
     );
   });
 });
+
+describe('reserving an identity for an acceptance (no password anyone knows until the invitation is won)', () => {
+  const directory = cognitoIdentityDirectory(new CognitoIdentityProviderClient({ region: 'us-east-1' }), 'pool-1');
+
+  it('creates it with a verified email and a random temporary password, sets no password of its own', async () => {
+    cognito
+      .on(AdminCreateUserCommand)
+      .resolves({ User: { Username: 'a@example.com', Attributes: [{ Name: 'sub', Value: 'sub-1' }] } });
+    expect(await directory.reserveIdentity('a@example.com', 'Ada')).toBe('sub-1');
+    const created = cognito.commandCalls(AdminCreateUserCommand)[0]!.args[0].input;
+    expect(created.MessageAction).toBe('SUPPRESS');
+    expect(created.TemporaryPassword).toMatch(/^[\w-]{43}aA1!$/);
+    expect(created.UserAttributes).toEqual(expect.arrayContaining([{ Name: 'email_verified', Value: 'true' }]));
+    expect(cognito.commandCalls(AdminSetUserPasswordCommand)).toHaveLength(0);
+    cognito.reset();
+    cognito.on(AdminCreateUserCommand).resolves({ User: { Attributes: [{ Name: 'sub', Value: 'sub-2' }] } });
+    await directory.reserveIdentity('a@example.com');
+    expect(cognito.commandCalls(AdminCreateUserCommand)[0]!.args[0].input.TemporaryPassword).not.toBe(
+      created.TemporaryPassword,
+    );
+  });
+
+  it('adopts an identity that never got a password of its own (left by a lost race or a crash)', async () => {
+    cognito.on(AdminCreateUserCommand).rejects(new UsernameExistsException({ message: 'exists', $metadata: {} }));
+    cognito.on(AdminGetUserCommand).resolves({
+      Username: 'a@example.com',
+      UserStatus: 'FORCE_CHANGE_PASSWORD',
+      UserAttributes: [{ Name: 'sub', Value: 'sub-left' }],
+    });
+    expect(await directory.reserveIdentity('a@example.com')).toBe('sub-left');
+  });
+
+  it('refuses an identity someone can sign in with as IdentityAlreadyExists', async () => {
+    cognito.on(AdminCreateUserCommand).rejects(new UsernameExistsException({ message: 'exists', $metadata: {} }));
+    cognito.on(AdminGetUserCommand).resolves({
+      Username: 'a@example.com',
+      UserStatus: 'CONFIRMED',
+      UserAttributes: [{ Name: 'sub', Value: 'sub-1' }],
+    });
+    await expect(directory.reserveIdentity('a@example.com')).rejects.toBeInstanceOf(IdentityAlreadyExists);
+  });
+});
