@@ -40,9 +40,38 @@ export const CSV_COLUMNS = [
 
 type CsvRow = Record<(typeof CSV_COLUMNS)[number]['key'], string>;
 
-/** Every cell a string: csv-stringify's `escape_formulas` then prefixes `'` to any cell starting with = + - @ (tab, CR). */
+/**
+ * Characters that make a spreadsheet read a field as a formula (OWASP CSV injection), with the full-width
+ * forms some spreadsheets normalise (U+FF1D ＝, U+FF0B ＋, U+FF0D －, U+FF20 ＠).
+ */
+const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20']);
+/** Where a spreadsheet may start a new field or row when it guesses the separator (`;` and tab are common). */
+const FIELD_SEPARATORS = new Set([',', ';', '\t', '\r', '\n']);
+
+/**
+ * Neutralises formula injection whatever separator the spreadsheet splits on: every piece of `value` that
+ * starts a field when split on `,` `;` tab or a line break (the value's start too) and begins, after
+ * spaces a spreadsheet may trim, with a trigger (= + - @ tab CR, or a full-width form) gets a `'` before
+ * that trigger, which spreadsheets read as "text". Prefixing only the cell (csv-stringify's
+ * `escape_formulas`) left `x;=HYPERLINK(...)` a formula for a `;`-splitting reader. Tab and CR are both
+ * triggers and separators, so each of them at a piece's start is quoted too and starts a new piece.
+ * The original is the output without the inserted quotes; csv-stringify still does the CSV quoting.
+ */
+export function neutraliseFormulas(value: string): string {
+  let out = '';
+  let atPieceStart = true;
+  for (const char of value) {
+    if (atPieceStart && FORMULA_TRIGGERS.has(char)) out += "'";
+    out += char;
+    if (FIELD_SEPARATORS.has(char)) atPieceStart = true;
+    else if (char !== ' ') atPieceStart = false;
+  }
+  return out;
+}
+
+/** Every cell a string, each through `neutraliseFormulas` (the JSON of `changes` too: its strings may be anything). */
 export function csvRowOf(entry: AuditEntry): CsvRow {
-  return {
+  const row: CsvRow = {
     occurredAt: entry.occurredAt,
     actorEmail: entry.actor.email ?? '',
     actorId: entry.actor.id,
@@ -57,6 +86,8 @@ export function csvRowOf(entry: AuditEntry): CsvRow {
     seq: String(entry.seq),
     hash: entry.hash,
   };
+  for (const { key } of CSV_COLUMNS) row[key] = neutraliseFormulas(row[key]);
+  return row;
 }
 
 /** Where an export's CSV lives in the bucket. */
@@ -112,7 +143,8 @@ export async function uploadAuditCsv(
     partSize: PART_SIZE,
     leavePartsOnError: false,
   });
-  const csv = stringify({ header: true, columns: [...CSV_COLUMNS], escape_formulas: true });
+  // Formulas are neutralised per piece in csvRowOf; csv-stringify's own `escape_formulas` looks at a cell's first character only.
+  const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
   const piping = pipeline(Readable.from(rows()), csv, body);
   piping.catch(() => undefined); // observed below; avoid an unhandled rejection while the upload fails first
   try {
@@ -131,5 +163,5 @@ export async function writeAuditCsv(
   storage: ExportStorage,
   input: { tenantId: string; filter: AuditKeyFilter; objectKey: string; downloadName: string },
 ): Promise<{ rowCount: number }> {
-  return uploadAuditCsv(storage, auditEntriesOf(deps, input.tenantId, input.filter), input);
+  return await uploadAuditCsv(storage, auditEntriesOf(deps, input.tenantId, input.filter), input);
 }

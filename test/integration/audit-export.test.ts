@@ -56,13 +56,16 @@ beforeAll(async () => {
 }, 60_000);
 
 /** Polls the export until it is no longer pending or running. */
-async function waitForExport(exportId: string, timeoutMs = 60_000) {
+async function waitForExport(exportId: string, timeoutMs = 60_000, of = { owner, tenantId }) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     // The export worker runs the export inside the drain; a drain slower than the server's limit (a loaded
     // machine) is only a shorter wait: the status below decides.
     await drainStream().catch(() => undefined);
-    const result = await invoke(routes.getAuditExport, { identity: owner, params: { tenantId, exportId } });
+    const result = await invoke(routes.getAuditExport, {
+      identity: of.owner,
+      params: { tenantId: of.tenantId, exportId },
+    });
     expect(result.status, JSON.stringify(result.body)).toBe(200);
     if (result.body.status === 'done' || result.body.status === 'failed') return result.body;
     if (Date.now() > deadline) throw new Error(`export ${exportId} still ${result.body.status}`);
@@ -187,6 +190,67 @@ describe('audit export to S3', () => {
     expect(done).toMatchObject({ status: 'done', rowCount: 0 });
     const text = await (await fetch(done.downloadUrl)).text();
     expect(text).toBe(`${HEADER.join(',')}\n`);
+  });
+
+  it('no field starts a formula in a spreadsheet that splits on comma, semicolon or tab (role names, labels)', async () => {
+    const tenant = await tenantWithOwner();
+    const of = { owner: tenant.owner.identity, tenantId: tenant.tenantId };
+    await drainStream();
+    // Through the API: a role name is free text, and `;` or `,` in it is legitimate.
+    const roleName = 'x;=HYPERLINK("http://evil")';
+    const role = await invoke(routes.createRole, {
+      identity: of.owner,
+      params: { tenantId: of.tenantId },
+      body: { name: roleName, permissions: [] },
+    });
+    expect(role.status, JSON.stringify(role.body)).toBe(201);
+    await drainStream();
+    // Already in the trail (older data, user agents): tabs, CR, full-width triggers, spaces before a trigger.
+    const labels = [
+      'a\t=1+1',
+      'b,＝1+1',
+      'c;＠SUM(A1)',
+      '\r=1',
+      '\t-2',
+      'd, -2+3',
+      'e;\t+1',
+      '＋1',
+      'f,\t\t@x',
+      'ok; safe, text',
+    ];
+    await bulkAppend(
+      of.tenantId,
+      labels.map((label) =>
+        content(of.tenantId, {
+          target: { type: 'member', id: ulid(), label },
+          actor: { id: 'sub-x', userAgent: label },
+        }),
+      ),
+    );
+    const created = await invoke(routes.createAuditExport, {
+      identity: of.owner,
+      params: { tenantId: of.tenantId },
+      body: {},
+    });
+    expect(created.status).toBe(202);
+    const done = await waitForExport(created.body.exportId, 60_000, of);
+    expect(done.status).toBe('done');
+    const rows = parseCsv(await (await fetch(done.downloadUrl)).text()).slice(1);
+
+    const trigger = /^ *[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+    for (const row of rows) {
+      for (const cell of row) {
+        for (const separator of [',', ';', '\t']) {
+          for (const piece of cell.split(separator)) expect(piece, JSON.stringify(cell)).not.toMatch(trigger);
+        }
+      }
+    }
+    // Nothing is lost: the neutralised label is the original with quotes inserted before the triggers.
+    const exportedLabels = rows.map((row) => row[6]!);
+    expect(exportedLabels).toContain('x;\'=HYPERLINK("http://evil")');
+    for (const label of [roleName, ...labels]) {
+      expect(exportedLabels.map((exported) => exported.replaceAll("'", ''))).toContain(label);
+    }
   });
 
   it('a redelivered export request does not run the export again', async () => {
