@@ -13,6 +13,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Output of passing tests (logs, prints, library chatter) stays hidden; a failing test shows its own.
+    // LOG_LEVEL=DEBUG|INFO|… shows everything (test/support/quiet-output.ts, test/unit/test-output.test.ts).
+    silent: process.env.LOG_LEVEL ? false : 'passed-only',
+    setupFiles: ['test/support/quiet-output.ts'],
     // `npm test` passes --run; a bare `npx vitest` should not watch in CI either.
     watch: false,
     projects: [
@@ -20,7 +24,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
+          // The fixture only runs when test/unit/test-output.test.ts starts vitest on it.
+          include: [
+            'test/unit/**/*.test.ts',
+            ...(process.env.NOISY_OUTPUT_FIXTURE === '1' ? ['test/fixtures/*.fixture.ts'] : []),
+          ],
           testTimeout: 10_000,
         },
       },

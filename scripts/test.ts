@@ -31,9 +31,9 @@ function selectedProjects(args: readonly string[]): string[] {
   return projects;
 }
 
-/** JSON log records below WARN stay out of the terminal (they still reach the log file). */
+/** JSON log records below WARN stay out of the terminal (they still reach the log file), unless LOG_LEVEL asks. */
 function isQuietRecord(line: string): boolean {
-  if (!line.startsWith('{')) return false;
+  if (process.env.LOG_LEVEL || !line.startsWith('{')) return false;
   try {
     const level = String((JSON.parse(line) as { level?: unknown }).level ?? '').toLowerCase();
     return level === 'debug' || level === 'info' || level === 'trace';

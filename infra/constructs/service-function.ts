@@ -9,7 +9,13 @@ import {
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  LogLevel,
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildOpenApiDocument } from '../../shared/http/openapi';
@@ -149,6 +155,8 @@ export class ServiceFunction extends NodejsFunction {
         ...functionBundling(props.entry),
         tsconfig: fromRepoRoot('tsconfig.json'),
         forceDockerBundling: false,
+        // esbuild's size table for every function drowned synth and test output; warnings and errors still show.
+        logLevel: LogLevel.WARNING,
       },
     });
     this.serviceRole = role;
