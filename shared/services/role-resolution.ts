@@ -4,6 +4,7 @@ import { getCustomRoles } from '../data/role-repository';
 import type { RoleAssignment } from '../domain/effective-permissions';
 import { ValidationFailed } from '../domain/errors';
 import { isPermission, type Permission } from '../domain/permissions';
+import { present } from '../domain/present';
 import { builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
 
 export function customRoleDefinition(role: CustomRoleRecord): RoleDefinition {
@@ -34,8 +35,11 @@ export async function resolveRoles(
   const customIds: string[] = [];
   for (const roleId of new Set(roleIds)) {
     if (isBuiltInRoleId(roleId)) resolved.set(roleId, builtInRoles[roleId]);
-    else if (prefetched.has(roleId)) customRoles.push(prefetched.get(roleId)!);
-    else customIds.push(roleId);
+    else {
+      const known = prefetched.get(roleId);
+      if (known) customRoles.push(known);
+      else customIds.push(roleId);
+    }
   }
   if (customIds.length > 0) customRoles.push(...(await getCustomRoles(deps, tenantId, customIds)));
   for (const role of customRoles) {
@@ -48,12 +52,14 @@ export async function resolveRoles(
 
 /**
  * Role assignments a request wants to hand out, resolved in the tenant: every role must exist (and not be
- * on its way out), and no expiry may lie in the past; otherwise the whole request is invalid (400).
+ * on its way out), and no expiry may lie in the past; otherwise the whole request is invalid (400), and
+ * its errors point at `field`, the part of the request that named the roles.
  */
 export async function resolveAssignableRoles(
   deps: DataDeps & { now: () => Date },
   tenantId: string,
   assignments: readonly RoleAssignment[],
+  field: 'body.roles' | 'query.reassignTo' = 'body.roles',
 ): Promise<RoleDefinition[]> {
   const roles = await resolveRoles(
     deps,
@@ -65,15 +71,15 @@ export async function resolveAssignableRoles(
   if (unknown.length > 0) {
     throw new ValidationFailed(
       `Unknown role: ${unknown.join(', ')}.`,
-      unknown.map((roleId) => ({ path: 'body.roles', message: `unknown role ${roleId}` })),
+      unknown.map((roleId) => ({ path: field, message: `unknown role ${roleId}` })),
       'unknown_role',
     );
   }
   const now = deps.now().getTime();
   if (assignments.some((a) => a.expiresAt !== undefined && Date.parse(a.expiresAt) <= now)) {
     throw new ValidationFailed('A role assignment cannot expire in the past.', [
-      { path: 'body.roles', message: 'expiresAt must be in the future' },
+      { path: field, message: 'expiresAt must be in the future' },
     ]);
   }
-  return assignments.map((a) => roles.get(a.roleId)!);
+  return assignments.map((a) => present(roles.get(a.roleId), `role ${a.roleId}`));
 }

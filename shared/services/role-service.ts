@@ -229,7 +229,7 @@ export async function deleteRole(
   }
   if (target !== undefined) {
     if (target === roleId) throw new Conflict('invalid_reassignment', 'A role cannot be reassigned to itself.');
-    const [replacement] = await resolveAssignableRoles(deps, caller.tenantId, [{ roleId: target }]);
+    const [replacement] = await resolveAssignableRoles(deps, caller.tenantId, [{ roleId: target }], 'query.reassignTo');
     assertCanGrant(caller, { roles: [replacement!] });
   }
   const holders = await getMembers(
