@@ -4,7 +4,6 @@ import { getCustomRoles } from '../data/role-repository';
 import type { RoleAssignment } from '../domain/effective-permissions';
 import { ValidationFailed } from '../domain/errors';
 import { isPermission, type Permission } from '../domain/permissions';
-import { present } from '../domain/present';
 import { builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
 
 export function customRoleDefinition(role: CustomRoleRecord): RoleDefinition {
@@ -35,11 +34,8 @@ export async function resolveRoles(
   const customIds: string[] = [];
   for (const roleId of new Set(roleIds)) {
     if (isBuiltInRoleId(roleId)) resolved.set(roleId, builtInRoles[roleId]);
-    else {
-      const known = prefetched.get(roleId);
-      if (known) customRoles.push(known);
-      else customIds.push(roleId);
-    }
+    else if (prefetched.has(roleId)) customRoles.push(prefetched.get(roleId)!);
+    else customIds.push(roleId);
   }
   if (customIds.length > 0) customRoles.push(...(await getCustomRoles(deps, tenantId, customIds)));
   for (const role of customRoles) {
@@ -81,5 +77,5 @@ export async function resolveAssignableRoles(
       { path: field, message: 'expiresAt must be in the future' },
     ]);
   }
-  return assignments.map((a) => present(roles.get(a.roleId), `role ${a.roleId}`));
+  return assignments.map((a) => roles.get(a.roleId)!);
 }
