@@ -38,7 +38,7 @@ function microseconds(work: () => boolean, iterations: number, batches: number):
   return median(perCall);
 }
 
-export async function measureAuthorization(ctx: BenchContext): Promise<Figure[]> {
+export function measureAuthorization(ctx: BenchContext): Figure[] {
   const iterations = ctx.quick ? 2000 : 10_000;
   const batches = ctx.quick ? 7 : 21;
   const figures: Figure[] = [];

@@ -100,7 +100,7 @@ async function main(): Promise<number> {
       const deps = defaultServiceDeps();
       const ctx = context(stack.env);
 
-      if (wanted(3)) figures.push(...(await measureAuthorization(ctx)));
+      if (wanted(3)) figures.push(...measureAuthorization(ctx));
       const needsData = [2, 4, 6, 7].some(wanted);
       const tenant = needsData
         ? await loadTenant(deps, {

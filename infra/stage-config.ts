@@ -128,7 +128,7 @@ export function stageConfig(stage: string, overrides: StageOverrides = {}): Stag
       : defaults.corsAllowedOrigins;
   const logLevel = (overrides.logLevel?.toUpperCase() ?? defaults.logLevel) as LogLevel;
 
-  corsAllowedOrigins.forEach((origin) => assertUrl('corsOrigins', origin));
+  for (const origin of corsAllowedOrigins) assertUrl('corsOrigins', origin);
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(senderEmail)) {
     throw new Error(`Invalid senderEmail "${senderEmail}".`);
   }

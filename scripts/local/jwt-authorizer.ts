@@ -80,7 +80,7 @@ function extractToken(header: string | undefined): string | undefined {
 }
 
 function scopesOf(payload: JwtPayload): string[] {
-  const raw = payload['scp'] ?? payload['scope'];
+  const raw = payload.scp ?? payload.scope;
   if (Array.isArray(raw)) return raw.map(String);
   if (typeof raw === 'string') return raw.split(/\s+/).filter(Boolean);
   return [];

@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RoleAssignment } from '../domain/effective-permissions';
 import { InvalidCursor } from '../domain/errors';
+import { present } from '../domain/present';
 import { batchGetItems } from './batch-get';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { DataDeps } from './data-deps';
@@ -179,8 +180,8 @@ export async function listMembers(
           ? keys.memberSearchWithStatus(tenantId, term, filter.status)
           : keys.memberSearch(tenantId, term)
         : filter.status
-          ? keys.holdersOfRoleWithStatus(tenantId, filter.roleId!, filter.status)
-          : keys.holdersOfRole(tenantId, filter.roleId!);
+          ? keys.holdersOfRoleWithStatus(tenantId, present(filter.roleId, 'roleId'), filter.status)
+          : keys.holdersOfRole(tenantId, present(filter.roleId, 'roleId'));
     const found = await membersByReference(deps, tenantId, index, scope, page);
     return {
       items: found.items.filter(
@@ -269,7 +270,7 @@ function assignmentChanges(
   before: MemberRecord | undefined,
   after: MemberRecord | undefined,
 ): TransactItem[] {
-  const member = (after ?? before)!;
+  const member = present(after ?? before, 'member before or after');
   const previous = new Map((before?.roles ?? []).map((a) => [a.roleId, a.expiresAt]));
   const next = new Map((after?.roles ?? []).map((a) => [a.roleId, a.expiresAt]));
   const sameStatus = before?.status === after?.status;
@@ -327,7 +328,7 @@ function searchTermChanges(
   before: MemberRecord | undefined,
   after: MemberRecord | undefined,
 ): TransactItem[] {
-  const member = (after ?? before)!;
+  const member = present(after ?? before, 'member before or after');
   const previous = searchTerms(before);
   const next = searchTerms(after);
   const sameStatus = before?.status === after?.status;
@@ -388,7 +389,9 @@ export function updateMember(deps: DataDeps, before: MemberRecord, after: Member
   const removed = Object.keys(before).filter(
     (name) => !SIGN_IN_ATTRIBUTES.has(name) && (after as unknown as Record<string, unknown>)[name] === undefined,
   );
-  removed.forEach((name, i) => (names[`#r${i}`] = name));
+  removed.forEach((name, i) => {
+    names[`#r${i}`] = name;
+  });
   return [
     {
       Update: {

@@ -31,9 +31,9 @@ export function computeEffectivePermissions(input: {
 }): EffectivePermission[] {
   const sources = new Map<Permission, Set<string>>();
   const grant = (permission: Permission, source: string) => {
-    let set = sources.get(permission);
-    if (!set) sources.set(permission, (set = new Set()));
-    set.add(source);
+    const set = sources.get(permission);
+    if (set) set.add(source);
+    else sources.set(permission, new Set([source]));
   };
 
   for (const assignment of input.assignments) {
@@ -48,7 +48,8 @@ export function computeEffectivePermissions(input: {
     for (const implied of impliedBy(permission)) grant(implied, 'implied');
   }
 
-  return allPermissions
-    .filter((permission) => sources.has(permission))
-    .map((permission) => ({ permission, sources: [...sources.get(permission)!] }));
+  return allPermissions.flatMap((permission) => {
+    const granted = sources.get(permission);
+    return granted ? [{ permission, sources: [...granted] }] : [];
+  });
 }

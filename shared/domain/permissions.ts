@@ -138,7 +138,7 @@ export const permissionImplications: Readonly<Partial<Record<Permission, readonl
     const [module, action] = permission.split(':');
     const read = `${module}:read`;
     if (action === 'write' && isPermission(read)) {
-      (implications[permission] ??= []).push(read);
+      implications[permission] = [...(implications[permission] ?? []), read];
     }
   }
   return implications;
@@ -148,8 +148,7 @@ export const permissionImplications: Readonly<Partial<Record<Permission, readonl
 export function impliedBy(permission: Permission): Permission[] {
   const seen = new Set<Permission>();
   const pending = [...(permissionImplications[permission] ?? [])];
-  while (pending.length > 0) {
-    const next = pending.pop()!;
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     if (seen.has(next) || next === permission) continue;
     seen.add(next);
     pending.push(...(permissionImplications[next] ?? []));

@@ -2,6 +2,7 @@ import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { config, tokenIssuer } from '../config';
 import type { Identity } from '../domain/actor';
 import { Unauthenticated } from '../domain/errors';
+import { present } from '../domain/present';
 import { parseGroupsClaim } from '../http/middleware/authentication';
 import { createJwtVerifier } from './jwt-verifier';
 
@@ -19,7 +20,7 @@ export async function optionalBearerIdentity(authorization: string | undefined):
   verifyToken ??= createJwtVerifier({ issuer: tokenIssuer(), audience: [config().USER_POOL_CLIENT_ID] });
   let payload: JwtPayload;
   try {
-    payload = await verifyToken(match[1]!);
+    payload = await verifyToken(present(match[1], 'bearer token'));
   } catch {
     throw new Unauthenticated('The bearer token is invalid or expired.');
   }

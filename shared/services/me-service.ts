@@ -4,6 +4,7 @@ import type { MemberStatus } from '../data/records';
 import { getTenants } from '../data/tenant-repository';
 import { type Identity, PLATFORM_ADMIN_GROUP } from '../domain/actor';
 import { computeEffectivePermissions, type EffectivePermission } from '../domain/effective-permissions';
+import { present } from '../domain/present';
 import { resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
@@ -52,7 +53,7 @@ export async function getMe(deps: ServiceDeps, identity: Identity): Promise<Me> 
             : new Map();
         return {
           tenantId: member.tenantId,
-          tenantName: tenants.get(member.tenantId)!.name,
+          tenantName: present(tenants.get(member.tenantId), `tenant ${member.tenantId}`).name,
           memberId: member.memberId,
           status: member.status,
           effectivePermissions:

@@ -1,9 +1,10 @@
 import { getMember, type MemberFilter, listMembers as queryMembers } from '../data/member-repository';
-import type { MemberRecord, MemberStatus } from '../data/records';
+import type { MemberRecord } from '../data/records';
 import { canOn } from '../domain/ability';
 import type { TenantCaller } from '../domain/actor';
 import { computeEffectivePermissions, type EffectivePermission } from '../domain/effective-permissions';
 import { Forbidden, NotFound } from '../domain/errors';
+import { present } from '../domain/present';
 import { resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
@@ -45,7 +46,7 @@ export async function getMemberDetails(
   const member = await getMember(deps, caller.tenantId, memberId);
   if (!member) throw new NotFound('Member', 'member_not_found');
   const [details] = await withEffectivePermissions(deps, caller.tenantId, [member]);
-  return details!;
+  return present(details, 'member details');
 }
 
 export async function listMembers(

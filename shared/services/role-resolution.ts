@@ -1,9 +1,10 @@
 import type { DataDeps } from '../data/data-deps';
 import type { CustomRoleRecord } from '../data/records';
 import { getCustomRoles } from '../data/role-repository';
-import type { RoleAssignment } from '../domain/effective-permissions';
+import { computeEffectivePermissions, type RoleAssignment } from '../domain/effective-permissions';
 import { ValidationFailed } from '../domain/errors';
 import { isPermission, type Permission } from '../domain/permissions';
+import { present } from '../domain/present';
 import { builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
 
 export function customRoleDefinition(role: CustomRoleRecord): RoleDefinition {
@@ -34,8 +35,11 @@ export async function resolveRoles(
   const customIds: string[] = [];
   for (const roleId of new Set(roleIds)) {
     if (isBuiltInRoleId(roleId)) resolved.set(roleId, builtInRoles[roleId]);
-    else if (prefetched.has(roleId)) customRoles.push(prefetched.get(roleId)!);
-    else customIds.push(roleId);
+    else {
+      const known = prefetched.get(roleId);
+      if (known) customRoles.push(known);
+      else customIds.push(roleId);
+    }
   }
   if (customIds.length > 0) customRoles.push(...(await getCustomRoles(deps, tenantId, customIds)));
   for (const role of customRoles) {
@@ -77,5 +81,31 @@ export async function resolveAssignableRoles(
       { path: field, message: 'expiresAt must be in the future' },
     ]);
   }
-  return assignments.map((a) => roles.get(a.roleId)!);
+  return assignments.map((a) => present(roles.get(a.roleId), `role ${a.roleId}`));
+}
+
+/**
+ * The effective permissions each of `members` holds now, their roles resolved in one read; `replacing`
+ * stands in for roles as they are about to be (an edit not yet written). For the escalation check of
+ * grants to people who hold something already (shared/domain/escalation.ts, `resulting`).
+ */
+export async function effectivePermissionsOf(
+  deps: DataDeps & { now: () => Date },
+  tenantId: string,
+  members: readonly { readonly roles: readonly RoleAssignment[]; readonly permissions: readonly string[] }[],
+  replacing: readonly RoleDefinition[] = [],
+): Promise<Permission[][]> {
+  const given = new Set(replacing.map((role) => role.roleId));
+  const roles = await resolveRoles(
+    deps,
+    tenantId,
+    members.flatMap((member) => member.roles.map((a) => a.roleId)).filter((roleId) => !given.has(roleId)),
+  );
+  for (const role of replacing) roles.set(role.roleId, role);
+  const now = deps.now();
+  return members.map((member) =>
+    computeEffectivePermissions({ assignments: member.roles, directPermissions: member.permissions, roles, now }).map(
+      (p) => p.permission,
+    ),
+  );
 }
