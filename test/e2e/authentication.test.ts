@@ -163,7 +163,7 @@ beforeAll(async () => {
 
 const tokenRoutes = routeList.filter(requiresToken);
 
-async function call(route: RouteDefinition, authorization: string | undefined) {
+function call(route: RouteDefinition, authorization: string | undefined) {
   return api(pathOf(route), {
     method: route.method,
     headers: authorization === undefined ? {} : { authorization },
@@ -222,7 +222,7 @@ describe('authentication of every route that needs a token (HTTP, JWT authorizer
   for (const [name, header] of variants) {
     it(`${name}: 401 problem on every token route`, async () => {
       const responses = await Promise.all(tokenRoutes.map((route) => call(route, header())));
-      responses.forEach((response, i) => expect401(response, `${name}: ${tokenRoutes[i]!.operationId}`));
+      for (const [i, response] of responses.entries()) expect401(response, `${name}: ${tokenRoutes[i]!.operationId}`);
     });
   }
 
@@ -237,9 +237,7 @@ describe('authentication of every route that needs a token (HTTP, JWT authorizer
   it('the public accept route refuses every invalid bearer token itself, before looking at the invitation', async () => {
     const bad = variants
       .map(([, header]) => header())
-      .filter(
-        (header): header is string => header !== undefined && header.startsWith('Bearer ') && header !== 'Bearer ',
-      );
+      .filter((header): header is string => !!header?.startsWith('Bearer ') && header !== 'Bearer ');
     for (const authorization of bad) {
       const response = await api(routes.acceptInvitation.path, {
         method: 'POST',

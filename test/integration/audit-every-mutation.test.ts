@@ -49,7 +49,7 @@ interface Sample {
   readonly expect: (response: any) => Expected;
 }
 
-async function ownerCaller(tenant: Awaited<ReturnType<typeof tenantWithOwner>>) {
+function ownerCaller(tenant: Awaited<ReturnType<typeof tenantWithOwner>>) {
   return resolveTenantCaller(deps(), tenant.owner.identity, tenant.tenantId);
 }
 

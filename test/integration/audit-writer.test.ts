@@ -156,7 +156,7 @@ describe('audit writer (stream consumer → audit table)', () => {
       writers.map(async (append, w) => {
         const own = events.filter((_, i) => i % writers.length === w);
         const others = events.filter((_, i) => i % writers.length === (w + 1) % writers.length).slice(0, 3);
-        const results = [];
+        const results: Awaited<ReturnType<typeof append>>[] = [];
         for (const event of [...own, ...others]) results.push(await append(event));
         return results;
       }),

@@ -26,7 +26,7 @@ async function dynamoDbCalls<T>(work: () => Promise<T>): Promise<{ result: T; co
   const commands: string[] = [];
   const name = `count-${Math.random()}`;
   deps().db.middlewareStack.add(
-    (next, context) => async (args) => {
+    (next, context) => (args) => {
       commands.push(context.commandName ?? 'unknown');
       return next(args);
     },

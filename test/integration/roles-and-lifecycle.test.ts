@@ -143,7 +143,7 @@ describe('custom roles', () => {
     const { tenantId, owner, as } = await setup();
     const role = await as(owner).createRole({ name: 'Crowd', permissions: ['inbox:read'] });
     const expiresAt = new Date(Date.now() + 3600_000).toISOString();
-    const holders = [];
+    const holders: ReturnType<typeof memberIn>[] = [];
     for (let i = 0; i < 45; i++) holders.push(memberIn(tenantId, { roles: [{ roleId: role.body.roleId, expiresAt }] }));
     const members = await Promise.all(holders);
     expect((await as(owner).deleteRole(role.body.roleId, { reassignTo: 'agent' })).status).toBe(204);

@@ -1,7 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
 import { describe, expect, it } from 'vitest';
-import { keys } from '../../shared/data/keys';
 import { getMember } from '../../shared/data/member-repository';
 import { createTenant, getTenantSummary, updateTenant } from '../../shared/services/tenant-service';
 import { codeOf } from '../support/domain-errors';

@@ -168,7 +168,7 @@ export function capturing(now?: () => Date) {
 }
 
 /** The invitation tokens the committed events carry, unsealed as the mailer does. */
-export async function deliveredTokens(events: readonly OutboxEvent[]) {
+export function deliveredTokens(events: readonly OutboxEvent[]) {
   return Promise.all(
     events
       .filter((e) => e.delivery)

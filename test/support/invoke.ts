@@ -25,7 +25,10 @@ export async function invoke(
     encodeURIComponent(input.params?.[name] ?? `missing-${name}`),
   );
   let loaded = modules.get(route.handler);
-  if (!loaded) modules.set(route.handler, (loaded = import(/* @vite-ignore */ `../../${route.handler}`)));
+  if (!loaded) {
+    loaded = import(/* @vite-ignore */ `../../${route.handler}`);
+    modules.set(route.handler, loaded);
+  }
   const { handler } = await loaded;
   const event = httpEvent({
     method: route.method,

@@ -12,12 +12,12 @@ const signingDate = new Date('2026-11-23T01:02:03Z');
 const exportKey = 'exports/01JD2Q3V4W5X6Y7Z8A9B0C1D2E/01JD2Q3V4W5X6Y7Z8A9B0C1D2F.csv';
 
 /** What `getSignedUrl` with an S3 client (the previous implementation) gives for the same GET. */
-async function withS3Client(region: string, bucket: string, key: string, expiresIn: number): Promise<string> {
+function withS3Client(region: string, bucket: string, key: string, expiresIn: number): Promise<string> {
   const s3 = new S3Client({ region, credentials });
   return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn, signingDate });
 }
 
-async function withLinkSigner(region: string, bucket: string, key: string, expiresIn: number): Promise<string> {
+function withLinkSigner(region: string, bucket: string, key: string, expiresIn: number): Promise<string> {
   const { sha256 } = new S3Client({ region, credentials }).config;
   return createLinkSigner({ credentials, region, sha256 })(bucket, key, expiresIn, signingDate);
 }
