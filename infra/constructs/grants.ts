@@ -113,7 +113,7 @@ export function applyGrants(role: Role, grants: readonly Grant[], resources: Gra
         acknowledge(
           role,
           iam5ResourceFinding(role, indexArn(resources.auditTable)),
-          'Audit filters query the ByTime/ByActor/ByTarget/ByActionGroup/ByAction indexes; read-only actions, this table only.',
+          'Audit filters query the audit table indexes (one per filter combination); read-only actions, this table only.',
         );
         break;
       case 'audit:append':

@@ -1,4 +1,4 @@
-import { type AuditIndexName, auditTable } from './table-definitions';
+import { type AuditIndexName, auditTable, type IndexDefinition } from './table-definitions';
 
 /**
  * Every key of the audit table is built here, and nowhere else (the main table's keys are in keys.ts;
@@ -7,17 +7,25 @@ import { type AuditIndexName, auditTable } from './table-definitions';
  * | item            | PK                 | SK                 | GSI keys                                            |
  * |-----------------|--------------------|--------------------|-----------------------------------------------------|
  * | audit entry     | TENANT#<t>         | SEQ#<seq, 12 dig.> | tenantKey, actorKey, targetKey, actionGroupKey,     |
- * |                 |                    |                    | actionKey; all with timeKey = <occurredAt>#<seq>    |
+ * |                 |                    |                    | actionKey, actorActionGroupKey, actorActionKey,     |
+ * |                 |                    |                    | targetActionGroupKey, targetActionKey;              |
+ * |                 |                    |                    | all with timeKey = <occurredAt>#<seq>               |
  * | chain head      | TENANT#<t>         | HEAD               | -                                                   |
  * | event guard     | EVENT#<eventId>    | EVENT              | -                                                   |
  *
  * - The base table holds a tenant's chain in `seq` order: `/audit/verify` walks it with consistent reads.
- * - The GSIs answer `GET /audit`: partition = tenant (ByTime), tenant + actor id (ByActor), tenant + target
- *   id (ByTarget), tenant + the part of the action before its first dot (ByActionGroup, for `member.`) or
- *   tenant + full action (ByAction); sort key = occurrence time (fixed-width UTC ISO, so lexical order is
- *   time order) then seq. Every filter is therefore one key-condition Query, newest first with
- *   `ScanIndexForward: false`, and a date range is a BETWEEN on the sort key: nothing is read that is
- *   not returned.
+ * - The GSIs answer `GET /audit`, one per filter combination. Partition = the tenant (ByTime), plus the
+ *   actor id (ByActor) or the target id (ByTarget), or plus the part of the action before its first dot
+ *   (ByActionGroup, for `member.`) or the full action (ByAction), or plus actor or target AND action group
+ *   or full action (ByActorActionGroup, ByActorAction, ByTargetActionGroup, ByTargetAction: "what did this
+ *   person do to roles"). Sort key = occurrence time (fixed-width UTC ISO, so lexical order is time order)
+ *   then seq. Every filter is therefore one key-condition Query, newest first with `ScanIndexForward:
+ *   false`, and a date range is a BETWEEN on the sort key: nothing is read that is not returned.
+ *   An action prefix and a date range fit in one key condition because the prefix is an equality (on the
+ *   action group) in the partition key, not a `begins_with` on the sort key.
+ * - Cost: an entry is one base item and nine index items (DynamoDB writes each GSI item: ten write units
+ *   per entry of up to 1 KB). Actor AND target together would need three more indexes for a question the
+ *   target's own history answers, so that combination is refused (schemas/audit.ts).
  * - The head (`{seq, hash}` of the last entry) is replaced with a conditional Put in the same transaction
  *   as each entry; the guard makes recording an event idempotent.
  * - Head and guard items have no GSI attributes, so they never appear in the indexes.
@@ -34,7 +42,10 @@ const AFTER_ALL_SEQS = '#\uffff';
 export const padSeq = (seq: number): string => String(seq).padStart(SEQ_DIGITS, '0');
 
 /** `member` for `member.invited`: the part of an action before its first dot. */
-export const actionGroupOf = (action: string): string => action.split('.', 1)[0]!;
+export function actionGroupOf(action: string): string {
+  const dot = action.indexOf('.');
+  return dot < 0 ? action : action.slice(0, dot);
+}
 
 export interface AuditKey {
   PK: string;
@@ -51,9 +62,13 @@ export interface IndexedEntryFields {
   readonly target: { readonly id: string };
 }
 
-/** Which audit filter a query serves; at most one of actorId, targetId and action (see schemas/audit.ts). */
+/**
+ * Which audit filter a query serves: actorId or targetId (not both: see schemas/audit.ts), each optionally
+ * with an action or action prefix, and an optional date range.
+ */
 export interface AuditKeyFilter {
   readonly actorId?: string;
+  /** Not together with actorId. */
   readonly targetId?: string;
   /** A full action (`member.invited`) or an action prefix ending with a dot (`member.`). */
   readonly action?: string;
@@ -72,11 +87,37 @@ export interface AuditIndexQuery {
   readonly upper?: string;
 }
 
-const indexDefinition = (name: AuditIndexName) =>
-  auditTable.globalSecondaryIndexes.find((index) => index.indexName === name)!;
+function indexDefinition(name: AuditIndexName): IndexDefinition {
+  const index = auditTable.globalSecondaryIndexes.find((definition) => definition.indexName === name);
+  if (!index) throw new Error(`audit table has no index ${name}`); // unreachable: AuditIndexName lists them
+  return index;
+}
 
 /** Normalises any ISO date-time (with an offset) to the fixed-width UTC form the sort keys use. */
 export const toUtcIso = (dateTime: string): string => new Date(dateTime).toISOString();
+
+/**
+ * The index and partition of a filter: its subject (actor or target, or the tenant) and its action part
+ * (an action group for a prefix ending with a dot, a full action, or none) pick one of nine indexes.
+ */
+function indexAndPartitionOf(tenant: string, filter: AuditKeyFilter): [AuditIndexName, string] {
+  const subject: { readonly index: 'ByActor' | 'ByTarget'; readonly key: string } | undefined =
+    filter.actorId !== undefined
+      ? { index: 'ByActor', key: `${tenant}#ACTOR#${filter.actorId}` }
+      : filter.targetId !== undefined
+        ? { index: 'ByTarget', key: `${tenant}#TARGET#${filter.targetId}` }
+        : undefined;
+  const action: { readonly index: 'ActionGroup' | 'Action'; readonly key: string } | undefined =
+    filter.action === undefined
+      ? undefined
+      : filter.action.endsWith('.')
+        ? { index: 'ActionGroup', key: `ACTIONGROUP#${filter.action.slice(0, -1)}` }
+        : { index: 'Action', key: `ACTION#${filter.action}` };
+  if (subject && action) return [`${subject.index}${action.index}`, `${subject.key}#${action.key}`];
+  if (subject) return [subject.index, subject.key];
+  if (action) return [`By${action.index}`, `${tenant}#${action.key}`];
+  return ['ByTime', tenant];
+}
 
 export const auditKeys = {
   entry: (tenantId: string, seq: number): AuditKey => ({
@@ -98,22 +139,16 @@ export const auditKeys = {
       targetKey: `${tenant}#TARGET#${entry.target.id}`,
       actionGroupKey: `${tenant}#ACTIONGROUP#${actionGroupOf(entry.action)}`,
       actionKey: `${tenant}#ACTION#${entry.action}`,
+      actorActionGroupKey: `${tenant}#ACTOR#${entry.actor.id}#ACTIONGROUP#${actionGroupOf(entry.action)}`,
+      actorActionKey: `${tenant}#ACTOR#${entry.actor.id}#ACTION#${entry.action}`,
+      targetActionGroupKey: `${tenant}#TARGET#${entry.target.id}#ACTIONGROUP#${actionGroupOf(entry.action)}`,
+      targetActionKey: `${tenant}#TARGET#${entry.target.id}#ACTION#${entry.action}`,
     };
   },
 
   /** The index, partition and sort-key range that answer `filter` for `tenantId`. */
   queryFor: (tenantId: string, filter: AuditKeyFilter): AuditIndexQuery => {
-    const tenant = `${TENANT_PREFIX}${tenantId}`;
-    const [indexName, partitionValue]: [AuditIndexName, string] =
-      filter.actorId !== undefined
-        ? ['ByActor', `${tenant}#ACTOR#${filter.actorId}`]
-        : filter.targetId !== undefined
-          ? ['ByTarget', `${tenant}#TARGET#${filter.targetId}`]
-          : filter.action !== undefined && filter.action.endsWith('.')
-            ? ['ByActionGroup', `${tenant}#ACTIONGROUP#${filter.action.slice(0, -1)}`]
-            : filter.action !== undefined
-              ? ['ByAction', `${tenant}#ACTION#${filter.action}`]
-              : ['ByTime', tenant];
+    const [indexName, partitionValue] = indexAndPartitionOf(`${TENANT_PREFIX}${tenantId}`, filter);
     const index = indexDefinition(indexName);
     return {
       indexName,

@@ -21,6 +21,10 @@ const KEY_ATTRIBUTES = [
   'targetKey',
   'actionGroupKey',
   'actionKey',
+  'actorActionGroupKey',
+  'actorActionKey',
+  'targetActionGroupKey',
+  'targetActionKey',
   'entity',
 ] as const;
 

@@ -42,8 +42,10 @@ export const mainTable = {
  * Append-only audit trail, written only by the stream consumer with conditional puts (PutItem only:
  * nothing ever updates or deletes an audit item). Base table: a tenant's entries in chain order
  * (`SEQ#<seq>`), its chain head and one idempotency guard per recorded event. Every GSI has the
- * occurrence time as sort key, so each list and filter of `GET /audit` is a key-condition Query, newest
- * first, with the date range as a BETWEEN on the sort key. Keys are built in shared/data/audit-keys.ts.
+ * occurrence time as sort key and one filter combination as partition key (tenant; actor or target; action
+ * group or full action; actor or target with an action group or full action), so each list and filter of
+ * `GET /audit` is a key-condition Query, newest first, with the date range as a BETWEEN on the sort key.
+ * Keys are built in shared/data/audit-keys.ts.
  */
 export const auditTable = {
   id: 'Audit',
@@ -55,6 +57,11 @@ export const auditTable = {
     { indexName: 'ByTarget', partitionKey: 'targetKey', sortKey: 'timeKey' },
     { indexName: 'ByActionGroup', partitionKey: 'actionGroupKey', sortKey: 'timeKey' },
     { indexName: 'ByAction', partitionKey: 'actionKey', sortKey: 'timeKey' },
+    // The combined filters (actor or target, with an action group or a full action): one index each.
+    { indexName: 'ByActorActionGroup', partitionKey: 'actorActionGroupKey', sortKey: 'timeKey' },
+    { indexName: 'ByActorAction', partitionKey: 'actorActionKey', sortKey: 'timeKey' },
+    { indexName: 'ByTargetActionGroup', partitionKey: 'targetActionGroupKey', sortKey: 'timeKey' },
+    { indexName: 'ByTargetAction', partitionKey: 'targetActionKey', sortKey: 'timeKey' },
   ],
 } as const satisfies TableDefinition;
 

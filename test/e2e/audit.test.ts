@@ -87,6 +87,14 @@ describe('audit log over HTTP', () => {
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual([`member.invited ${b}`, `member.invited ${a}`, `member.joined ${ownerEmail}`]);
+    // Combined: actor + full action + date range, one query.
+    const since = encodeURIComponent(new Date(Date.now() - 3600_000).toISOString());
+    const ownersInvitations = await api(
+      `/v1/tenants/${tenantId}/audit?actorId=${ownerSub}&action=member.invited&from=${since}`,
+      { token: owner.idToken },
+    );
+    expect(ownersInvitations.status).toBe(200);
+    expect(ownersInvitations.body.items.map((e: { target: { label: string } }) => e.target.label)).toEqual([b, a]);
     const byActor = await api(`/v1/tenants/${tenantId}/audit?actorId=${adminSub}`, { token: owner.idToken });
     expect(byActor.body.items.map((e: { action: string }) => e.action)).toEqual(['tenant.created']);
     const future = await api(
@@ -142,13 +150,15 @@ describe('audit log over HTTP', () => {
     });
   });
 
-  it('refuses callers without audit permissions, and filters it cannot serve by key', async () => {
+  it('refuses callers without audit permissions, and actor with target (no index serves both)', async () => {
     const { tenantId, owner } = await tenantWithSignedInOwner();
     const admin = await signIn(seed().platformAdmin.email, seed().platformAdmin.password);
     // A platform admin is not a member of the tenant: the tenant is not visible to them.
     expect((await api(`/v1/tenants/${tenantId}/audit`, { token: admin.idToken })).status).toBe(404);
     expect((await api(`/v1/tenants/${tenantId}/audit`)).status).toBe(401);
-    const combined = await api(`/v1/tenants/${tenantId}/audit?actorId=x&action=member.`, { token: owner.idToken });
+    const combined = await api(`/v1/tenants/${tenantId}/audit?actorId=x&targetId=y&action=member.`, {
+      token: owner.idToken,
+    });
     expect(combined.status).toBe(400);
     expect(combined.headers['content-type']).toBe('application/problem+json');
   });

@@ -122,6 +122,25 @@ const filters: [string, Record<string, string>][] = [
   ['full action and date range', { action: 'role.created', to: '2024-01-08T00:00:00Z' }],
   ['date range with offsets (+02:00)', { from: '2024-01-03T02:00:00+02:00', to: '2024-01-06T14:00:00+02:00' }],
   ['nothing matches', { actorId: 'sub-nobody' }],
+  // The filters combine (SPEC §4): actor or target, with an action prefix or a full action, within a date range.
+  ['actor and action prefix', { actorId: 'sub-alice', action: 'role.' }],
+  [
+    'actor, action prefix and date range',
+    { actorId: 'sub-alice', action: 'member.', from: '2024-01-02T00:00:00Z', to: '2024-01-08T00:00:00Z' },
+  ],
+  ['actor and full action', { actorId: 'sub-bob', action: 'member.invited' }],
+  ['actor, full action and to only', { actorId: 'system', action: 'invitation.expired', to: '2024-01-07T00:00:00Z' }],
+  ['target and action prefix', { targetId: targets[0]!.id, action: 'member.' }],
+  [
+    'target, action prefix and date range',
+    { targetId: targets[2]!.id, action: 'role.', from: '2024-01-03T00:00:00Z', to: '2024-01-09T00:00:00Z' },
+  ],
+  ['target and full action', { targetId: targets[3]!.id, action: 'invitation.resent' }],
+  [
+    'target, full action and from only',
+    { targetId: targets[1]!.id, action: 'member.suspended', from: '2024-01-04T00:00:00Z' },
+  ],
+  ['actor and an action group nobody used', { actorId: 'sub-alice', action: 'audit.' }],
 ];
 
 describe('GET /audit filters', () => {
@@ -192,6 +211,8 @@ describe('GET /audit cursors and validation', () => {
       { action: 'member.invited' },
       { actorId: 'sub-alice' },
       { action: 'member.', from: '2024-01-02T00:00:00Z' },
+      { actorId: 'sub-alice', action: 'member.' },
+      { targetId: targets[0]!.id, action: 'member.' },
     ] as Record<string, string>[]) {
       const result = await invoke(routes.listAudit, {
         identity: owner,
@@ -230,8 +251,8 @@ describe('GET /audit cursors and validation', () => {
   });
 
   it.each([
-    ['two dimensions at once', { actorId: 'sub-alice', action: 'member.' }],
     ['actor and target', { actorId: 'sub-alice', targetId: targets[0]!.id }],
+    ['actor and target with an action', { actorId: 'sub-alice', targetId: targets[0]!.id, action: 'member.' }],
     ['an unknown action', { action: 'member.exploded' }],
     ['an unknown action prefix', { action: 'billing.' }],
     ['a group without its dot', { action: 'member' }],

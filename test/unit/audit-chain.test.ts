@@ -149,6 +149,32 @@ describe('audit keys', () => {
       targetKey: 'TENANT#T1#TARGET#M1',
       actionGroupKey: 'TENANT#T1#ACTIONGROUP#role_assignment',
       actionKey: 'TENANT#T1#ACTION#role_assignment.expired',
+      actorActionGroupKey: 'TENANT#T1#ACTOR#system#ACTIONGROUP#role_assignment',
+      actorActionKey: 'TENANT#T1#ACTOR#system#ACTION#role_assignment.expired',
+      targetActionGroupKey: 'TENANT#T1#TARGET#M1#ACTIONGROUP#role_assignment',
+      targetActionKey: 'TENANT#T1#TARGET#M1#ACTION#role_assignment.expired',
+    });
+  });
+
+  it('pick one index per combination of actor or target with an action group or full action', () => {
+    expect(auditKeys.queryFor(tenant, { actorId: 'U1', action: 'role.' })).toMatchObject({
+      indexName: 'ByActorActionGroup',
+      partitionValue: 'TENANT#T1#ACTOR#U1#ACTIONGROUP#role',
+    });
+    expect(auditKeys.queryFor(tenant, { actorId: 'U1', action: 'role.updated' })).toMatchObject({
+      indexName: 'ByActorAction',
+      partitionValue: 'TENANT#T1#ACTOR#U1#ACTION#role.updated',
+    });
+    expect(auditKeys.queryFor(tenant, { targetId: 'M1', action: 'member.' })).toMatchObject({
+      indexName: 'ByTargetActionGroup',
+      partitionValue: 'TENANT#T1#TARGET#M1#ACTIONGROUP#member',
+    });
+    expect(
+      auditKeys.queryFor(tenant, { targetId: 'M1', action: 'member.suspended', from: '2026-03-01T00:00:00Z' }),
+    ).toMatchObject({
+      indexName: 'ByTargetAction',
+      partitionValue: 'TENANT#T1#TARGET#M1#ACTION#member.suspended',
+      lower: '2026-03-01T00:00:00.000Z',
     });
   });
 
@@ -164,13 +190,19 @@ describe('audit keys', () => {
 
 describe('audit query validation', () => {
   const parse = (query: Record<string, string>) => listAuditQuerySchema.safeParse(query);
-  it('accepts one dimension with a date range, full actions and action prefixes', () => {
+  it('accepts actor or target with an action or action prefix and a date range', () => {
     expect(parse({ action: 'member.', from: '2026-01-01T00:00:00Z' }).success).toBe(true);
+    expect(
+      parse({ actorId: 'a', action: 'role.', from: '2026-01-01T00:00:00Z', to: '2026-01-08T00:00:00Z' }).success,
+    ).toBe(true);
+    expect(parse({ targetId: 'b', action: 'member.suspended' }).success).toBe(true);
     expect(parse({ action: 'role_assignment.expired' }).success).toBe(true);
     expect(parse({ actorId: 'invitee:01JD2Q3V4W5X6Y7Z8A9B0C1D2E' }).success).toBe(true);
   });
-  it('refuses two dimensions, unknown actions, reversed ranges', () => {
+  it('refuses actor and target together, unknown actions, reversed ranges', () => {
     expect(parse({ actorId: 'a', targetId: 'b' }).success).toBe(false);
+    expect(parse({ actorId: 'a', targetId: 'b', action: 'role.' }).success).toBe(false);
+    expect(parse({ action: 'billing.' }).success).toBe(false);
     expect(parse({ action: 'member.unknown' }).success).toBe(false);
     expect(parse({ action: 'member' }).success).toBe(false);
     expect(parse({ from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }).success).toBe(false);

@@ -23,7 +23,7 @@ export const auditRoutes = {
     path: '/v1/tenants/{tenantId}/audit',
     handler: 'functions/audit/list-audit.ts',
     summary:
-      'Audit entries newest first, by actor, target or action (or an action prefix such as `member.`), within a date range',
+      'Audit entries newest first; filters combine: actor or target, with an action or action prefix (`member.`), within a date range',
     tags: ['audit'],
     access: { kind: 'permission', permission: 'audit:read' },
     grants: ['main:read', 'main:recordSignIn', 'audit:read'],
