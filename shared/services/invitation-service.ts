@@ -353,6 +353,21 @@ async function requireInvitation(deps: ServiceDeps, tenantId: string, invitation
 }
 
 /**
+ * Resending or revoking an invitation acts on its grant (the resender becomes the inviter of record and
+ * extends it; the revoker takes it away): the caller must be able to grant the invitation's roles, as for
+ * members (an Admin invitation is the Owner's, a Manager's one needs Manager's permissions). Roles deleted
+ * since grant nothing and are left out.
+ */
+async function assertMayActOnGrant(deps: ServiceDeps, caller: TenantCaller, invitation: InvitationRecord) {
+  const roles = await resolveRoles(
+    deps,
+    invitation.tenantId,
+    invitation.roles.map((r) => r.roleId),
+  );
+  assertCanGrant(caller, { roles: [...roles.values()] });
+}
+
+/**
  * A new link for the same invitation: a new token (the old one dies in the same write), the expiry reset
  * to the original validity from now, and a new email. Works on expired invitations the purge has not removed.
  */
@@ -365,6 +380,7 @@ export async function resendInvitation(
 ): Promise<InvitationRecord> {
   if (!canOn(caller.ability, 'users:write', caller.tenantId)) throw new Forbidden();
   const current = await requireInvitation(deps, caller.tenantId, invitationId);
+  await assertMayActOnGrant(deps, caller, current);
   if (expectedVersion !== undefined && expectedVersion !== current.version)
     throw new PreconditionFailed(current.version);
   const tenant = await getTenant(deps, caller.tenantId);
@@ -442,6 +458,7 @@ export async function revokeInvitation(
 ): Promise<void> {
   if (!canOn(caller.ability, 'users:write', caller.tenantId)) throw new Forbidden();
   const invitation = await requireInvitation(deps, caller.tenantId, invitationId);
+  await assertMayActOnGrant(deps, caller, invitation);
   const member = await invitedMemberOf(deps, invitation);
   await transactWrite(
     deps,

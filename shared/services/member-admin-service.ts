@@ -9,12 +9,12 @@ import { canOn } from '../domain/ability';
 import { auditActorOf, type RequestMeta, SYSTEM_ACTOR, type TenantCaller } from '../domain/actor';
 import { computeEffectivePermissions, isAssignmentActive, type RoleAssignment } from '../domain/effective-permissions';
 import { Conflict, Forbidden, InvalidState, NotFound, PreconditionFailed } from '../domain/errors';
-import { assertCanGrant } from '../domain/escalation';
+import { assertCanGrant, isAdminLevel } from '../domain/escalation';
 import type { Permission } from '../domain/permissions';
 import type { IdentityDirectory } from '../identity/identity-directory';
 import { logger } from '../observability';
 import type { MemberWithPermissions } from './member-service';
-import { resolveAssignableRoles, resolveRoles } from './role-resolution';
+import { effectivePermissionsOf, resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
 const changedMeanwhile = () => new PreconditionFailed();
@@ -42,9 +42,10 @@ async function effectiveOf(deps: ServiceDeps, member: MemberRecord) {
 
 /**
  * Who may change whom (SPEC §3 "no escalation"): nobody changes their own access or status; the Owner is
- * untouchable (ownership moves only by transfer); only the Owner manages an Admin; and anyone else may
- * manage only members whose effective permissions they hold all of themselves — a delegated admin cannot
- * reshape, suspend or remove someone who outranks them.
+ * untouchable (ownership moves only by transfer); only the Owner manages a member with Admin-level power
+ * (by the Admin role, a copy of it or direct grants: taking it away is the Owner's as much as granting it);
+ * and anyone else may manage only members whose effective permissions they hold all of themselves — a
+ * delegated admin cannot reshape, suspend or remove someone who outranks them.
  */
 async function assertMayManage(deps: ServiceDeps, caller: TenantCaller, target: MemberRecord): Promise<void> {
   if (target.memberId === caller.memberId) {
@@ -58,9 +59,12 @@ async function assertMayManage(deps: ServiceDeps, caller: TenantCaller, target: 
       'owner_protected',
     );
   if (caller.isOwner) return;
-  if (held.includes('admin')) throw new Forbidden('Only the Owner can manage an Admin.', 'admin_requires_owner');
+  const theirs = await effectiveOf(deps, target);
+  if (isAdminLevel(theirs.map((p) => p.permission))) {
+    throw new Forbidden('Only the Owner can manage a member with Admin-level power.', 'admin_requires_owner');
+  }
   const mine = new Set(caller.effectivePermissions.map((p) => p.permission));
-  const beyond = (await effectiveOf(deps, target)).filter((p) => !mine.has(p.permission)).map((p) => p.permission);
+  const beyond = theirs.filter((p) => !mine.has(p.permission)).map((p) => p.permission);
   if (beyond.length > 0) {
     throw new Forbidden(`This member holds permissions you do not (${beyond.join(', ')}).`, 'outranked');
   }
@@ -130,7 +134,10 @@ export async function updateMemberAccess(
   const addedDefinitions = await resolveAssignableRoles(deps, caller.tenantId, addedRoles);
   const permissions = input.permissions ? [...new Set(input.permissions)].sort() : current.permissions;
   const addedPermissions = permissions.filter((p) => !current.permissions.includes(p)) as Permission[];
-  assertCanGrant(caller, { roles: addedDefinitions, permissions: addedPermissions });
+  // Judged on what the member will hold with everything else they keep: a direct permission can be the
+  // one that completes Admin's set beside a role.
+  const resulting = await effectivePermissionsOf(deps, caller.tenantId, [{ roles, permissions }], addedDefinitions);
+  assertCanGrant(caller, { roles: addedDefinitions, permissions: addedPermissions, resulting });
 
   const displayName = input.displayName === undefined ? current.displayName : input.displayName;
   const rolesChanged = addedRoles.length > 0 || removedRoles.length > 0;

@@ -13,9 +13,10 @@ import { canOn } from '../domain/ability';
 import { auditActorOf, type RequestMeta, type TenantCaller } from '../domain/actor';
 import { Conflict, Forbidden, NotFound, PreconditionFailed } from '../domain/errors';
 import { assertCanGrant } from '../domain/escalation';
+import type { RoleAssignment } from '../domain/effective-permissions';
 import type { Permission } from '../domain/permissions';
 import { builtInRoleIds, builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
-import { customRoleDefinition, resolveAssignableRoles, resolveRoles } from './role-resolution';
+import { customRoleDefinition, effectivePermissionsOf, resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
 /** Built-in roles first (in their fixed order), then custom roles by name; roles being deleted are hidden. */
@@ -42,6 +43,15 @@ async function requireCustomRole(deps: ServiceDeps, tenantId: string, roleId: st
   const role = await getCustomRole(deps, tenantId, roleId);
   if (!role || role.deleting) throw new NotFound('Role', 'role_not_found');
   return role;
+}
+
+/** The members holding a role (expired assignments included until purged). */
+async function membersHolding(deps: ServiceDeps, tenantId: string, roleId: string): Promise<MemberRecord[]> {
+  const memberIds = await holdersOfRole(deps, tenantId, roleId);
+  return getMembers(
+    deps,
+    memberIds.map((memberId) => ({ tenantId, memberId })),
+  );
 }
 
 const nameTaken = (name: string) =>
@@ -148,7 +158,17 @@ export async function updateRole(
     throw new PreconditionFailed(current.version);
   if (input.name !== undefined) assertNameFree(input.name);
   const permissions = input.permissions ? sortedPermissions(input.permissions) : (current.permissions as Permission[]);
-  assertCanGrant(caller, { permissions: [...(current.permissions as Permission[]), ...permissions] });
+  // An edit grants to everyone holding the role: the editor must hold what the role has before and after;
+  // an Admin-level role, as it is or as it would be, is the Owner's; and so is an edit after which a holder,
+  // with everything else they hold, would reach Admin's set. Only an edit that adds permissions can do that,
+  // and only for someone other than the Owner does it matter: only then are the holders read.
+  const edited: RoleDefinition = { ...customRoleDefinition(current), permissions };
+  const adds = permissions.some((p) => !current.permissions.includes(p));
+  const holders = adds && !caller.isOwner ? await membersHolding(deps, caller.tenantId, roleId) : [];
+  assertCanGrant(caller, {
+    roles: [customRoleDefinition(current), edited],
+    resulting: await effectivePermissionsOf(deps, caller.tenantId, holders, [edited]),
+  });
   const now = deps.now().toISOString();
   const next: CustomRoleRecord = {
     ...current,
@@ -217,26 +237,26 @@ export async function deleteRole(
   assertCanGrant(caller, { permissions: role.permissions as Permission[] });
   const target = reassignTo ?? role.deleting?.reassignTo;
 
-  const holderIds = await holdersOfRole(deps, caller.tenantId, roleId);
-  if (holderIds.length > 0 && target === undefined) {
+  const holders = await membersHolding(deps, caller.tenantId, roleId);
+  if (holders.length > 0 && target === undefined) {
     throw new Conflict(
       'role_in_use',
-      `${holderIds.length} member(s) hold this role; pass ?reassignTo=<roleId> to move them.`,
+      `${holders.length} member(s) hold this role; pass ?reassignTo=<roleId> to move them.`,
       {
-        count: holderIds.length,
+        count: holders.length,
       },
     );
   }
   if (target !== undefined) {
     if (target === roleId) throw new Conflict('invalid_reassignment', 'A role cannot be reassigned to itself.');
-    const [replacement] = await resolveAssignableRoles(deps, caller.tenantId, [{ roleId: target }], 'query.reassignTo');
-    assertCanGrant(caller, { roles: [replacement!] });
+    const replacements = await resolveAssignableRoles(deps, caller.tenantId, [{ roleId: target }], 'query.reassignTo');
+    // Holders keep their other roles and permissions: with the replacement beside them, none may reach
+    // Admin's set unless the Owner moves them.
+    const moved = holders.map((member) => ({ ...member, roles: movedRoles(member, roleId, target) }));
+    const resulting = await effectivePermissionsOf(deps, caller.tenantId, moved, replacements);
+    assertCanGrant(caller, { roles: replacements, resulting });
   }
-  const holders = await getMembers(
-    deps,
-    holderIds.map((memberId) => ({ tenantId: caller.tenantId, memberId })),
-  );
-  const moves = holders.map((member) => moveSteps(deps, member, roleId, target!));
+  const moves = target === undefined ? [] : holders.map((member) => moveSteps(deps, member, roleId, target));
 
   const now = deps.now().toISOString();
   const event = outboxPut(deps.tableName, {
@@ -262,10 +282,12 @@ export async function deleteRole(
     return;
   }
   let marked = role;
-  if (!role.deleting) {
-    marked = { ...role, deleting: { reassignTo: target! }, version: role.version + 1, updatedAt: now };
+  // Here more holders move than one transaction takes (so `target` is set), or an earlier delete was interrupted.
+  if (!role.deleting && target !== undefined) {
+    marked = { ...role, deleting: { reassignTo: target }, version: role.version + 1, updatedAt: now };
+    // The name does not change: the update is the role's item alone.
     await transactWrite(deps, [
-      { item: updateRoleItems(deps, role, marked)[0]!, onConditionFailed: changed },
+      ...updateRoleItems(deps, role, marked).map((item) => ({ item, onConditionFailed: changed })),
       { item: event },
     ]);
   }
@@ -279,11 +301,14 @@ export async function deleteRole(
 }
 
 /** A holder's assignment of `roleId` becomes one of `reassignTo` (keeping its expiry), unless they hold that already. */
-function moveSteps(deps: ServiceDeps, member: MemberRecord, roleId: string, reassignTo: string): TransactionStep[] {
+function movedRoles(member: MemberRecord, roleId: string, reassignTo: string): RoleAssignment[] {
   const old = member.roles.find((a) => a.roleId === roleId);
   const keeps = member.roles.filter((a) => a.roleId !== roleId);
-  const roles = keeps.some((a) => a.roleId === reassignTo) ? keeps : [...keeps, { ...old, roleId: reassignTo }];
-  const next: MemberRecord = { ...member, roles, version: member.version + 1 };
+  return keeps.some((a) => a.roleId === reassignTo) ? keeps : [...keeps, { ...old, roleId: reassignTo }];
+}
+
+function moveSteps(deps: ServiceDeps, member: MemberRecord, roleId: string, reassignTo: string): TransactionStep[] {
+  const next: MemberRecord = { ...member, roles: movedRoles(member, roleId, reassignTo), version: member.version + 1 };
   return updateMember(deps, member, next).map((item, i) =>
     i === 0
       ? {

@@ -1,0 +1,220 @@
+import { ulid } from 'ulidx';
+import { describe, expect, it, vi } from 'vitest';
+import { getInvitation } from '../../shared/data/invitation-repository';
+import { getMember } from '../../shared/data/member-repository';
+import { getCustomRole } from '../../shared/data/role-repository';
+import { allPermissions, type Permission } from '../../shared/domain/permissions';
+import { routes } from '../../shared/http/routes';
+import { resolveTenantCaller } from '../../shared/services/caller-service';
+import { inviteMembers } from '../../shared/services/invitation-service';
+import { createRole } from '../../shared/services/role-service';
+import { deps, memberIn, meta, tenantWithOwner, uniqueEmail } from '../support/fixtures';
+import { invoke } from '../support/invoke';
+import { expectProblem } from '../support/route-samples';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+});
+
+/**
+ * Every grant path applies the one escalation rule (security review, items 1 and 3): resending or revoking
+ * an invitation is an act on its grant, and Admin-level power (every permission Admin holds) reaches a member
+ * only through the Owner, whether by the built-in role, a copy of it, direct permissions or a role edit.
+ */
+const allBut = (...left: Permission[]) => allPermissions.filter((p) => !left.includes(p));
+
+async function tenantWithAdmin() {
+  const { tenantId, owner } = await tenantWithOwner(50);
+  const admin = await memberIn(tenantId, { roles: [{ roleId: 'admin' }] });
+  const ownerCaller = await resolveTenantCaller(deps(), owner.identity, tenantId);
+  return { tenantId, owner, admin, ownerCaller };
+}
+
+function expectForbidden(result: Awaited<ReturnType<typeof invoke>>, code: string, label: string) {
+  expectProblem(result, [403], label);
+  expect(result.body.code, `${label}: ${JSON.stringify(result.body)}`).toBe(code);
+}
+
+describe('resend and revoke of an invitation follow the rules of granting its roles (item 1)', () => {
+  it('an Admin can neither resend nor revoke the Owner’s Admin invitation; it stays as it was', async () => {
+    const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
+    const { created } = await inviteMembers(
+      deps(),
+      ownerCaller,
+      { emails: [uniqueEmail('to-admin')], roles: [{ roleId: 'admin' }] },
+      meta(),
+    );
+    const invitation = created[0]!;
+    const params = { tenantId, invitationId: invitation.invitationId };
+
+    const resent = await invoke(routes.resendInvitation, { identity: admin.identity, params });
+    expectForbidden(resent, 'admin_requires_owner', 'Admin resends an Admin invitation');
+    const revoked = await invoke(routes.revokeInvitation, { identity: admin.identity, params });
+    expectForbidden(revoked, 'admin_requires_owner', 'Admin revokes an Admin invitation');
+    expect(await getInvitation(deps(), tenantId, invitation.invitationId)).toEqual(invitation);
+    expect((await getMember(deps(), tenantId, invitation.memberId))?.status).toBe('invited');
+  });
+
+  it('a delegated member with users:write cannot resend or revoke an invitation of roles they do not hold', async () => {
+    const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
+    const delegated = await memberIn(tenantId, { permissions: ['users:read', 'users:write', 'inbox:read'] });
+    const { created } = await inviteMembers(
+      deps(),
+      ownerCaller,
+      { emails: [uniqueEmail('to-manager'), uniqueEmail('to-viewer')], roles: [{ roleId: 'manager' }] },
+      meta(),
+    );
+    const params = { tenantId, invitationId: created[0]!.invitationId };
+    expectForbidden(
+      await invoke(routes.resendInvitation, { identity: delegated.identity, params }),
+      'escalation_denied',
+      'delegated resends a Manager invitation',
+    );
+    expectForbidden(
+      await invoke(routes.revokeInvitation, { identity: delegated.identity, params }),
+      'escalation_denied',
+      'delegated revokes a Manager invitation',
+    );
+    expect(await getInvitation(deps(), tenantId, created[0]!.invitationId)).toEqual(created[0]);
+
+    // Whoever may grant the roles may resend and revoke: an Admin for a Manager invitation, the Owner for any.
+    const resent = await invoke(routes.resendInvitation, { identity: admin.identity, params });
+    expect(resent.status, JSON.stringify(resent.body)).toBe(200);
+    expect((await invoke(routes.revokeInvitation, { identity: admin.identity, params })).status).toBe(204);
+    const ownerParams = { tenantId, invitationId: created[1]!.invitationId };
+    expect((await invoke(routes.revokeInvitation, { identity: ownerCaller, params: ownerParams })).status).toBe(204);
+  });
+});
+
+describe('Admin-level power reaches a member only through the Owner, by any path (item 3)', () => {
+  it('an Admin cannot create a copy of Admin (copyFrom or the full set); a narrower copy is fine', async () => {
+    const { tenantId, admin } = await tenantWithAdmin();
+    const post = (body: object) => invoke(routes.createRole, { identity: admin.identity, params: { tenantId }, body });
+    expectForbidden(
+      await post({ name: `Admin copy ${ulid()}`, copyFrom: 'admin' }),
+      'admin_requires_owner',
+      'Admin copies Admin',
+    );
+    expectForbidden(
+      await post({ name: `Everything ${ulid()}`, permissions: [...allPermissions] }),
+      'admin_requires_owner',
+      'Admin defines the full set',
+    );
+    const narrower = await post({ name: `Almost ${ulid()}`, copyFrom: 'admin', permissions: allBut('billing:manage') });
+    expect(narrower.status, JSON.stringify(narrower.body)).toBe(201);
+  });
+
+  it('an Admin cannot assign or invite with an Owner-made copy of Admin', async () => {
+    const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
+    const copy = await createRole(deps(), ownerCaller, { name: `Deputy ${ulid()}`, copyFrom: 'admin' }, meta());
+    const member = await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] });
+
+    const assigned = await invoke(routes.updateMember, {
+      identity: admin.identity,
+      params: { tenantId, memberId: member.member.memberId },
+      body: { roles: [{ roleId: 'viewer' }, { roleId: copy.roleId }] },
+    });
+    expectForbidden(assigned, 'admin_requires_owner', 'Admin assigns a copy of Admin');
+    expect((await getMember(deps(), tenantId, member.member.memberId))?.roles).toEqual([{ roleId: 'viewer' }]);
+
+    const invited = await invoke(routes.createInvitations, {
+      identity: admin.identity,
+      params: { tenantId },
+      body: { emails: [uniqueEmail('deputy')], roles: [{ roleId: copy.roleId }] },
+    });
+    expectForbidden(invited, 'admin_requires_owner', 'Admin invites with a copy of Admin');
+
+    // The Owner can, and from then on only the Owner manages that member.
+    const byOwner = await invoke(routes.updateMember, {
+      identity: ownerCaller,
+      params: { tenantId, memberId: member.member.memberId },
+      body: { roles: [{ roleId: copy.roleId }] },
+    });
+    expect(byOwner.status, JSON.stringify(byOwner.body)).toBe(200);
+    expectForbidden(
+      await invoke(routes.suspendMember, {
+        identity: admin.identity,
+        params: { tenantId, memberId: member.member.memberId },
+      }),
+      'admin_requires_owner',
+      'Admin suspends a holder of a copy of Admin',
+    );
+  });
+
+  it('an Admin cannot complete Admin’s set with direct permissions, alone or beside a role', async () => {
+    const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
+    const almost = await createRole(
+      deps(),
+      ownerCaller,
+      { name: `Almost ${ulid()}`, permissions: allBut('billing:manage') },
+      meta(),
+    );
+    const holder = await memberIn(tenantId, { roles: [{ roleId: almost.roleId }] });
+    const plain = await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] });
+    const patch = (memberId: string, body: object) =>
+      invoke(routes.updateMember, { identity: admin.identity, params: { tenantId, memberId }, body });
+
+    expectForbidden(
+      await patch(holder.member.memberId, { permissions: ['billing:manage'] }),
+      'admin_requires_owner',
+      'Admin completes a role with a direct permission',
+    );
+    expectForbidden(
+      await patch(plain.member.memberId, { permissions: [...allPermissions] }),
+      'admin_requires_owner',
+      'Admin grants the full set directly',
+    );
+    expect((await getMember(deps(), tenantId, holder.member.memberId))?.permissions).toEqual([]);
+    // Anything short of Admin's set is the Admin's to grant.
+    const short = await patch(plain.member.memberId, { permissions: allBut('billing:manage') });
+    expect(short.status, JSON.stringify(short.body)).toBe(200);
+  });
+
+  it('an Admin cannot edit a role its holders hold so that they reach Admin’s set', async () => {
+    const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
+    const almost = await createRole(
+      deps(),
+      ownerCaller,
+      { name: `Almost ${ulid()}`, permissions: allBut('billing:manage') },
+      meta(),
+    );
+    const campaigns = await createRole(
+      deps(),
+      ownerCaller,
+      { name: `Campaigns ${ulid()}`, permissions: ['campaigns:read'] },
+      meta(),
+    );
+    await memberIn(tenantId, { roles: [{ roleId: almost.roleId }] });
+    await memberIn(tenantId, { roles: [{ roleId: campaigns.roleId }], permissions: allBut('campaigns:send') });
+    const patch = (roleId: string, permissions: readonly Permission[]) =>
+      invoke(routes.updateRole, { identity: admin.identity, params: { tenantId, roleId }, body: { permissions } });
+
+    expectForbidden(
+      await patch(almost.roleId, allPermissions),
+      'admin_requires_owner',
+      'Admin edits a held role into a copy of Admin',
+    );
+    expectForbidden(
+      await patch(campaigns.roleId, ['campaigns:send']),
+      'admin_requires_owner',
+      'Admin edits a role so that a holder’s direct permissions complete Admin’s set',
+    );
+    expect((await getCustomRole(deps(), tenantId, campaigns.roleId))?.permissions).toEqual(['campaigns:read']);
+    const harmless = await patch(campaigns.roleId, ['campaigns:read', 'contacts:read']);
+    expect(harmless.status, JSON.stringify(harmless.body)).toBe(200);
+  });
+
+  it('an Admin cannot move the holders of a deleted role onto a copy of Admin', async () => {
+    const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
+    const copy = await createRole(deps(), ownerCaller, { name: `Deputy ${ulid()}`, copyFrom: 'admin' }, meta());
+    const old = await createRole(deps(), ownerCaller, { name: `Old ${ulid()}`, permissions: ['inbox:read'] }, meta());
+    await memberIn(tenantId, { roles: [{ roleId: old.roleId }] });
+    const deleted = await invoke(routes.deleteRole, {
+      identity: admin.identity,
+      params: { tenantId, roleId: old.roleId },
+      query: { reassignTo: copy.roleId },
+    });
+    expectForbidden(deleted, 'admin_requires_owner', 'Admin reassigns holders to a copy of Admin');
+    expect(await getCustomRole(deps(), tenantId, old.roleId)).toBeDefined();
+  });
+});
