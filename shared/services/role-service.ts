@@ -11,9 +11,9 @@ import {
 import { type TransactionStep, transactWrite } from '../data/transactions';
 import { canOn } from '../domain/ability';
 import { auditActorOf, type RequestMeta, type TenantCaller } from '../domain/actor';
+import type { RoleAssignment } from '../domain/effective-permissions';
 import { Conflict, Forbidden, NotFound, PreconditionFailed } from '../domain/errors';
 import { assertCanGrant } from '../domain/escalation';
-import type { RoleAssignment } from '../domain/effective-permissions';
 import type { Permission } from '../domain/permissions';
 import { builtInRoleIds, builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
 import { customRoleDefinition, effectivePermissionsOf, resolveAssignableRoles, resolveRoles } from './role-resolution';
