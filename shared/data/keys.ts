@@ -8,6 +8,7 @@
  * | email guard        | TENANT#<t>              | EMAIL#<email>             | -                                              |
  * | custom role        | TENANT#<t>              | ROLE#<roleId>             | -                                              |
  * | role-name guard    | TENANT#<t>              | ROLENAME#<lower name>     | -                                              |
+ * | look-alike guard   | TENANT#<t>              | ROLESKELETON#<nameKey>    | -                                              |
  * | role assignment    | TENANT#<t>              | ROLEASSIGN#<roleId>#<memberId> | TENANT#<t>#ROLE#<roleId>#STATUS#<status> / <memberId> |
  * | member search term | TENANT#<t>              | SEARCH#<term>#<memberId>  | TENANT#<t>#SEARCH#STATUS#<status> / <term>#<memberId> |
  * | principal link     | USER#<sub>              | TENANT#<t>                | -                                              |
@@ -82,6 +83,14 @@ export const keys = {
   roleNameGuard: (tenantId: string, name: string): ItemKey => ({
     PK: `${TENANT_PREFIX}${tenantId}`,
     SK: `ROLENAME#${name.trim().toLowerCase()}`,
+  }),
+  /**
+   * Keeps names that look the same unique: `nameKey` is the role's stored `roleNameKey` (TR39 skeleton, any
+   * case: shared/domain/role-names.ts). Roles made before it existed have only the exact-name guard above.
+   */
+  roleNameLookalikeGuard: (tenantId: string, nameKey: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `ROLESKELETON#${nameKey}`,
   }),
 
   roleAssignment: (tenantId: string, roleId: string, memberId: string): ItemKey => ({

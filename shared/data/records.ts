@@ -40,6 +40,11 @@ export interface CustomRoleRecord {
   readonly name: string;
   readonly description: string;
   readonly permissions: readonly string[];
+  /**
+   * `roleNameKey(name)` (shared/domain/role-names.ts): the key of the look-alike name guard. Absent on roles
+   * made before look-alike names were refused; set when such a role is renamed.
+   */
+  readonly nameKey?: string;
   /** The role whose permissions were the starting set, if any. */
   readonly copiedFrom?: string;
   /**

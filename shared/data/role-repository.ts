@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetItems } from './batch-get';
 import type { DataDeps } from './data-deps';
 import { stripKeys } from './data-deps';
-import { keys } from './keys';
+import { type ItemKey, keys } from './keys';
 import { queryAllByPrefix } from './query-all';
 import type { CustomRoleRecord } from './records';
 import type { TransactItem } from './transactions';
@@ -42,32 +42,55 @@ export function roleItem(role: CustomRoleRecord): Record<string, unknown> {
   return { ...keys.role(role.tenantId, role.roleId), entity: 'role', ...role };
 }
 
-function nameGuard(deps: DataDeps, role: CustomRoleRecord): TransactItem {
+/**
+ * The guards of a role's name: its exact (lower-cased) name, and its stored look-alike key (absent on roles
+ * made before it existed). Stored rather than recomputed, so that the guard freed is always the one written,
+ * even after the confusables table changes.
+ */
+const nameGuardKeys = (role: CustomRoleRecord) => ({
+  exact: keys.roleNameGuard(role.tenantId, role.name),
+  lookalike: role.nameKey === undefined ? undefined : keys.roleNameLookalikeGuard(role.tenantId, role.nameKey),
+});
+const presentKeys = (role: CustomRoleRecord) =>
+  Object.values(nameGuardKeys(role)).filter((key): key is ItemKey => key !== undefined);
+
+function nameGuard(deps: DataDeps, role: CustomRoleRecord, key: ItemKey): TransactItem {
   return {
     Put: {
       TableName: deps.tableName,
-      Item: { ...keys.roleNameGuard(role.tenantId, role.name), entity: 'roleNameGuard', roleId: role.roleId },
+      Item: { ...key, entity: 'roleNameGuard', roleId: role.roleId },
       ConditionExpression: 'attribute_not_exists(PK)',
     },
   };
 }
 
-/** A new custom role and the guard that keeps its name unique in the tenant (case-insensitively). */
+/**
+ * A new custom role, then the guards that keep its name unique in the tenant, case-insensitively and
+ * among look-alikes (every item after the first is a guard Put).
+ */
 export function putNewRole(deps: DataDeps, role: CustomRoleRecord): TransactItem[] {
   return [
     { Put: { TableName: deps.tableName, Item: roleItem(role), ConditionExpression: 'attribute_not_exists(PK)' } },
-    nameGuard(deps, role),
+    ...presentKeys(role).map((key) => nameGuard(deps, role, key)),
   ];
 }
 
 /**
- * Replaces `before` by `after` at `before.version`; a rename moves the name guard in the same write.
- * The first item is the role write (condition: unchanged meanwhile); a rename's second is the new guard
- * (condition: name free).
+ * Replaces `before` by `after` at `before.version`; a rename moves each name guard whose key changes in the
+ * same write. The first item is the role write (condition: unchanged meanwhile); the Puts after it are new
+ * guards (condition: name free), the Deletes free the old ones.
  */
 export function updateRole(deps: DataDeps, before: CustomRoleRecord, after: CustomRoleRecord): TransactItem[] {
-  const renamed =
-    keys.roleNameGuard(before.tenantId, before.name).SK !== keys.roleNameGuard(after.tenantId, after.name).SK;
+  const oldGuards = nameGuardKeys(before);
+  const newGuards = nameGuardKeys(after);
+  const guardMoves = (['exact', 'lookalike'] as const).flatMap((kind): TransactItem[] => {
+    const [old, next] = [oldGuards[kind], newGuards[kind]];
+    if (old?.SK === next?.SK) return [];
+    return [
+      ...(next ? [nameGuard(deps, after, next)] : []),
+      ...(old ? [{ Delete: { TableName: deps.tableName, Key: old } }] : []),
+    ];
+  });
   return [
     {
       Put: {
@@ -77,16 +100,11 @@ export function updateRole(deps: DataDeps, before: CustomRoleRecord, after: Cust
         ExpressionAttributeValues: { ':expectedVersion': before.version },
       },
     },
-    ...(renamed
-      ? [
-          nameGuard(deps, after),
-          { Delete: { TableName: deps.tableName, Key: keys.roleNameGuard(before.tenantId, before.name) } },
-        ]
-      : []),
+    ...guardMoves,
   ];
 }
 
-/** Deletes a custom role at `role.version` and frees its name. */
+/** Deletes a custom role at `role.version` and frees its name (its guards). */
 export function deleteRole(deps: DataDeps, role: CustomRoleRecord): TransactItem[] {
   return [
     {
@@ -97,6 +115,6 @@ export function deleteRole(deps: DataDeps, role: CustomRoleRecord): TransactItem
         ExpressionAttributeValues: { ':expectedVersion': role.version },
       },
     },
-    { Delete: { TableName: deps.tableName, Key: keys.roleNameGuard(role.tenantId, role.name) } },
+    ...presentKeys(role).map((key) => ({ Delete: { TableName: deps.tableName, Key: key } })),
   ];
 }

@@ -92,6 +92,22 @@ export class SeatLimitReached extends DomainError {
   }
 }
 
+export class MethodNotAllowed extends DomainError {
+  /** The methods the path does serve: the response's `Allow` header. */
+  readonly allow: readonly string[];
+  constructor(allow: readonly string[]) {
+    super(
+      405,
+      'method_not_allowed',
+      'Method not allowed',
+      `This path is served with ${allow.join(', ')} only; see /v1/openapi.json.`,
+      undefined,
+      { allow },
+    );
+    this.allow = allow;
+  }
+}
+
 export class PreconditionFailed extends DomainError {
   constructor(currentVersion?: number) {
     super(

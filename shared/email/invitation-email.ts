@@ -1,4 +1,5 @@
 import type { InvitationDelivery } from '../data/outbox';
+import { asSingleLine } from '../domain/text';
 
 export interface RenderedEmail {
   readonly subject: string;
@@ -6,15 +7,22 @@ export interface RenderedEmail {
   readonly html: string;
 }
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const HTML_ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 
 /** Subject, text and HTML of an invitation email; every value from users is escaped in the HTML part. */
 export function renderInvitationEmail(delivery: InvitationDelivery, token: string, appUrl: string): RenderedEmail {
   const link = `${appUrl.replace(/\/$/, '')}/accept-invite?token=${encodeURIComponent(token)}`;
   const inviter = delivery.inviterEmail ?? 'An administrator';
   const expires = new Date(delivery.expiresAt).toUTCString();
-  const subject = `${inviter} invited you to join ${delivery.tenantName}`;
+  // Names are refused with line breaks or controls at input; one stored before that must still not break the header.
+  const subject = asSingleLine(`${inviter} invited you to join ${delivery.tenantName}`);
   const text = [
     `${inviter} invited you to join ${delivery.tenantName}.`,
     ...(delivery.message ? ['', `"${delivery.message}"`] : []),

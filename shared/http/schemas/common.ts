@@ -4,6 +4,7 @@ import type {} from 'zod-openapi';
 import '../../zod-locale';
 import { allPermissions, type Permission } from '../../domain/permissions';
 import { builtInRoleIds } from '../../domain/roles';
+import { firstRefusedCharacter, MULTI_LINE_TEXT, SINGLE_LINE_TEXT } from '../../domain/text';
 
 /*
  * Schemas are written with zod/mini, zod's functional API (`z.optional(s)`, `s.check(z.maxLength(10))`,
@@ -31,6 +32,40 @@ export const emailSchema = z
   .check(z.meta({ description: 'Email address; compared case-insensitively' }));
 
 export const isoDateTimeSchema = z.iso.datetime({ offset: true });
+
+/**
+ * Names (tenant, role, display names): one line of text, trimmed, `min`-`max` characters, with no control
+ * characters (CR, LF, TAB, NUL, ...), bidi controls or lone surrogates (shared/domain/text.ts says why).
+ * Checked before trimming, so a refused character is refused wherever it stands. The pattern is also the
+ * field's OpenAPI `pattern`; the message names the first refused character.
+ */
+export function singleLineTextSchema(bounds: { min?: number; max: number }) {
+  return z.string().check(
+    z.regex(SINGLE_LINE_TEXT, {
+      error: (issue) =>
+        `must be one line of text without control or bidi characters (found ${firstRefusedCharacter(String(issue.input), false)})`,
+    }),
+    z.trim(),
+    z.minLength(bounds.min ?? 1),
+    z.maxLength(bounds.max),
+  );
+}
+
+/**
+ * Descriptions and messages: like `singleLineTextSchema` but line feeds are kept (a CRLF becomes LF first;
+ * a lone CR is refused), and it may be empty.
+ */
+export function multiLineTextSchema(bounds: { max: number }) {
+  return z.string().check(
+    z.overwrite((value: string) => value.replace(/\r\n/g, '\n')),
+    z.regex(MULTI_LINE_TEXT, {
+      error: (issue) =>
+        `must be text without control or bidi characters other than line feeds (found ${firstRefusedCharacter(String(issue.input), true)})`,
+    }),
+    z.trim(),
+    z.maxLength(bounds.max),
+  );
+}
 
 /** An integer (zod classic's `z.number().int()`). */
 export const intSchema = () => z.number().check(z.int());

@@ -3,10 +3,12 @@ import {
   intSchema,
   isoDateTimeSchema,
   memberIdSchema,
+  multiLineTextSchema,
   pageOf,
   paginationQuerySchema,
   problemSchema,
   roleIdSchema,
+  singleLineTextSchema,
   tenantIdSchema,
   ulidSchema,
 } from './common';
@@ -47,7 +49,7 @@ export const createInvitationsBodySchema = z
       ._default(z.number().check(z.int(), z.minimum(1), z.maximum(30)), 7)
       .check(z.meta({ description: 'Validity of the link, 1-30 days (default 7)' })),
     message: z
-      .optional(z.string().check(z.trim(), z.maxLength(500)))
+      .optional(multiLineTextSchema({ max: 500 }))
       .check(z.meta({ description: 'A personal note included in the email' })),
   })
   .check(z.meta({ id: 'CreateInvitationsRequest' }));
@@ -112,14 +114,12 @@ export const passwordSchema = z
 export const acceptBodySchema = z
   .strictObject({
     token: tokenSchema,
-    password: z
-      .optional(passwordSchema)
-      .check(
-        z.meta({
-          description: 'Creates a new account; omit it and send a bearer token to accept as an existing account',
-        }),
-      ),
-    displayName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+    password: z.optional(passwordSchema).check(
+      z.meta({
+        description: 'Creates a new account; omit it and send a bearer token to accept as an existing account',
+      }),
+    ),
+    displayName: z.optional(singleLineTextSchema({ max: 100 })),
   })
   .check(z.meta({ id: 'AcceptInvitationRequest' }));
 

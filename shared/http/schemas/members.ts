@@ -7,6 +7,7 @@ import {
   paginationQuerySchema,
   permissionSchema,
   roleIdSchema,
+  singleLineTextSchema,
   tenantIdSchema,
 } from './common';
 
@@ -76,7 +77,7 @@ export const updateMemberBodySchema = z
         ),
       )
       .check(z.meta({ description: 'The complete list of direct grants' })),
-    displayName: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(100)))),
+    displayName: z.optional(z.nullable(singleLineTextSchema({ max: 100 }))),
   })
   .check(
     z.refine((body) => Object.keys(body).length > 0, {

@@ -1,5 +1,12 @@
 import * as z from 'zod/mini';
-import { intSchema, permissionSchema, roleIdSchema, tenantIdSchema } from './common';
+import {
+  intSchema,
+  multiLineTextSchema,
+  permissionSchema,
+  roleIdSchema,
+  singleLineTextSchema,
+  tenantIdSchema,
+} from './common';
 
 export const roleSchema = z
   .object({
@@ -18,7 +25,13 @@ export const roleListSchema = z.object({ items: z.array(roleSchema) }).check(z.m
 
 export type RoleView = z.infer<typeof roleSchema>;
 
-const roleNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(60));
+const roleNameSchema = singleLineTextSchema({ max: 60 }).check(
+  z.meta({
+    description:
+      'Unique in the tenant, case-insensitively and among look-alikes (Unicode TR39 skeleton: `Оps` is `Ops`); a name that is or looks like a built-in role name is refused too (409 `role_name_taken`)',
+  }),
+);
+const roleDescriptionSchema = multiLineTextSchema({ max: 500 });
 const permissionSetSchema = z.array(permissionSchema).check(
   z.maxLength(100),
   z.refine((permissions) => new Set(permissions).size === permissions.length, 'each permission at most once'),
@@ -27,7 +40,7 @@ const permissionSetSchema = z.array(permissionSchema).check(
 export const createRoleBodySchema = z
   .strictObject({
     name: roleNameSchema,
-    description: z.optional(z.string().check(z.trim(), z.maxLength(500))),
+    description: z.optional(roleDescriptionSchema),
     permissions: z
       .optional(permissionSetSchema)
       .check(z.meta({ description: "The role's complete permission set; defaults to copyFrom's" })),
@@ -45,7 +58,7 @@ export const createRoleBodySchema = z
 export const updateRoleBodySchema = z
   .strictObject({
     name: z.optional(roleNameSchema),
-    description: z.optional(z.string().check(z.trim(), z.maxLength(500))),
+    description: z.optional(roleDescriptionSchema),
     permissions: z.optional(permissionSetSchema),
   })
   .check(

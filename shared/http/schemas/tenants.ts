@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { emailSchema, intSchema, isoDateTimeSchema, tenantIdSchema } from './common';
+import { emailSchema, intSchema, isoDateTimeSchema, singleLineTextSchema, tenantIdSchema } from './common';
 
 export const tenantSchema = z
   .object({
@@ -12,7 +12,7 @@ export const tenantSchema = z
   })
   .check(z.meta({ id: 'Tenant' }));
 
-const tenantNameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+const tenantNameSchema = singleLineTextSchema({ max: 100 });
 const seatLimitSchema = z.number().check(z.int(), z.minimum(1), z.maximum(100_000));
 
 export const createTenantBodySchema = z
