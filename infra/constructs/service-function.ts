@@ -19,6 +19,7 @@ import {
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildOpenApiDocument } from '../../shared/http/openapi';
+import { fallbackRoute, routeList } from '../../shared/http/routes';
 import { metaRoutes } from '../../shared/http/routes/meta';
 import { acknowledge } from '../nag';
 import { fromRepoRoot } from '../paths';
@@ -70,13 +71,20 @@ function openApiDocumentLiteral(): string {
   return openApiDefine;
 }
 
+/** The route table's methods and paths as a JS string literal of their JSON (about 2 KB). */
+const routeKeysLiteral = () =>
+  JSON.stringify(JSON.stringify(routeList.map((route) => ({ method: route.method, path: route.path }))));
+
 /**
  * Build-time constants (esbuild `define`) by entry file. `getOpenApi` serves the document generated
  * here, at synth, from the route table (STYLE 3): its bundle carries it (gzipped) and neither
- * zod-openapi nor the route schemas. Run unbundled (local server, tests), the handler builds it itself.
+ * zod-openapi nor the route schemas. The `$default` fallback carries the table's methods and paths, to
+ * answer a known path asked with another method with 405 and `Allow`, without the route modules.
+ * Run unbundled (local server, tests), both handlers read the table themselves.
  */
 const BUILD_TIME_DEFINES: Readonly<Record<string, () => Record<string, string>>> = {
   [metaRoutes.getOpenApi.handler]: () => ({ __OPENAPI_DOCUMENT_GZIP__: openApiDocumentLiteral() }),
+  [fallbackRoute.handler]: () => ({ __ROUTE_KEYS_JSON__: routeKeysLiteral() }),
 };
 
 /**

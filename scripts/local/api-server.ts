@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type {
   APIGatewayEventRequestContextJWTAuthorizer,
   APIGatewayEventRequestContextV2,
@@ -9,6 +10,7 @@ import type {
 } from 'aws-lambda';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../../shared/http/problem';
 import { type RouteDefinition, requiresToken } from '../../shared/http/route-definition';
+import { type CompiledRoute as CompiledRouteOf, compileRoutes, matchRoute } from '../../shared/http/route-matching';
 import type { JwtAuthorizer } from './jwt-authorizer';
 import { type LambdaRuntime, LambdaTimeoutError } from './lambda-runtime';
 import { errorFields, type StackLogger } from './log';
@@ -16,8 +18,9 @@ import { errorFields, type StackLogger } from './log';
 /**
  * The local stand-in for API Gateway (HTTP API, payload format 2.0) in front of the route table's Lambdas.
  *
- * - Serves exactly `routes`; anything else (unknown path, or a known path with another method, HEAD and
- *   non-preflight OPTIONS included) goes to `fallback`, like API Gateway's `$default` route.
+ * - Serves exactly `routes`, matched as API Gateway matches them (shared/http/route-matching.ts); anything
+ *   else (unknown path, or a known path with another method, HEAD and non-preflight OPTIONS included) goes
+ *   to `fallback`, like API Gateway's `$default` route (it answers 404, or 405 with `Allow`).
  * - Routes that need a token go through the JWT authorizer first; failures are a 401 problem+json with
  *   `www-authenticate: Bearer`, and the handler is not called.
  * - CORS as API Gateway does it with a `corsPreflight` configuration (infra/constructs/api.ts): preflights
@@ -75,92 +78,7 @@ const CORS_ALLOW_HEADERS = 'authorization,content-type,if-match';
 const CORS_EXPOSE_HEADERS = 'etag,location';
 const CORS_MAX_AGE_SECONDS = '3600';
 
-interface CompiledRoute {
-  readonly route: RouteDefinition;
-  readonly routeKey: string;
-  readonly segments: readonly Segment[];
-}
-type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };
-
-export function compileRoutes(routes: readonly RouteDefinition[]): CompiledRoute[] {
-  return routes.map((route) => ({
-    route,
-    routeKey: `${route.method} ${route.path}`,
-    segments: route.path
-      .split('/')
-      .slice(1)
-      .map((part): Segment => {
-        const greedy = /^\{(.+)\+\}$/.exec(part);
-        if (greedy) return { kind: 'greedy', name: greedy[1]! };
-        const param = /^\{(.+)\}$/.exec(part);
-        if (param) return { kind: 'param', name: param[1]! };
-        return { kind: 'literal', value: part };
-      }),
-  }));
-}
-
-/**
- * API Gateway's route selection: a route matches when every literal segment is equal and every `{param}`
- * covers exactly one non-empty segment (`{proxy+}` the rest); the most specific match wins (at the first
- * segment where two matches differ, a literal beats a parameter, which beats a greedy parameter).
- */
-export function matchRoute(
-  compiled: readonly CompiledRoute[],
-  method: string,
-  rawPath: string,
-): { compiled: CompiledRoute; pathParameters: Record<string, string> } | undefined {
-  const parts = rawPath.split('/').slice(1);
-  let best: { compiled: CompiledRoute; pathParameters: Record<string, string>; rank: number[] } | undefined;
-  for (const candidate of compiled) {
-    if (candidate.route.method !== method) continue;
-    const params: Record<string, string> = {};
-    const rank: number[] = [];
-    let ok = true;
-    for (let i = 0; i < candidate.segments.length && ok; i++) {
-      const segment = candidate.segments[i]!;
-      const part = parts[i];
-      if (segment.kind === 'greedy') {
-        const rest = parts.slice(i).join('/');
-        if (rest === '') ok = false;
-        else params[segment.name] = safeDecode(rest) ?? '';
-        rank.push(0);
-        break;
-      }
-      if (part === undefined || part === '') {
-        ok = false;
-      } else if (segment.kind === 'literal') {
-        ok = part === segment.value;
-        rank.push(2);
-      } else {
-        const decoded = safeDecode(part);
-        if (decoded === undefined) ok = false;
-        else params[segment.name] = decoded;
-        rank.push(1);
-      }
-    }
-    const last = candidate.segments[candidate.segments.length - 1];
-    if (ok && last?.kind !== 'greedy' && parts.length !== candidate.segments.length) ok = false;
-    if (!ok) continue;
-    if (!best || compareRank(rank, best.rank) > 0) best = { compiled: candidate, pathParameters: params, rank };
-  }
-  return best && { compiled: best.compiled, pathParameters: best.pathParameters };
-}
-
-function compareRank(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const diff = (a[i] ?? -1) - (b[i] ?? -1);
-    if (diff !== 0) return diff;
-  }
-  return 0;
-}
-
-function safeDecode(value: string): string | undefined {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return undefined;
-  }
-}
+type CompiledRoute = CompiledRouteOf<RouteDefinition>;
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const compiled = compileRoutes(options.routes);
@@ -306,6 +224,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   // Keep-alive sockets must not hold `close()` up (tests, Ctrl-C): see close() below.
   server.keepAliveTimeout = 5000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -416,7 +335,7 @@ export function buildEvent(input: EventInput): HttpApiEvent {
     }
   }
 
-  const host = headers['host'] ?? '127.0.0.1';
+  const host = headers.host ?? '127.0.0.1';
   const now = new Date();
   const event: HttpApiEvent = {
     version: '2.0',
@@ -581,6 +500,49 @@ function sendProblem(
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('content-length', Buffer.byteLength(body));
   res.end(body);
+}
+
+/**
+ * Requests Node's parser refuses before any handler sees them (headers over the limit, a malformed request
+ * line, a timeout) get a problem+json like every other refusal, instead of Node's empty default answer;
+ * the connection is closed, as the rest of the request cannot be trusted.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, title, code] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request header fields too large', 'request_header_fields_too_large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request timeout', 'request_timeout']
+        : [400, 'Bad request', 'bad_request'];
+  const requestId = apigwRequestId();
+  const body = JSON.stringify({
+    type: problemType(code),
+    title,
+    status,
+    detail:
+      status === 431
+        ? 'The request headers are larger than the server accepts; send fewer or smaller headers.'
+        : 'The request could not be read as HTTP.',
+    code,
+    instance: `urn:request:${requestId}`,
+  });
+  socket.end(
+    [
+      `HTTP/1.1 ${status} ${title}`,
+      `content-type: ${PROBLEM_CONTENT_TYPE}`,
+      'cache-control: no-store',
+      'x-content-type-options: nosniff',
+      `apigw-requestid: ${requestId}`,
+      `content-length: ${Buffer.byteLength(body)}`,
+      'connection: close',
+      '',
+      body,
+    ].join('\r\n'),
+  );
 }
 
 function sendInternalError(res: ServerResponse, requestId: string): void {

@@ -44,6 +44,9 @@ export interface HttpRequest<R extends RouteDefinition> {
   readonly meta: RequestMeta;
   /** The version from `If-Match`, when the client sent one. */
   readonly ifMatch: number | undefined;
+  /** The request's method and raw path, as API Gateway received them (the `$default` fallback answers from them). */
+  readonly method: string;
+  readonly path: string;
   /** Lower-cased request headers. */
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly deps: ServiceDeps;
@@ -216,6 +219,8 @@ export function httpHandler<R extends RouteDefinition>(
           userAgent: headers['user-agent']?.slice(0, 512),
         },
         ifMatch: parseIfMatch(headers['if-match']),
+        method: event.requestContext.http?.method ?? '',
+        path: event.rawPath ?? '',
         headers,
         deps: defaultServiceDeps(),
       } as HttpRequest<R>;

@@ -1,5 +1,11 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DomainError, ServiceUnavailable, UnsupportedMediaType, ValidationFailed } from '../domain/errors';
+import {
+  DomainError,
+  MethodNotAllowed,
+  ServiceUnavailable,
+  UnsupportedMediaType,
+  ValidationFailed,
+} from '../domain/errors';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -96,6 +102,7 @@ export function toProblem(
 
   if (domainError?.status === 503 || domainError?.status === 429) headers['retry-after'] = '1';
   if (domainError?.status === 401) headers['www-authenticate'] = 'Bearer';
+  if (domainError instanceof MethodNotAllowed) headers.allow = domainError.allow.join(', ');
 
   const problem: ProblemDocument = domainError
     ? {

@@ -85,10 +85,29 @@ describe('routing', () => {
     expect(response.headers['apigw-requestid']).toEqual(expect.any(String));
   });
 
-  it('sends a known path with another method to the fallback, like API Gateway $default', async () => {
+  it('answers a known path with another method with a 405 problem and Allow (through the $default fallback)', async () => {
     const response = await api('/v1/openapi.json', { method: 'DELETE' });
-    expect(response.status).toBe(404);
+    expect(response.status).toBe(405);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.headers.allow).toBe('GET');
+    expect(response.body).toMatchObject({ status: 405, code: 'method_not_allowed' });
+    const members = await api(`/v1/tenants/${seed().tenantId}/members`, { method: 'PUT', body: {} });
+    expect(members.status).toBe(405);
+    expect(members.headers.allow).toBe('GET');
+  });
+
+  it('answers oversized request headers with a 431 problem+json, not an empty 431', async () => {
+    const response = await api('/v1/openapi.json', { headers: { 'x-padding': 'a'.repeat(20_000) } });
+    expect(response.status).toBe(431);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({
+      status: 431,
+      code: 'request_header_fields_too_large',
+      title: expect.any(String),
+      detail: expect.any(String),
+      type: expect.any(String),
+    });
+    expect((await api('/v1/openapi.json')).status).toBe(200);
   });
 
   it('serves a public route without a token', async () => {

@@ -100,4 +100,50 @@ process.stdout.write(JSON.stringify(await handler(JSON.parse(process.argv[3]), c
     expect(result.headers['content-type']).toBe('application/json');
     expect(JSON.parse(result.body)).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
   });
+
+  it('the $default fallback answers a known path with another method 405 + Allow from the table defined at synth, without the route schemas', async () => {
+    const { s3Key } = stack.resolve((stack.api.notFoundFunction.node.defaultChild as CfnFunction).code) as {
+      s3Key: string;
+    };
+    const dir = `asset.${s3Key.replace(/\.zip$/, '')}`;
+    const bundle = bundles.find((b) => b.dir === dir);
+    expect(bundle, dir).toBeDefined();
+    expect(bundle!.code).not.toContain('must be a ULID');
+    const runner = path.join(outdir, 'invoke-not-found.mjs');
+    writeFileSync(
+      runner,
+      `const { handler } = await import(process.argv[2]);
+const context = { functionName: 'notFound', awsRequestId: 'test', getRemainingTimeInMillis: () => 10_000 };
+const results = [];
+for (const event of JSON.parse(process.argv[3])) results.push(await handler(event, context));
+process.stdout.write(JSON.stringify(results));`,
+    );
+    const events = [
+      httpEvent({ method: 'DELETE', path: '/v1/openapi.json', routeKey: '$default' }),
+      httpEvent({ method: 'PUT', path: '/v1/tenants/01JD2Q3V4W5X6Y7Z8A9B0C1D2E/roles/viewer', routeKey: '$default' }),
+      httpEvent({ method: 'GET', path: '/v1/nope', routeKey: '$default' }),
+    ];
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [runner, path.join(outdir, dir, 'index.mjs'), JSON.stringify(events)],
+      {
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: 'us-east-1',
+          TABLE_NAME: 'Main',
+          AUDIT_TABLE_NAME: 'Audit',
+          USER_POOL_ID: 'us-east-1_x',
+          USER_POOL_CLIENT_ID: 'x',
+          POWERTOOLS_LOG_LEVEL: 'ERROR',
+        },
+      },
+    );
+    const results = JSON.parse(stdout) as { statusCode: number; headers: Record<string, string>; body: string }[];
+    expect(results.map((r) => [r.statusCode, r.headers.allow, JSON.parse(r.body).code])).toEqual([
+      [405, 'GET', 'method_not_allowed'],
+      [405, 'GET, PATCH, DELETE', 'method_not_allowed'],
+      [404, undefined, 'route_not_found'],
+    ]);
+    expect(results[0]!.headers['content-type']).toBe('application/problem+json');
+  });
 });

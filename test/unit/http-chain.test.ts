@@ -27,11 +27,14 @@ const platformAdmin = {
 async function createTenant(
   body: string | object | undefined,
   headers: Record<string, string> = {},
-  claims: any = platformAdmin,
+  claims: Record<string, string> | null = platformAdmin,
 ) {
   const { handler } = await import('../../functions/tenants/create-tenant');
   return parseResult(
-    (await handler(httpEvent({ method: 'POST', path: '/v1/tenants', body, headers, claims }), lambdaContext())) as any,
+    (await handler(
+      httpEvent({ method: 'POST', path: '/v1/tenants', body, headers, claims }),
+      lambdaContext(),
+    )) as never,
   );
 }
 
@@ -84,13 +87,11 @@ describe('HTTP chain', () => {
   it('turns DynamoDB throttling into 503 with Retry-After, and other faults into a bare 500', async () => {
     const dynamo = mockClient(DynamoDBDocumentClient);
     try {
-      dynamo
-        .on(TransactWriteCommand)
-        .rejects(
-          Object.assign(new Error('Throughput exceeds the current capacity'), {
-            name: 'ProvisionedThroughputExceededException',
-          }),
-        );
+      dynamo.on(TransactWriteCommand).rejects(
+        Object.assign(new Error('Throughput exceeds the current capacity'), {
+          name: 'ProvisionedThroughputExceededException',
+        }),
+      );
       const throttled = await createTenant({ name: 'A', ownerEmail: 'a@example.com', seatLimit: 3 });
       expect(throttled.status).toBe(503);
       expect(throttled.headers['retry-after']).toBe('1');
@@ -115,17 +116,35 @@ describe('HTTP chain', () => {
   it('answers unknown routes with a problem+json 404', async () => {
     const { handler } = await import('../../functions/meta/not-found');
     const result = parseResult(
-      (await handler(httpEvent({ method: 'GET', path: '/v1/nope', routeKey: '$default' }), lambdaContext())) as any,
+      (await handler(httpEvent({ method: 'GET', path: '/v1/nope', routeKey: '$default' }), lambdaContext())) as never,
     );
     expect(result.status).toBe(404);
     expect(result.body.code).toBe('route_not_found');
+  });
+
+  it('answers a known path with a method it does not serve with 405 and Allow, from the route table', async () => {
+    const { handler } = await import('../../functions/meta/not-found');
+    const call = async (method: string, path: string) =>
+      parseResult(
+        (await handler(httpEvent({ method, path, routeKey: '$default' }), lambdaContext('notFound'))) as never,
+      );
+    const wrong = await call('DELETE', '/v1/openapi.json');
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers['content-type']).toBe('application/problem+json');
+    expect(wrong.headers.allow).toBe('GET');
+    expect(wrong.body).toMatchObject({ status: 405, code: 'method_not_allowed', title: expect.any(String) });
+    const role = await call('PUT', '/v1/tenants/01JD2Q3V4W5X6Y7Z8A9B0C1D2E/roles/viewer');
+    expect(role.status).toBe(405);
+    expect(role.headers.allow).toBe('GET, PATCH, DELETE');
+    expect(role.headers['x-content-type-options']).toBe('nosniff');
+    expect((await call('POST', '/v1/tenants/01JD2Q3V4W5X6Y7Z8A9B0C1D2E/roles/viewer/x')).status).toBe(404);
   });
 
   it('serves an OpenAPI 3.1 document describing every route', async () => {
     const { handler } = await import('../../functions/meta/get-openapi');
     const { routeList } = await import('../../shared/http/routes');
     const result = parseResult(
-      (await handler(httpEvent({ method: 'GET', path: '/v1/openapi.json' }), lambdaContext())) as any,
+      (await handler(httpEvent({ method: 'GET', path: '/v1/openapi.json' }), lambdaContext())) as never,
     );
     expect(result.status).toBe(200);
     expect(result.body.openapi).toBe('3.1.0');

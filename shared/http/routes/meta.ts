@@ -20,15 +20,16 @@ export const metaRoutes = {
 } as const satisfies Record<string, RouteDefinition>;
 
 /**
- * Requests that match no route get a problem+json 404 from this function (API Gateway `$default`),
- * rather than API Gateway's own plain body. It is not in `routeList`: it serves no path of its own.
+ * Requests that match no route get a problem+json from this function (API Gateway `$default`) rather
+ * than API Gateway's own plain body: 405 with `Allow` for a path the table serves with other methods,
+ * 404 otherwise. It is not in `routeList`: it serves no path of its own.
  */
 export const fallbackRoute = {
   operationId: 'notFound',
   method: 'GET',
   path: '$default',
   handler: 'functions/meta/not-found.ts',
-  summary: 'Problem+json 404 for every unmatched request',
+  summary: 'Problem+json 404 (or 405 with Allow, for a known path) for every unmatched request',
   tags: ['meta'],
   access: { kind: 'public' },
   grants: [],
