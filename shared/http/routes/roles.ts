@@ -60,7 +60,8 @@ export const roleRoutes = {
     method: 'POST',
     path: '/v1/tenants/{tenantId}/roles',
     handler: 'functions/roles/create-role.ts',
-    summary: 'Create a custom role, optionally starting from a copy of another role',
+    summary:
+      'Create a custom role, optionally from a copy of another; one with every permission of Admin only by the Owner',
     tags: ['roles'],
     access: { kind: 'permission', permission: 'roles:manage' },
     grants: ['main:write'],
