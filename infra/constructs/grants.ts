@@ -4,18 +4,16 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { ResourceGrant } from '../../shared/http/route-definition';
-import type { InternalGrant } from '../../shared/jobs/schedules';
+import type { Grant } from '../../shared/grants';
 import { acknowledge, iam5ResourceFinding } from '../nag';
 
 /**
  * Route functions get `ResourceGrant`s from the route table; stream consumers and jobs may also get
- * `InternalGrant`s (defined with them in shared/jobs/schedules.ts): `audit:append` is the single write
- * path into the audit table (stream consumer only), `exports:write` uploads export CSVs (export worker
- * only), `email:send` sends from the stage's sender identity.
+ * `InternalGrant`s (both in shared/grants.ts, below the route table and the schedules that use them):
+ * `audit:append` is the single write path into the audit table (stream consumer only), `exports:write`
+ * uploads export CSVs (export worker only), `email:send` sends from the stage's sender identity.
  */
-export type { InternalGrant };
-export type Grant = ResourceGrant | InternalGrant;
+export type { Grant, InternalGrant } from '../../shared/grants';
 
 /**
  * The IAM actions each grant implies. No Scan anywhere (SPEC §5: every list is a key-condition

@@ -1,5 +1,9 @@
 import type * as z from 'zod/mini';
 import type { Permission } from '../domain/permissions';
+import type { ResourceGrant } from '../grants';
+
+/** Routes declare their AWS access in the grant vocabulary of shared/grants.ts (re-exported for route modules). */
+export type { ResourceGrant };
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -22,32 +26,6 @@ export type RouteAccess =
   | { readonly kind: 'permission-or-self'; readonly permission: Permission }
   /** The tenant's Owner. */
   | { readonly kind: 'owner' };
-
-/**
- * AWS access a route's function needs beyond logging. CDK turns each into grant calls (least privilege);
- * the infra tests compare every synthesized policy with this list.
- */
-export type ResourceGrant =
-  /** GetItem/Query/BatchGetItem on the main table and its indexes. */
-  | 'main:read'
-  /** Put/Update/Delete/TransactWrite on the main table (read included). */
-  | 'main:write'
-  /**
-   * UpdateItem on the main table, limited by an IAM condition to the `lastLoginAt` attribute: a tenant
-   * route records the caller's sign-in on their first request after it (caller-service), and read-only
-   * routes need that one write too.
-   */
-  | 'main:recordSignIn'
-  /** Query on the audit table and its indexes (never write: only the stream consumer writes it). */
-  | 'audit:read'
-  /** Cognito admin calls to create an identity for an accepted invitation and look users up. */
-  | 'userPool:manageUsers'
-  /** Cognito AdminUserGlobalSignOut, to revoke a suspended member's sessions. */
-  | 'userPool:signOut'
-  /** GetObject in the export bucket: a presigned download link acts with its signer's rights. */
-  | 'exports:read'
-  /** Read the per-stage secret that seals invitation tokens in outbox events (shared/security/sealing.ts). */
-  | 'outboxKey:read';
 
 export interface RouteResponse {
   readonly description: string;

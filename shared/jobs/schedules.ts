@@ -1,19 +1,11 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { AUDIT_EXPORT_PREFIX, OUTBOX_PREFIX } from '../data/keys';
-import type { ResourceGrant } from '../http/route-definition';
+import type { InternalGrant, ResourceGrant } from '../grants';
 
 /**
  * Scheduled jobs and stream consumers: one source for the EventBridge rules and event source mappings
  * in CDK and for the timers and stream pollers of the local stack.
  */
-
-/**
- * Grants that only infrastructure functions get, never a route (infra/constructs/grants.ts maps them
- * to IAM): `audit:append` is the single write path into the audit table (PutItem only);
- * `exports:write` uploads export CSVs; `email:send` sends from the stage's sender identity;
- * `outboxKey:read` (also a route grant) unseals invitation tokens for the email link.
- */
-export type InternalGrant = 'audit:append' | 'email:send' | 'exports:write' | 'outboxKey:read';
 
 export interface ScheduledJob {
   /** Construct id and log name. */

@@ -16,7 +16,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { grantActions } from '../../infra/constructs/grants';
 import { dynamoDb } from '../../shared/clients';
 import type { Identity } from '../../shared/domain/actor';
-import type { ResourceGrant, RouteDefinition } from '../../shared/http/route-definition';
+import type { ResourceGrant } from '../../shared/grants';
+import type { RouteDefinition } from '../../shared/http/route-definition';
 import { routeList } from '../../shared/http/routes';
 import { deps, platformAdmin } from '../support/fixtures';
 import { invoke } from '../support/invoke';
@@ -56,16 +57,21 @@ const unobservableLocally = new Set<ResourceGrant>(['outboxKey:read', 'exports:r
 
 function callsOf(command: unknown): Call[] {
   const table = (name: unknown): Resource => (name === deps().auditTableName ? 'audit' : 'main');
-  const input = (command as { input: Record<string, any> }).input;
+  const input = (
+    command as { input: { TableName?: string; RequestItems?: Record<string, unknown>; TransactItems?: unknown } }
+  ).input;
   if (command instanceof GetCommand) return [{ action: 'dynamodb:GetItem', resource: table(input.TableName) }];
   if (command instanceof QueryCommand) return [{ action: 'dynamodb:Query', resource: table(input.TableName) }];
   if (command instanceof PutCommand) return [{ action: 'dynamodb:PutItem', resource: table(input.TableName) }];
   if (command instanceof UpdateCommand) return [{ action: 'dynamodb:UpdateItem', resource: table(input.TableName) }];
   if (command instanceof DeleteCommand) return [{ action: 'dynamodb:DeleteItem', resource: table(input.TableName) }];
   if (command instanceof BatchGetCommand)
-    return Object.keys(input.RequestItems).map((name) => ({ action: 'dynamodb:BatchGetItem', resource: table(name) }));
+    return Object.keys(input.RequestItems ?? {}).map((name) => ({
+      action: 'dynamodb:BatchGetItem',
+      resource: table(name),
+    }));
   if (command instanceof BatchWriteCommand)
-    return Object.keys(input.RequestItems).map((name) => ({
+    return Object.keys(input.RequestItems ?? {}).map((name) => ({
       action: 'dynamodb:BatchWriteItem',
       resource: table(name),
     }));
@@ -93,7 +99,7 @@ const serviceCalls = (prefix: string, resource: Resource) => (command: unknown) 
 /** Records every AWS call made while `run` runs (and lets it through to the emulators). */
 async function recording<T>(run: () => Promise<T>): Promise<{ result: T; calls: Call[] }> {
   const calls: Call[] = [];
-  const spy = <C extends { prototype: { send: (...args: any[]) => any } }>(
+  const spy = <C extends { prototype: { send: (...args: never[]) => unknown } }>(
     client: C,
     map: (command: unknown) => Call[],
   ) => {
@@ -104,7 +110,7 @@ async function recording<T>(run: () => Promise<T>): Promise<{ result: T; calls: 
       ...rest: unknown[]
     ) {
       calls.push(...map(command));
-      return original.call(this, command, ...rest);
+      return (original as (...args: unknown[]) => unknown).call(this, command, ...rest);
     } as never);
   };
   const spies = [
