@@ -34,9 +34,11 @@ export type ResourceGrant =
  * Grants that only infrastructure functions get, never a route (infra/constructs/grants.ts maps them
  * to IAM): `audit:append` is the single write path into the audit table (PutItem only);
  * `exports:write` uploads export CSVs; `email:send` sends from the stage's sender identity;
- * `outboxKey:read` (also a route grant) unseals invitation tokens for the email link.
+ * `outboxKey:read` (also a route grant) unseals invitation tokens for the email link;
+ * `outbox:redrive` is UpdateItem on outbox items only (`OUTBOX#` partition keys), of the redrive's
+ * bookkeeping attributes only (shared/data/outbox.ts redriveOutboxEvent).
  */
-export type InternalGrant = 'audit:append' | 'email:send' | 'exports:write' | 'outboxKey:read';
+export type InternalGrant = 'audit:append' | 'email:send' | 'exports:write' | 'outboxKey:read' | 'outbox:redrive';
 
 /** Any grant a function of the stack may hold. */
 export type Grant = ResourceGrant | InternalGrant;

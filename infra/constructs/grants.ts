@@ -4,6 +4,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { OUTBOX_PREFIX } from '../../shared/data/keys';
 import type { Grant } from '../../shared/grants';
 import { acknowledge, iam5ResourceFinding } from '../nag';
 
@@ -49,10 +50,14 @@ export const grantActions = {
   'exports:write': ['s3:PutObject', 's3:AbortMultipartUpload'],
   'email:send': ['ses:SendEmail', 'ses:SendRawEmail'],
   'outboxKey:read': ['secretsmanager:GetSecretValue'],
+  'outbox:redrive': ['dynamodb:UpdateItem'],
 } as const satisfies Record<Grant, readonly string[]>;
 
 /** The attributes a `main:recordSignIn` UpdateItem may name: the key and the sign-in time (member-repository recordSignIn). */
 export const SIGN_IN_POLICY_ATTRIBUTES = ['PK', 'SK', 'lastLoginAt'] as const;
+
+/** The attributes an `outbox:redrive` UpdateItem may name: the key, the index entry it moves and its bookkeeping. */
+export const REDRIVE_POLICY_ATTRIBUTES = ['PK', 'SK', 'GSI2SK', 'redriveCount', 'redrivenAt'] as const;
 
 /** What grants can point at. */
 export interface GrantResources {
@@ -99,6 +104,21 @@ export function applyGrants(role: Role, grants: readonly Grant[], resources: Gra
             resources: [resources.mainTable.tableArn],
             conditions: {
               'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...SIGN_IN_POLICY_ATTRIBUTES] },
+              StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+            },
+          }),
+        );
+        break;
+      case 'outbox:redrive':
+        // Table ARN only, outbox items only (partition key OUTBOX#...), the redrive's attributes only: the
+        // job cannot change a tenant, member or role, nor an outbox event's payload.
+        role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions,
+            resources: [resources.mainTable.tableArn],
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${OUTBOX_PREFIX}*`] },
+              'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...REDRIVE_POLICY_ATTRIBUTES] },
               StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
             },
           }),

@@ -96,7 +96,7 @@ export class Messaging extends Construct {
           onFailure: new SqsDlq(deadLetterQueue),
           filters: [
             FilterCriteria.filter({
-              eventName: FilterRule.isEqual(filter.eventName),
+              eventName: FilterRule.or(...filter.eventNames),
               dynamodb: { NewImage: { [filter.attribute]: { S: FilterRule.beginsWith(filter.prefix) } } },
             }),
           ],

@@ -34,8 +34,9 @@ import { errorFields, type StackLogger } from './log';
  *   query strings (invitation tokens travel in `?token=`).
  *
  * Local-only endpoints, not part of the route table and never deployed, live under `/__local/`:
- * `POST /__local/drain` waits until the stream consumer has processed every record written so far, and
- * `POST /__local/jobs/{name}` runs a scheduled job once. They are registered only when `internal` is given.
+ * `POST /__local/drain` waits until the stream consumer has processed every record written so far,
+ * `POST /__local/jobs/{name}` runs a scheduled job once (a JSON body becomes the event's `detail`), and
+ * `POST /__local/faults/ses` takes SES down or back up. They are registered only when `internal` is given.
  */
 /** The payload 2.0 event; `authorizer` is present on routes with the JWT authorizer. */
 export type HttpApiEvent = APIGatewayProxyEventV2WithRequestContext<
@@ -56,7 +57,10 @@ export interface ApiServerOptions {
   readonly cors?: { readonly allowOrigins: readonly string[] };
   readonly internal?: {
     drain(timeoutMs: number): Promise<{ processed: number }>;
-    runJob(name: string): Promise<unknown>;
+    /** `detail` is the request's JSON body, if any: the scheduled event's `detail`. */
+    runJob(name: string, detail?: Record<string, unknown>): Promise<unknown>;
+    /** Takes SES down (or back up), for everyone or for some recipients (scripts/local/ses-fault-proxy.ts). */
+    sesFault?(fault: { down: boolean; recipientsContaining?: string }): unknown;
   };
   readonly log: StackLogger;
   /** Log each request (default true). */
@@ -442,8 +446,20 @@ async function handleInternal(
   rawPath: string,
   internal: NonNullable<ApiServerOptions['internal']>,
 ): Promise<void> {
-  // Consume any body so that keep-alive connections stay usable.
-  for await (const _ of req) void _;
+  // Read the whole body (keep-alive connections stay usable); a JSON object parameterises jobs and faults.
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let parameters: Record<string, unknown> | undefined;
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text !== '') {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+        parameters = parsed as Record<string, unknown>;
+    } catch {
+      // Handled below: the endpoints that take parameters say so.
+    }
+  }
   const send = (status: number, body: unknown) => {
     const text = JSON.stringify(body);
     res.statusCode = status;
@@ -466,12 +482,28 @@ async function handleInternal(
   const job = /^\/__local\/jobs\/([A-Za-z0-9_-]+)$/.exec(rawPath);
   if (job) {
     try {
-      const result = await internal.runJob(job[1]!);
+      if (text !== '' && !parameters) {
+        send(400, { message: 'the body, if any, must be a JSON object (the scheduled event detail)' });
+        return;
+      }
+      const result = await internal.runJob(job[1]!, parameters);
       send(200, { job: job[1], result: result ?? null });
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode ?? 500;
       send(status, { message: (error as Error).message });
     }
+    return;
+  }
+  if (rawPath === '/__local/faults/ses' && internal.sesFault) {
+    const { down, recipientsContaining } = parameters ?? {};
+    if (
+      typeof down !== 'boolean' ||
+      !(recipientsContaining === undefined || typeof recipientsContaining === 'string')
+    ) {
+      send(400, { message: 'body: {"down": true|false, "recipientsContaining"?: "<part of an address>"}' });
+      return;
+    }
+    send(200, internal.sesFault({ down, recipientsContaining }));
     return;
   }
   send(404, { message: 'unknown local endpoint' });

@@ -1,7 +1,9 @@
 /**
- * `npm run job:purge` (or `tsx scripts/local/job.ts <name>`): runs one scheduled job once in the running
- * `npm start` stack, through its local-only `POST /__local/jobs/{name}` endpoint, so the job runs with the
- * stack's environment and never overlaps the job's own timer. Reads the API URL from `.local/stack.json`.
+ * `npm run job:purge`, `npm run job:redrive` (or `tsx scripts/local/job.ts <name> [detail JSON]`): runs one
+ * scheduled job once in the running `npm start` stack, through its local-only `POST /__local/jobs/{name}`
+ * endpoint, so the job runs with the stack's environment and never overlaps the job's own timer. Reads the
+ * API URL from `.local/stack.json`. The optional JSON object becomes the scheduled event's `detail`, e.g.
+ * `npm run job:redrive -- '{"olderThanSeconds":0}'` redrives every undelivered outbox event now.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +12,17 @@ import { defaultDataDir, type StackInfo } from './stack';
 async function main(): Promise<number> {
   const name = process.argv[2];
   if (!name) {
-    process.stderr.write('usage: tsx scripts/local/job.ts <job name>   (e.g. purge)\n');
+    process.stderr.write('usage: tsx scripts/local/job.ts <job name> [detail JSON]   (e.g. purge)\n');
     return 2;
+  }
+  const detail = process.argv[3];
+  if (detail !== undefined) {
+    try {
+      JSON.parse(detail);
+    } catch {
+      process.stderr.write(`the detail must be JSON, e.g. '{"olderThanSeconds":0}'\n`);
+      return 2;
+    }
   }
   const stackFile = process.env.LOCAL_STACK_FILE ?? join(defaultDataDir, 'stack.json');
   if (!existsSync(stackFile)) {
@@ -21,7 +32,10 @@ async function main(): Promise<number> {
   const { apiUrl } = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
   let response: Response;
   try {
-    response = await fetch(`${apiUrl}/__local/jobs/${encodeURIComponent(name)}`, { method: 'POST' });
+    response = await fetch(`${apiUrl}/__local/jobs/${encodeURIComponent(name)}`, {
+      method: 'POST',
+      ...(detail === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: detail }),
+    });
   } catch {
     process.stderr.write(`No local stack answers at ${apiUrl}: start it with npm start first.\n`);
     return 1;

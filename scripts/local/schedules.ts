@@ -10,7 +10,8 @@ import { errorFields, type StackLogger } from './log';
  * going waits for it); failures are logged, never fatal. `runOnce` runs a job now, in the same queue.
  */
 export interface Schedules {
-  runOnce(name: string): Promise<unknown>;
+  /** `detail` becomes the event's `detail` (a job may take parameters from it; EventBridge sends `{}`). */
+  runOnce(name: string, detail?: Record<string, unknown>): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -36,12 +37,16 @@ export function startSchedules(options: {
   const timers: NodeJS.Timeout[] = [];
   let stopped = false;
 
-  const run = (job: ScheduledJob, trigger: 'timer' | 'manual'): Promise<unknown> => {
+  const run = (
+    job: ScheduledJob,
+    trigger: 'timer' | 'manual',
+    detail: Record<string, unknown> = {},
+  ): Promise<unknown> => {
     const previous = queues.get(job.name) ?? Promise.resolve();
     const next = previous
       .catch(() => undefined)
       .then(async () => {
-        const event = scheduledEvent(job, options);
+        const event = { ...scheduledEvent(job, options), detail };
         const started = performance.now();
         try {
           const result = await options.runtime.invoke(job.handler, job.name, event, 15 * 60_000);
@@ -72,7 +77,7 @@ export function startSchedules(options: {
   }
 
   return {
-    runOnce(name) {
+    runOnce(name, detail) {
       const job = options.jobs.find((j) => j.name === name);
       if (!job)
         return Promise.reject(
@@ -81,7 +86,7 @@ export function startSchedules(options: {
             options.jobs.map((j) => j.name),
           ),
         );
-      return run(job, 'manual');
+      return run(job, 'manual', detail);
     },
     async stop() {
       stopped = true;

@@ -95,8 +95,8 @@ export interface LocalStack {
   readonly timings: Record<string, number>;
   /** Resolves when the stream consumer has processed every record written so far. */
   drain(timeoutMs?: number): Promise<{ processed: number }>;
-  /** Runs a scheduled job once (never overlapping its timer runs). */
-  runJob(name: string): Promise<unknown>;
+  /** Runs a scheduled job once (never overlapping its timer runs); `detail` becomes the event's detail. */
+  runJob(name: string, detail?: Record<string, unknown>): Promise<unknown>;
   /** Stops everything: API server, poller, timers, emulators (process groups). Idempotent. */
   stop(): Promise<void>;
 }
@@ -139,6 +139,14 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       ses: `http://127.0.0.1:${ports.ses}`,
       s3: `http://127.0.0.1:${ports.s3}`,
     };
+    // Every SES client talks to the emulator through a pass-through that a test can turn into an outage
+    // (POST /__local/faults/ses); the mailbox (stack.json) is read from the emulator itself.
+    const { startSesFaultProxy } = await import('./ses-fault-proxy');
+    const sesProxy = await startSesFaultProxy({
+      target: urls.ses,
+      log: createLogger('ses-fault-proxy', { quiet: options.quiet }),
+    });
+    cleanups.push(() => sesProxy.close());
 
     const env: Record<string, string> = {
       AWS_REGION: REGION,
@@ -150,8 +158,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: urls.dynamodb,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: urls.cognito,
-      AWS_ENDPOINT_URL_SES: urls.ses,
-      AWS_ENDPOINT_URL_SESV2: urls.ses,
+      AWS_ENDPOINT_URL_SES: sesProxy.url,
+      AWS_ENDPOINT_URL_SESV2: sesProxy.url,
       // An IP-literal endpoint makes the S3 client address buckets path-style on its own (see report).
       AWS_ENDPOINT_URL_S3: urls.s3,
       STAGE,
@@ -334,7 +342,11 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       region: REGION,
       accountId: ACCOUNT_ID,
       cors: { allowOrigins: [new URL(env.APP_URL!).origin] },
-      internal: { drain, runJob: (name) => schedules.runOnce(name) },
+      internal: {
+        drain,
+        runJob: (name, detail) => schedules.runOnce(name, detail),
+        sesFault: (fault) => sesProxy.setFault(fault),
+      },
       log: createLogger('api', { quiet: options.quiet }),
       logRequests: !options.quiet,
     });
@@ -361,7 +373,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       dataDir,
       timings,
       drain,
-      runJob: (name) => schedules.runOnce(name),
+      runJob: (name, detail) => schedules.runOnce(name, detail),
       stop: () => (stopping ??= runCleanups()),
     };
   } catch (error) {

@@ -20,7 +20,8 @@
  * Invitations also use GSI2 (EXPIRY#INVITATION#<shard> / <expiresAt>#<t>#<id>) so the purge finds every
  * expired invitation of every tenant with key-condition queries, and GSI3 (EMAIL#<email> /
  * INVITATION#<createdAt>#<id>) for an invitee's own pending invitations. Expiry partitions are sharded
- * so that no single GSI partition takes every invitation write.
+ * so that no single GSI partition takes every invitation write. Outbox events use GSI2 too, while undelivered
+ * (OUTBOX_PENDING#<shard> / <last delivery attempt>#<eventId>), so that the redrive finds stuck ones by key.
  *
  * The principal link maps a Cognito identity (`sub`) to its member id in a tenant: it is what every
  * authenticated request reads (consistently) to find the caller's membership, and what `/v1/me` queries.
@@ -42,7 +43,7 @@ export const ROLE_PREFIX = 'ROLE#';
 export const OUTBOX_PREFIX = 'OUTBOX#';
 export const AUDIT_EXPORT_PREFIX = 'EXPORT#';
 
-/** Partitions per expiry index: the purge queries each; writes spread over them. */
+/** Partitions per expiry index (and of the undelivered-outbox index): the jobs query each; writes spread over them. */
 export const EXPIRY_SHARDS = 4;
 
 /** Stable shard of an id: ULIDs end in 80 random bits, so the last character is uniform. */
@@ -158,6 +159,17 @@ export const keys = {
   invitationToken: (tokenHash: string): ItemKey => ({ PK: `INVITATION_TOKEN#${tokenHash}`, SK: 'TOKEN' }),
 
   outboxEvent: (eventId: string): ItemKey => ({ PK: `${OUTBOX_PREFIX}${eventId}`, SK: 'OUTBOX' }),
+  /**
+   * An undelivered outbox event in GSI2, sorted by the start of its last delivery (the write, then each
+   * redrive): the redrive job finds the ones stuck for long with key-condition queries. The consumer deletes
+   * a delivered item, and with it this entry, so the index holds only what is still undelivered.
+   */
+  outboxDeliveryIndex: (eventId: string, attemptAt: string) => ({
+    GSI2PK: `OUTBOX_PENDING#${shardOf(eventId)}`,
+    GSI2SK: `${attemptAt}#${eventId}`,
+  }),
+  outboxDeliveryShards: () =>
+    Array.from({ length: EXPIRY_SHARDS }, (_, shard) => ({ GSI2PK: `OUTBOX_PENDING#${shard}` })),
 
   /** An audit export request; its INSERT (SK prefix EXPORT#) wakes the export worker (shared/jobs/schedules.ts). */
   auditExport: (tenantId: string, exportId: string): ItemKey => ({

@@ -18,7 +18,7 @@ export interface ScheduledJob {
   /** Interval of the local timer in `npm start`: short, so that expiry is visible while trying things out. */
   readonly localEverySeconds: number;
   /** What the job's function may touch in AWS (as for routes). */
-  readonly grants: readonly ResourceGrant[];
+  readonly grants: readonly (ResourceGrant | InternalGrant)[];
 }
 
 export const scheduledJobs: readonly ScheduledJob[] = [
@@ -30,15 +30,24 @@ export const scheduledJobs: readonly ScheduledJob[] = [
     localEverySeconds: 30,
     grants: ['main:write'],
   },
+  {
+    name: 'redrive',
+    handler: 'functions/jobs/redrive.ts',
+    description: 'Deliver again, through the stream consumer, outbox events that exhausted its retries',
+    awsSchedule: 'rate(15 minutes)',
+    localEverySeconds: 60,
+    // Reads the undelivered-outbox index; its only write touches outbox items (infra/constructs/grants.ts).
+    grants: ['main:read', 'outbox:redrive'],
+  },
 ];
 
 /**
- * Which main-table stream records a consumer is given: INSERTs whose new image's `attribute` starts with
- * `prefix`. CDK turns it into the event source mapping's filter (Lambda drops the rest before invoking);
- * the local poller applies `matchesStreamFilter`.
+ * Which main-table stream records a consumer is given: records of one of `eventNames` whose new image's
+ * `attribute` starts with `prefix`. CDK turns it into the event source mapping's filter (Lambda drops the
+ * rest before invoking); the local poller applies `matchesStreamFilter`.
  */
 export interface StreamFilter {
-  readonly eventName: 'INSERT';
+  readonly eventNames: readonly ('INSERT' | 'MODIFY')[];
   readonly attribute: 'PK' | 'SK';
   readonly prefix: string;
 }
@@ -72,7 +81,8 @@ export const streamConsumer = {
   name: 'streamConsumer',
   handler: 'functions/stream-consumer.ts',
   description: 'Outbox events from the main table stream: audit entries and invitation emails',
-  filter: { eventName: 'INSERT', attribute: 'PK', prefix: OUTBOX_PREFIX },
+  // New outbox items, and redriven ones (the redrive job's UpdateItem: nothing else modifies an outbox item).
+  filter: { eventNames: ['INSERT', 'MODIFY'], attribute: 'PK', prefix: OUTBOX_PREFIX },
   batchSize: 25,
   maxRetries: 5,
   maxRecordAgeSeconds: 6 * 3600,
@@ -92,7 +102,7 @@ export const exportWorker = {
   name: 'auditExportWorker',
   handler: 'functions/audit/run-audit-export.ts',
   description: 'Audit export requests from the main table stream: CSV streamed to the export bucket',
-  filter: { eventName: 'INSERT', attribute: 'SK', prefix: AUDIT_EXPORT_PREFIX },
+  filter: { eventNames: ['INSERT'], attribute: 'SK', prefix: AUDIT_EXPORT_PREFIX },
   batchSize: 1,
   // Three runs in all: the export record counts them and marks the export failed after the last.
   maxRetries: 2,
@@ -108,7 +118,8 @@ export const streamConsumers: readonly StreamConsumer[] = [streamConsumer, expor
 
 /** The local poller's equivalent of the event source mapping's filter. */
 export function matchesStreamFilter(filter: StreamFilter, record: DynamoDBRecord): boolean {
-  if (record.eventName !== filter.eventName) return false;
+  if (!(record.eventName === 'INSERT' || record.eventName === 'MODIFY')) return false;
+  if (!filter.eventNames.includes(record.eventName)) return false;
   const value = record.dynamodb?.NewImage?.[filter.attribute]?.S;
   return typeof value === 'string' && value.startsWith(filter.prefix);
 }

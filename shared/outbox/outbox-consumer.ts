@@ -16,14 +16,14 @@ export interface OutboxEffect {
 }
 
 /**
- * The outbox event in a stream record, or undefined for records that are not new outbox items
- * (member updates, deletions of processed outbox items, ...). CDK filters those out at the event
- * source; the local poller does not, so they are skipped here too.
+ * The outbox event in a stream record of a new or redriven outbox item (INSERT, or the redrive job's
+ * MODIFY: shared/data/outbox.ts redriveOutboxEvent), or undefined for any other record (member updates,
+ * deletions of processed outbox items, ...). The event source filters those out already; checked here too.
  */
 export function outboxEventOf(record: DynamoDBRecord): OutboxEvent | undefined {
-  if (record.eventName !== 'INSERT') return undefined;
+  if (!(record.eventName === 'INSERT' || record.eventName === 'MODIFY')) return undefined;
   const image = record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined;
-  if (!(image && image.PK?.S?.startsWith(OUTBOX_PREFIX))) return undefined;
+  if (!image?.PK?.S?.startsWith(OUTBOX_PREFIX)) return undefined;
   return unmarshall(image).event as OutboxEvent;
 }
 

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Grant, grantActions } from '../../infra/constructs/grants';
+import { type Grant, grantActions, REDRIVE_POLICY_ATTRIBUTES } from '../../infra/constructs/grants';
 import { OUTBOX_PK_PREFIX, STREAM_CONSUMER_GRANTS } from '../../infra/constructs/messaging';
 import type { ServiceFunction } from '../../infra/constructs/service-function';
 import { auditTable, mainTable, type TableDefinition } from '../../shared/data/table-definitions';
@@ -100,6 +100,7 @@ function expectedPermissions(synth: Synthesized, fn: ServiceFunction, grants: re
     'exports:read': [`<${bucket}.Arn>/*`],
     'exports:write': [`<${bucket}.Arn>/*`],
     'outboxKey:read': [`<${secret}>`],
+    'outbox:redrive': [`<${main}.Arn>`],
     'email:send': [
       `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/${synth.stack.config.senderEmail}`,
       `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/${synth.stack.config.senderEmail.split('@')[1]}`,
@@ -366,6 +367,27 @@ describe('least privilege', () => {
     expect(sorted(permissionsOf(dev, fn))).toEqual(sorted(expectedPermissions(dev, fn, job.grants)));
   });
 
+  it('the redrive job may only read the main table and touch the bookkeeping of outbox items (IAM conditions)', () => {
+    const redrive = scheduledJobs.find((job) => job.name === 'redrive')!;
+    expect([...redrive.grants].sort()).toEqual(['main:read', 'outbox:redrive']);
+    const role = logicalId(dev.stack.jobs.functions.get('redrive')!.serviceRole);
+    const updates = Object.values(resources)
+      .filter(
+        (r) =>
+          r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as { Ref: string }[]).some((ref) => ref.Ref === role),
+      )
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Record<string, any>[])
+      .filter((statement) => [statement.Action].flat().includes('dynamodb:UpdateItem'));
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.Action).toBe('dynamodb:UpdateItem');
+    expect(updates[0]!.Resource).toEqual({ 'Fn::GetAtt': [logicalId(dev.stack.data.mainTable), 'Arn'] });
+    expect(updates[0]!.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...REDRIVE_POLICY_ATTRIBUTES] },
+      StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+    });
+  });
+
   it.each(streamConsumers.map((consumer) => [consumer.name, consumer] as const))(
     'stream consumer %s gets its grants, the main table stream and its own DLQ, nothing else',
     (name, definition) => {
@@ -453,7 +475,7 @@ describe('stream consumers', () => {
       expect(Properties.EventSourceArn).toEqual({ 'Fn::GetAtt': [logicalId(dev.stack.data.mainTable), 'StreamArn'] });
       expect(Properties.FilterCriteria.Filters).toHaveLength(1);
       expect(JSON.parse(Properties.FilterCriteria.Filters[0].Pattern as string)).toEqual({
-        eventName: [definition.filter.eventName],
+        eventName: [...definition.filter.eventNames],
         dynamodb: { NewImage: { [definition.filter.attribute]: { S: [{ prefix: definition.filter.prefix }] } } },
       });
       expect(Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
@@ -469,10 +491,10 @@ describe('stream consumers', () => {
     },
   );
 
-  it('the outbox consumer is fed only INSERTs of OUTBOX# items, one batch per shard at a time (chain order)', () => {
+  it('the outbox consumer is fed only INSERTs and (redriven) MODIFYs of OUTBOX# items, one batch per shard at a time (chain order)', () => {
     const Properties = mappingOf(streamConsumer.name);
     expect(JSON.parse(Properties.FilterCriteria.Filters[0].Pattern as string)).toEqual({
-      eventName: ['INSERT'],
+      eventName: ['INSERT', 'MODIFY'],
       dynamodb: { NewImage: { PK: { S: [{ prefix: OUTBOX_PK_PREFIX }] } } },
     });
     expect(OUTBOX_PK_PREFIX).toBe('OUTBOX#');

@@ -13,14 +13,20 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { grantActions } from '../../infra/constructs/grants';
+import { grantActions, REDRIVE_POLICY_ATTRIBUTES } from '../../infra/constructs/grants';
 import { dynamoDb } from '../../shared/clients';
+import { keys, OUTBOX_PREFIX } from '../../shared/data/keys';
 import type { Identity } from '../../shared/domain/actor';
-import type { ResourceGrant } from '../../shared/grants';
+import type { Grant, ResourceGrant } from '../../shared/grants';
 import type { RouteDefinition } from '../../shared/http/route-definition';
 import { routeList } from '../../shared/http/routes';
-import { deps, platformAdmin } from '../support/fixtures';
+import { scheduledJobs } from '../../shared/jobs/schedules';
+import { resolveTenantCaller } from '../../shared/services/caller-service';
+import { inviteMembers } from '../../shared/services/invitation-service';
+import { deps, meta, platformAdmin, tenantWithOwner } from '../support/fixtures';
+import { lambdaContext } from '../support/http-event';
 import { invoke } from '../support/invoke';
+import { drainStream, sesFault } from '../support/local-stack';
 import { buildWorld, sampleFor, type World } from '../support/route-samples';
 
 vi.hoisted(() => {
@@ -97,8 +103,9 @@ const serviceCalls = (prefix: string, resource: Resource) => (command: unknown) 
 ];
 
 /** Records every AWS call made while `run` runs (and lets it through to the emulators). */
-async function recording<T>(run: () => Promise<T>): Promise<{ result: T; calls: Call[] }> {
+async function recording<T>(run: () => Promise<T>): Promise<{ result: T; calls: Call[]; dynamoDbCommands: unknown[] }> {
   const calls: Call[] = [];
+  const dynamoDbCommands: unknown[] = [];
   const spy = <C extends { prototype: { send: (...args: never[]) => unknown } }>(
     client: C,
     map: (command: unknown) => Call[],
@@ -116,6 +123,7 @@ async function recording<T>(run: () => Promise<T>): Promise<{ result: T; calls: 
   const spies = [
     vi.spyOn(dynamoDb, 'send').mockImplementation(((command: unknown, ...rest: unknown[]) => {
       calls.push(...callsOf(command));
+      dynamoDbCommands.push(command);
       return (sendThrough as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
     }) as never),
     spy(CognitoIdentityProviderClient, serviceCalls('cognito-idp', 'userPool')),
@@ -124,7 +132,7 @@ async function recording<T>(run: () => Promise<T>): Promise<{ result: T; calls: 
     spy(SESv2Client, serviceCalls('ses', 'ses')),
   ];
   try {
-    return { result: await run(), calls };
+    return { result: await run(), calls, dynamoDbCommands };
   } finally {
     for (const s of spies) s.mockRestore();
   }
@@ -186,4 +194,59 @@ describe('every AWS call a route makes is covered by its grants, and every grant
       }
     });
   }
+});
+
+describe('the outbox redrive job: every AWS call covered by its grants and their IAM conditions, every grant used', () => {
+  const jobGrantResource: Partial<Record<Grant, Resource>> = { 'main:read': 'main', 'outbox:redrive': 'main' };
+
+  it('redrive (main:read, outbox:redrive)', async () => {
+    const job = scheduledJobs.find((j) => j.name === 'redrive')!;
+    // Something to redrive: an invitation whose email SES refuses until the consumer gives up on it.
+    const marker = `lp-redrive-${Date.now()}`;
+    const { tenantId, owner } = await tenantWithOwner();
+    const caller = await resolveTenantCaller(deps(), owner.identity, tenantId);
+    await sesFault({ down: true, recipientsContaining: marker });
+    try {
+      await inviteMembers(deps(), caller, { emails: [`${marker}@example.com`], roles: [{ roleId: 'agent' }] }, meta());
+      await drainStream();
+    } finally {
+      await sesFault({ down: false, recipientsContaining: marker });
+    }
+
+    const { handler } = await import('../../functions/jobs/redrive');
+    const event = { detail: { olderThanSeconds: 0 } } as Parameters<typeof handler>[0];
+    const { result, calls, dynamoDbCommands } = await recording(() => handler(event, lambdaContext(job.name)));
+    await drainStream();
+    expect(result.redriven).toBeGreaterThan(0);
+
+    const allowed = new Set(
+      job.grants.flatMap((grant) => grantActions[grant].map((action) => `${action} ${jobGrantResource[grant]}`)),
+    );
+    const uncovered = [...new Set(calls.map((call) => `${call.action} ${call.resource}`))].filter(
+      (call) => !allowed.has(call),
+    );
+    expect(uncovered, 'calls its grants do not allow (AccessDenied in AWS)').toEqual([]);
+    for (const grant of job.grants) {
+      expect(
+        calls.some((call) => (grantActions[grant] as readonly string[]).includes(call.action)),
+        `unused grant ${grant}`,
+      ).toBe(true);
+    }
+    // The IAM conditions of outbox:redrive (infra/constructs/grants.ts): outbox items only, its attributes only.
+    const updates = dynamoDbCommands.filter((command): command is UpdateCommand => command instanceof UpdateCommand);
+    expect(updates.length).toBeGreaterThan(0);
+    for (const update of updates) {
+      const input = update.input;
+      expect(String(input.Key?.PK)).toMatch(new RegExp(`^${OUTBOX_PREFIX}`));
+      expect(input.Key).toEqual(keys.outboxEvent(String(input.Key?.PK).slice(OUTBOX_PREFIX.length)));
+      const named = [
+        ...`${input.UpdateExpression} ${input.ConditionExpression ?? ''}`.matchAll(/[A-Za-z][A-Za-z0-9]*(?=\s*=)/g),
+      ]
+        .map((m) => m[0])
+        .filter((name) => !['SET'].includes(name));
+      for (const name of named) expect(REDRIVE_POLICY_ATTRIBUTES as readonly string[], name).toContain(name);
+      expect(input.ExpressionAttributeNames ?? {}).toEqual({});
+      expect(input.ReturnValues ?? 'NONE').toBe('NONE');
+    }
+  }, 60_000);
 });

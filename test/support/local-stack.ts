@@ -198,10 +198,30 @@ export async function drainStream(): Promise<{ processed: number }> {
   return { processed: body.processed ?? 0 };
 }
 
-/** Runs a scheduled job (e.g. `purge`) once in the stack, through the local-only `POST /__local/jobs/{name}`. */
-export async function runJob(name: string): Promise<unknown> {
-  const response = await fetch(`${stackInfo().apiUrl}/__local/jobs/${encodeURIComponent(name)}`, { method: 'POST' });
+/**
+ * Runs a scheduled job (e.g. `purge`) once in the stack, through the local-only `POST /__local/jobs/{name}`;
+ * `detail` becomes the scheduled event's detail (EventBridge sends `{}`).
+ */
+export async function runJob(name: string, detail?: Record<string, unknown>): Promise<unknown> {
+  const response = await fetch(`${stackInfo().apiUrl}/__local/jobs/${encodeURIComponent(name)}`, {
+    method: 'POST',
+    ...(detail ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(detail) } : {}),
+  });
   const body = (await response.json()) as { result?: unknown; message?: string };
   if (!response.ok) throw new Error(`job ${name} failed: ${response.status} ${body.message ?? ''}`);
   return body.result;
+}
+
+/**
+ * Takes the stack's SES down (`down: true`) or brings it back, for emails to recipients whose address contains
+ * `recipientsContaining` (keep it unique to the test: other test files share the stack), through the local-only
+ * `POST /__local/faults/ses`. While down, SendEmail answers 503, as in an SES outage.
+ */
+export async function sesFault(fault: { down: boolean; recipientsContaining: string }): Promise<void> {
+  const response = await fetch(`${stackInfo().apiUrl}/__local/faults/ses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+  if (!response.ok) throw new Error(`SES fault not set: ${response.status} ${await response.text()}`);
 }
