@@ -8,8 +8,14 @@ const actionGroups = new Set(auditActions.map(actionGroupOf));
 /** Actor and target ids as we mint them: Cognito subs, ULIDs, built-in role ids, `system`, `invitee:<id>`. */
 const idFilterSchema = z.string().check(z.regex(/^[A-Za-z0-9:_.@-]{1,128}$/, 'must be an id'));
 
-/** The shape of an action filter: a known action group, a dot, and optionally the rest of an action. */
-const actionFilterPattern = new RegExp(`^(${[...actionGroups].join('|')})\\.([a-z_]+)?$`);
+/**
+ * An action filter exactly: a known action group and a dot, or a known action. The OpenAPI `pattern` of the
+ * field, so that a client (or a fuzzer) following the document sends no unknown action.
+ */
+const escapeDots = (value: string) => value.replaceAll('.', '\\.');
+const actionFilterPattern = new RegExp(
+  `^(?:${[...[...actionGroups].map((group) => `${group}.`), ...auditActions].map(escapeDots).join('|')})$`,
+);
 
 export const auditActionFilterSchema = z.string().check(
   z.regex(actionFilterPattern, {

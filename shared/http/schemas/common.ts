@@ -27,9 +27,27 @@ export const permissionSchema = z
   .enum(allPermissions as readonly Permission[] as [Permission, ...Permission[]])
   .check(z.meta({ id: 'Permission' }));
 
+/** The address pattern `z.email()` checks, without its anchors: also the OpenAPI `pattern` of email fields. */
+export const EMAIL_PATTERN = z.regexes.email.source.replace(/^\^|\$$/g, '');
+
+/** What the OpenAPI document says of an email field (JSON Schema sees the input side of a pipe, not `z.email()`). */
+export const emailOpenApi = { format: 'email', pattern: `^${EMAIL_PATTERN}$` } as const;
+
 export const emailSchema = z
   .pipe(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254)), z.email())
-  .check(z.meta({ description: 'Email address; compared case-insensitively' }));
+  .check(z.meta({ description: 'Email address; compared case-insensitively', override: emailOpenApi }));
+
+/**
+ * "At least one of these fields" on a request body: the refinement the handler validates with, and the same
+ * rule in the OpenAPI document, which cannot see a refinement: `minProperties: 1` and an `anyOf` of
+ * `required`. Spread into the body's `.check(...)`.
+ */
+export function atLeastOneOf<T extends object>(fields: readonly (keyof T & string)[], message: string) {
+  return [
+    z.refine<T>((body) => fields.some((field) => body[field] !== undefined), { message }),
+    z.meta({ override: { minProperties: 1, anyOf: fields.map((field) => ({ required: [field] })) } }),
+  ] as const;
+}
 
 export const isoDateTimeSchema = z.iso.datetime({ offset: true });
 

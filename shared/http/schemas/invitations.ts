@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import {
+  EMAIL_PATTERN,
+  emailOpenApi,
   intSchema,
   isoDateTimeSchema,
   memberIdSchema,
@@ -12,7 +14,7 @@ import {
   tenantIdSchema,
   ulidSchema,
 } from './common';
-import { roleAssignmentSchema } from './members';
+import { ROLE_ASSIGNMENT_RULES, roleAssignmentSchema } from './members';
 
 export const MAX_INVITATIONS_PER_REQUEST = 100;
 
@@ -25,8 +27,15 @@ export const createInvitationsBodySchema = z
       .pipe(
         z.pipe(
           z.union([
-            z.array(z.string().check(z.maxLength(320))).check(z.maxLength(MAX_INVITATIONS_PER_REQUEST)),
-            z.string().check(z.maxLength(MAX_INVITATIONS_PER_REQUEST * 321)),
+            z
+              .array(z.string().check(z.maxLength(320), z.meta({ override: emailOpenApi })))
+              .check(z.minLength(1, 'give at least one email'), z.maxLength(MAX_INVITATIONS_PER_REQUEST)),
+            z
+              .string()
+              .check(
+                z.maxLength(MAX_INVITATIONS_PER_REQUEST * 321),
+                z.meta({ override: { pattern: `^\\s*${EMAIL_PATTERN}(?:\\s*,\\s*${EMAIL_PATTERN})*\\s*$` } }),
+              ),
           ]),
           z.transform((value) =>
             (typeof value === 'string' ? value.split(',') : value).map((email) => email.trim()).filter(Boolean),
@@ -36,7 +45,8 @@ export const createInvitationsBodySchema = z
       )
       .check(
         z.meta({
-          description: 'A list, or one comma-separated string, of up to 100 addresses',
+          description:
+            'A list, or one comma-separated string, of up to 100 addresses. An address that is not a valid email is refused on its own (`failed`); if none is valid, the request is (400 `invitations_invalid`)',
           example: 'a@x.com, b@x.com',
         }),
       ),
@@ -44,6 +54,7 @@ export const createInvitationsBodySchema = z
       z.minLength(1),
       z.maxLength(10),
       z.refine((roles) => new Set(roles.map((r) => r.roleId)).size === roles.length, 'each role at most once'),
+      z.meta({ description: `The roles the invitee receives; ${ROLE_ASSIGNMENT_RULES}` }),
     ),
     expiresInDays: z
       ._default(z.number().check(z.int(), z.minimum(1), z.maximum(30)), 7)

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import {
+  atLeastOneOf,
   intSchema,
   isoDateTimeSchema,
   memberIdSchema,
@@ -17,6 +18,10 @@ export const memberStatusSchema = z.enum(memberStatuses).check(z.meta({ id: 'Mem
 export const roleAssignmentSchema = z
   .object({ roleId: roleIdSchema, expiresAt: z.optional(isoDateTimeSchema) })
   .check(z.meta({ id: 'RoleAssignment' }));
+
+/** The rules of a list of role assignments that JSON Schema cannot state, said in the OpenAPI descriptions. */
+export const ROLE_ASSIGNMENT_RULES =
+  'each roleId at most once and a role of this tenant (else 400 `unknown_role`); `expiresAt`, which makes an assignment time-bound, must lie in the future';
 
 export const effectivePermissionSchema = z
   .object({
@@ -68,21 +73,27 @@ export const updateMemberBodySchema = z
           z.refine((roles) => new Set(roles.map((r) => r.roleId)).size === roles.length, 'each role at most once'),
         ),
       )
-      .check(z.meta({ description: 'The complete list of role assignments; `expiresAt` makes one time-bound' })),
+      .check(
+        z.meta({
+          description: `The complete list of role assignments; ${ROLE_ASSIGNMENT_RULES}`,
+        }),
+      ),
     permissions: z
       .optional(
         z.array(permissionSchema).check(
           z.maxLength(100),
           z.refine((permissions) => new Set(permissions).size === permissions.length, 'each permission at most once'),
+          z.meta({ override: { uniqueItems: true } }),
         ),
       )
       .check(z.meta({ description: 'The complete list of direct grants' })),
     displayName: z.optional(z.nullable(singleLineTextSchema({ max: 100 }))),
   })
   .check(
-    z.refine((body) => Object.keys(body).length > 0, {
-      message: 'give at least one of roles, permissions, displayName',
-    }),
+    ...atLeastOneOf<{ roles?: unknown; permissions?: unknown; displayName?: unknown }>(
+      ['roles', 'permissions', 'displayName'],
+      'give at least one of roles, permissions, displayName',
+    ),
     z.meta({ id: 'UpdateMemberRequest' }),
   );
 

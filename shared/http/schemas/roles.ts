@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import {
+  atLeastOneOf,
   intSchema,
   multiLineTextSchema,
   permissionSchema,
@@ -35,6 +36,7 @@ const roleDescriptionSchema = multiLineTextSchema({ max: 500 });
 const permissionSetSchema = z.array(permissionSchema).check(
   z.maxLength(100),
   z.refine((permissions) => new Set(permissions).size === permissions.length, 'each permission at most once'),
+  z.meta({ override: { uniqueItems: true } }),
 );
 
 export const createRoleBodySchema = z
@@ -49,9 +51,10 @@ export const createRoleBodySchema = z
       .check(z.meta({ description: 'A role (built-in or custom) whose permissions are the starting set' })),
   })
   .check(
-    z.refine((body) => body.permissions !== undefined || body.copyFrom !== undefined, {
-      message: 'give permissions, copyFrom, or both',
-    }),
+    ...atLeastOneOf<{ permissions?: unknown; copyFrom?: unknown }>(
+      ['permissions', 'copyFrom'],
+      'give permissions, copyFrom, or both',
+    ),
     z.meta({ id: 'CreateRoleRequest' }),
   );
 
@@ -62,14 +65,18 @@ export const updateRoleBodySchema = z
     permissions: z.optional(permissionSetSchema),
   })
   .check(
-    z.refine((body) => Object.keys(body).length > 0, {
-      message: 'give at least one of name, description, permissions',
-    }),
+    ...atLeastOneOf<{ name?: unknown; description?: unknown; permissions?: unknown }>(
+      ['name', 'description', 'permissions'],
+      'give at least one of name, description, permissions',
+    ),
     z.meta({ id: 'UpdateRoleRequest' }),
   );
 
 export const deleteRoleQuerySchema = z.object({
-  reassignTo: z
-    .optional(roleIdSchema)
-    .check(z.meta({ description: "Moves the role's holders to this role in the same operation" })),
+  reassignTo: z.optional(roleIdSchema).check(
+    z.meta({
+      description:
+        "Moves the role's holders to this role in the same operation; it must be a role of this tenant (else 400 `unknown_role`)",
+    }),
+  ),
 });

@@ -1,5 +1,12 @@
 import * as z from 'zod/mini';
-import { emailSchema, intSchema, isoDateTimeSchema, singleLineTextSchema, tenantIdSchema } from './common';
+import {
+  atLeastOneOf,
+  emailSchema,
+  intSchema,
+  isoDateTimeSchema,
+  singleLineTextSchema,
+  tenantIdSchema,
+} from './common';
 
 export const tenantSchema = z
   .object({
@@ -29,9 +36,10 @@ export const updateTenantBodySchema = z
     seatLimit: z.optional(seatLimitSchema),
   })
   .check(
-    z.refine((body) => body.name !== undefined || body.seatLimit !== undefined, {
-      message: 'give at least one of name, seatLimit',
-    }),
+    ...atLeastOneOf<{ name?: unknown; seatLimit?: unknown }>(
+      ['name', 'seatLimit'],
+      'give at least one of name, seatLimit',
+    ),
     z.meta({ id: 'UpdateTenantRequest' }),
   );
 
