@@ -15,6 +15,7 @@ import type { RoleAssignment } from '../domain/effective-permissions';
 import { Conflict, Forbidden, NotFound, PreconditionFailed } from '../domain/errors';
 import { assertCanGrant } from '../domain/escalation';
 import type { Permission } from '../domain/permissions';
+import { builtInRoleNameLike, roleNameKey } from '../domain/role-names';
 import { builtInRoleIds, builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
 import { customRoleDefinition, effectivePermissionsOf, resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
@@ -54,12 +55,16 @@ async function membersHolding(deps: ServiceDeps, tenantId: string, roleId: strin
   );
 }
 
+/** A name already taken, or confusable with one (TR39 skeleton, any case: shared/domain/role-names.ts). */
 const nameTaken = (name: string) =>
-  new Conflict('role_name_taken', `A role named "${name}" already exists in this tenant.`);
-const builtInNames = new Set(builtInRoleIds.map((id) => builtInRoles[id].name.toLowerCase()));
+  new Conflict('role_name_taken', `A role named "${name}", or one that looks the same, already exists in this tenant.`);
 
-function assertNameFree(name: string): void {
-  if (builtInNames.has(name.trim().toLowerCase())) throw nameTaken(name);
+/** Built-in names are not in the table's name guards; a custom role may neither take nor imitate one. */
+async function assertNameFree(name: string): Promise<void> {
+  const builtIn = await builtInRoleNameLike(name);
+  if (builtIn !== undefined) {
+    throw new Conflict('role_name_taken', `"${name}" is, or looks like, the built-in role "${builtIn}".`);
+  }
 }
 
 const sortedPermissions = (permissions: Iterable<Permission>) => [...new Set(permissions)].sort();
@@ -84,7 +89,7 @@ export async function createRole(
   meta: RequestMeta,
 ): Promise<RoleDefinition> {
   if (!canOn(caller.ability, 'roles:manage', caller.tenantId)) throw new Forbidden();
-  assertNameFree(input.name);
+  await assertNameFree(input.name);
   let permissions = input.permissions;
   if (input.copyFrom !== undefined) {
     const source = (await resolveRoles(deps, caller.tenantId, [input.copyFrom])).get(input.copyFrom);
@@ -98,6 +103,7 @@ export async function createRole(
     tenantId: caller.tenantId,
     roleId: deps.newId(),
     name: input.name,
+    nameKey: await roleNameKey(input.name),
     description: input.description ?? '',
     permissions: finalPermissions,
     ...(input.copyFrom ? { copiedFrom: input.copyFrom } : {}),
@@ -105,10 +111,10 @@ export async function createRole(
     updatedAt: now,
     version: 1,
   };
-  const [rolePut, guardPut] = putNewRole(deps, role);
   await transactWrite(deps, [
-    { item: rolePut! },
-    { item: guardPut!, onConditionFailed: () => nameTaken(input.name) },
+    ...putNewRole(deps, role).map((item, index) =>
+      index === 0 ? { item } : { item, onConditionFailed: () => nameTaken(input.name) },
+    ),
     {
       item: outboxPut(deps.tableName, {
         eventId: deps.newId(),
@@ -156,7 +162,7 @@ export async function updateRole(
   const current = await requireCustomRole(deps, caller.tenantId, roleId);
   if (expectedVersion !== undefined && expectedVersion !== current.version)
     throw new PreconditionFailed(current.version);
-  if (input.name !== undefined) assertNameFree(input.name);
+  if (input.name !== undefined) await assertNameFree(input.name);
   const permissions = input.permissions ? sortedPermissions(input.permissions) : (current.permissions as Permission[]);
   // An edit grants to everyone holding the role: the editor must hold what the role has before and after;
   // an Admin-level role, as it is or as it would be, is the Owner's; and so is an edit after which a holder,
@@ -173,6 +179,7 @@ export async function updateRole(
   const next: CustomRoleRecord = {
     ...current,
     name: input.name ?? current.name,
+    ...(input.name !== undefined ? { nameKey: await roleNameKey(input.name) } : {}),
     description: input.description ?? current.description,
     permissions,
     updatedAt: now,
@@ -181,11 +188,13 @@ export async function updateRole(
   const changed = (['name', 'description', 'permissions'] as const).filter(
     (field) => JSON.stringify(current[field]) !== JSON.stringify(next[field]),
   );
-  const [rolePut, ...guardMove] = updateRoleItems(deps, current, next);
   await transactWrite(deps, [
-    { item: rolePut!, onConditionFailed: () => new PreconditionFailed() },
-    ...guardMove.map((item, index) =>
-      index === 0 ? { item, onConditionFailed: () => nameTaken(next.name) } : { item },
+    ...updateRoleItems(deps, current, next).map((item, index) =>
+      index === 0
+        ? { item, onConditionFailed: () => new PreconditionFailed() }
+        : item.Put
+          ? { item, onConditionFailed: () => nameTaken(next.name) }
+          : { item },
     ),
     {
       item: outboxPut(deps.tableName, {
@@ -208,8 +217,8 @@ export async function updateRole(
 
 /**
  * Holders whose moves fit one transaction (100 items) with the role's own items: a move is up to 4 items
- * (member, new and old assignment, principal link's role hint), plus the role, its name guard and the
- * event: 24 × 4 + 3 = 99. More are moved in chunks.
+ * (member, new and old assignment, principal link's role hint), plus the role, its two name guards and
+ * the event: 24 × 4 + 4 = 100. More are moved in chunks.
  */
 const HOLDERS_PER_TRANSACTION = 24;
 
