@@ -1,10 +1,11 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ExportLimitReached } from '../domain/errors';
 import type { AuditKeyFilter } from './audit-keys';
 import type { DataDeps } from './data-deps';
 import { stripKeys } from './data-deps';
 import { keys } from './keys';
-import type { TransactItem } from './transactions';
+import { type TransactItem, type TransactionStep, transactWrite } from './transactions';
 
 export type AuditExportStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -29,6 +30,8 @@ export interface AuditExportRecord {
   readonly completedAt?: string;
   readonly error?: string;
   readonly version: number;
+  /** The export slot the request holds while in progress (absent on exports requested before slots existed). */
+  readonly slot?: number;
 }
 
 export function putNewExport(deps: DataDeps, record: AuditExportRecord): TransactItem {
@@ -118,4 +121,125 @@ export async function finishExport(
       ExpressionAttributeValues: values,
     }),
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export slots: at most `limit` exports of a tenant in progress at once.
+
+/**
+ * A tenant has `limit` slot items (`EXPORTSLOT#0..limit-1`). Requesting an export takes a free one with a
+ * conditional Put in the same transaction as the export record and its audit event, so two racing
+ * requests can never both take the same slot, and a refused request writes nothing. The worker deletes the
+ * slot when the export is done or failed. A slot also frees itself at `expiresAt` (the worker's maximum
+ * duration), so an export whose worker died without releasing it blocks the tenant for that long at most.
+ */
+export interface ExportSlot {
+  readonly slot: number;
+  readonly exportId: string;
+  readonly expiresAt: string;
+}
+
+async function listExportSlots(deps: DataDeps, tenantId: string): Promise<ExportSlot[]> {
+  const { PK, skPrefix } = keys.exportSlotsOfTenant(tenantId);
+  const { Items } = await deps.db.send(
+    new QueryCommand({
+      TableName: deps.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': PK, ':prefix': skPrefix },
+      ConsistentRead: true,
+    }),
+  );
+  return (Items ?? []).map((item) => ({
+    slot: item.slot as number,
+    exportId: item.exportId as string,
+    expiresAt: item.expiresAt as string,
+  }));
+}
+
+/** The slot conditions' failures and transaction conflicts on a slot: another request took it first. */
+function lostSlotRace(error: unknown, slotIndex: number): boolean {
+  if (error instanceof ExportLimitReached) return true; // the slot step's onConditionFailed
+  if (!(error instanceof TransactionCanceledException)) return false;
+  return error.CancellationReasons?.[slotIndex]?.Code === 'TransactionConflict';
+}
+
+/**
+ * Runs `steps` (the export record and its audit event) in one transaction with taking a free export slot
+ * of the tenant for `exportId`, and returns the slot taken. Throws ExportLimitReached when all `limit`
+ * slots are held by unexpired exports (nothing written). A race lost to another request re-reads the
+ * slots and tries another one.
+ */
+export async function transactWithExportSlot(
+  deps: DataDeps,
+  input: {
+    readonly tenantId: string;
+    readonly exportId: string;
+    readonly limit: number;
+    readonly now: Date;
+    readonly expiresAt: Date;
+    /** Upper bound of the Retry-After of a refusal. */
+    readonly retryAfterSeconds: number;
+  },
+  steps: (slot: number) => readonly TransactionStep[],
+): Promise<number> {
+  const now = input.now.toISOString();
+  const refusal = (held: readonly ExportSlot[]) => {
+    // When the first slot frees itself by expiry, if that is sooner than the usual wait.
+    const soonest = Math.min(...held.map((slot) => Date.parse(slot.expiresAt)));
+    const untilExpiry = Math.ceil((soonest - input.now.getTime()) / 1000);
+    return new ExportLimitReached(input.limit, Math.max(1, Math.min(input.retryAfterSeconds, untilExpiry)));
+  };
+  // Each lost race means another request took a slot: after `limit` of them, none can be free.
+  for (let attempt = 0; ; attempt++) {
+    const held = (await listExportSlots(deps, input.tenantId)).filter((slot) => slot.expiresAt > now);
+    const taken = new Set(held.map((slot) => slot.slot));
+    const free = Array.from({ length: input.limit }, (_, slot) => slot).filter((slot) => !taken.has(slot));
+    if (free.length === 0 || attempt > input.limit) throw refusal(held);
+    // A random free slot: concurrent requests that read the same free slots mostly pick different ones.
+    const slot = free[Math.floor(Math.random() * free.length)] ?? 0;
+    const claim: TransactionStep = {
+      item: {
+        Put: {
+          TableName: deps.tableName,
+          Item: {
+            ...keys.exportSlot(input.tenantId, slot),
+            entity: 'exportSlot',
+            slot,
+            exportId: input.exportId,
+            expiresAt: input.expiresAt.toISOString(),
+          },
+          ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':now': now },
+        },
+      },
+      onConditionFailed: () => refusal(held),
+    };
+    try {
+      await transactWrite(deps, [claim, ...steps(slot)]);
+      return slot;
+    } catch (error) {
+      if (!lostSlotRace(error, 0)) throw error;
+    }
+  }
+}
+
+/**
+ * Frees the slot an export held (done or failed). Only if the export still holds it: after expiry another
+ * request may have taken it, and that one's slot must stay.
+ */
+export async function releaseExportSlot(deps: DataDeps, record: AuditExportRecord): Promise<void> {
+  if (record.slot === undefined) return;
+  try {
+    await deps.db.send(
+      new DeleteCommand({
+        TableName: deps.tableName,
+        Key: keys.exportSlot(record.tenantId, record.slot),
+        ConditionExpression: 'exportId = :exportId',
+        ExpressionAttributeValues: { ':exportId': record.exportId },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return;
+    throw error;
+  }
 }

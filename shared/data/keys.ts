@@ -16,6 +16,7 @@
  * | invitation token   | INVITATION_TOKEN#<sha256> | TOKEN                   | -                                              |
  * | outbox event       | OUTBOX#<eventId>        | OUTBOX                    | -                                              |
  * | audit export       | TENANT#<t>              | EXPORT#<exportId>         | -                                              |
+ * | export slot        | TENANT#<t>              | EXPORTSLOT#<0..n-1>       | -                                              |
  *
  * Invitations also use GSI2 (EXPIRY#INVITATION#<shard> / <expiresAt>#<t>#<id>) so the purge finds every
  * expired invitation of every tenant with key-condition queries, and GSI3 (EMAIL#<email> /
@@ -176,4 +177,13 @@ export const keys = {
     PK: `${TENANT_PREFIX}${tenantId}`,
     SK: `${AUDIT_EXPORT_PREFIX}${exportId}`,
   }),
+  /**
+   * One of a tenant's few export slots (audit-export-repository.ts): held by an export in progress. Its SK
+   * does not start with EXPORT#, so the export worker's stream filter never sees it.
+   */
+  exportSlot: (tenantId: string, slot: number): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `EXPORTSLOT#${slot}`,
+  }),
+  exportSlotsOfTenant: (tenantId: string) => ({ PK: `${TENANT_PREFIX}${tenantId}`, skPrefix: 'EXPORTSLOT#' }),
 } as const;

@@ -28,6 +28,11 @@ export class DomainError extends Error {
   get detail(): string {
     return this.message;
   }
+
+  /** Seconds a client should wait before retrying: the Retry-After of 429 and 503 answers. */
+  get retryAfterSeconds(): number {
+    return 1;
+  }
 }
 
 export class ValidationFailed extends DomainError {
@@ -136,6 +141,27 @@ export class UnsupportedMediaType extends DomainError {
 export class TooManyRequests extends DomainError {
   constructor(detail = 'Too many requests; retry later.') {
     super(429, 'too_many_requests', 'Too many requests', detail);
+  }
+}
+
+/** A tenant already has the most audit exports in progress it may have at once (429 with Retry-After). */
+export class ExportLimitReached extends DomainError {
+  constructor(
+    limit: number,
+    private readonly retryAfter: number,
+  ) {
+    super(
+      429,
+      'export_limit_reached',
+      'Too many exports in progress',
+      `At most ${limit} audit exports may be in progress per tenant; retry when one of them has finished.`,
+      undefined,
+      { limit },
+    );
+  }
+
+  override get retryAfterSeconds(): number {
+    return this.retryAfter;
   }
 }
 

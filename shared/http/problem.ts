@@ -100,7 +100,8 @@ export function toProblem(
   else if (error instanceof Error && (retryableAwsErrors.has(error.name) || isTransientCancellation(error)))
     domainError = new ServiceUnavailable();
 
-  if (domainError?.status === 503 || domainError?.status === 429) headers['retry-after'] = '1';
+  if (domainError?.status === 503 || domainError?.status === 429)
+    headers['retry-after'] = String(domainError.retryAfterSeconds);
   if (domainError?.status === 401) headers['www-authenticate'] = 'Bearer';
   if (domainError instanceof MethodNotAllowed) headers.allow = domainError.allow.join(', ');
 

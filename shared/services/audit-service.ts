@@ -1,5 +1,5 @@
 import { type ExportStorage, exportObjectKey, writeAuditCsv } from '../audit/csv-export';
-import { claimExport, finishExport } from '../data/audit-export-repository';
+import { claimExport, finishExport, releaseExportSlot } from '../data/audit-export-repository';
 import { logger } from '../observability';
 import { auditDeps } from './audit-trail-service';
 import type { ServiceDeps } from './service-deps';
@@ -19,7 +19,8 @@ export {
 } from './audit-trail-service';
 
 /**
- * The export worker's job for one export request: claim it, stream its CSV to S3, mark it done.
+ * The export worker's job for one export request: claim it, stream its CSV to S3, mark it done and free
+ * its export slot.
  * A failed run throws (the stream event source retries it) until `maxAttempts` runs have failed;
  * then the export is marked failed and the error is only logged. A request already done or failed
  * (a redelivered record) is skipped.
@@ -42,6 +43,8 @@ export async function runAuditExport(
       downloadName: `audit-${record.tenantId}-${record.exportId}.csv`,
     });
     await finishExport(deps, record, { status: 'done', rowCount, objectKey }, deps.now());
+    // After the record: a crash in between leaves the slot to expire, never a finished export still running.
+    await releaseExportSlot(deps, record);
     logger.info('audit export done', {
       exportId: record.exportId,
       tenantId: record.tenantId,
@@ -63,6 +66,7 @@ export async function runAuditExport(
       { status: 'failed', error: 'The export could not be written; request a new one.' },
       deps.now(),
     );
+    await releaseExportSlot(deps, record);
     return 'failed';
   }
 }

@@ -1,14 +1,19 @@
 import type { PresignGet } from '../audit/export-link';
 import { type VerifyResult, verifyAuditChain } from '../audit/verify';
 import type { AuditEntry } from '../data/audit-entry';
-import { type AuditExportRecord, getExport, putNewExport } from '../data/audit-export-repository';
+import {
+  type AuditExportRecord,
+  getExport,
+  putNewExport,
+  transactWithExportSlot,
+} from '../data/audit-export-repository';
 import type { AuditKeyFilter } from '../data/audit-keys';
 import { type AuditDataDeps, listAuditPage } from '../data/audit-repository';
 import { outboxPut } from '../data/outbox';
-import { transactWrite } from '../data/transactions';
 import { canOn } from '../domain/ability';
 import { auditActorOf, type RequestMeta, type TenantCaller } from '../domain/actor';
 import { Forbidden, NotFound } from '../domain/errors';
+import { EXPORT_RETRY_AFTER_SECONDS, EXPORT_SLOT_TTL_SECONDS, MAX_EXPORTS_IN_PROGRESS } from '../domain/export-limits';
 import type { ServiceDeps } from './service-deps';
 
 /*
@@ -60,9 +65,10 @@ export function describeFilter(filter: AuditKeyFilter): string {
 }
 
 /**
- * `POST /audit/exports`: records the export request with its `audit.exported` event in one
- * transaction (the export is audited whether or not it later succeeds); the INSERT of the record on
- * the stream starts the export worker.
+ * `POST /audit/exports`: takes one of the tenant's export slots and records the export request with its
+ * `audit.exported` event, all in one transaction (the export is audited whether or not it later
+ * succeeds; a refused request, 429 export_limit_reached, writes nothing); the INSERT of the record on
+ * the stream starts the export worker, which frees the slot when the export is done or failed.
  */
 export async function requestAuditExport(
   deps: ServiceDeps,
@@ -71,8 +77,9 @@ export async function requestAuditExport(
   meta: RequestMeta,
 ): Promise<AuditExportRecord> {
   requirePermission(caller, 'audit:export');
-  const now = deps.now().toISOString();
-  const record: AuditExportRecord = {
+  const nowDate = deps.now();
+  const now = nowDate.toISOString();
+  const base: Omit<AuditExportRecord, 'slot'> = {
     tenantId: caller.tenantId,
     exportId: deps.newId(),
     status: 'pending',
@@ -82,22 +89,34 @@ export async function requestAuditExport(
     attempts: 0,
     version: 1,
   };
-  await transactWrite(deps, [
-    { item: putNewExport(deps, record) },
+  const eventId = deps.newId();
+  const slot = await transactWithExportSlot(
+    deps,
     {
-      item: outboxPut(deps.tableName, {
-        eventId: deps.newId(),
-        tenantId: caller.tenantId,
-        occurredAt: now,
-        action: 'audit.exported',
-        actor: auditActorOf(caller, meta),
-        target: { type: 'audit_export', id: record.exportId, label: describeFilter(filter) },
-        changes: { before: null, after: { filter } },
-        requestId: meta.requestId,
-      }),
+      tenantId: caller.tenantId,
+      exportId: base.exportId,
+      limit: MAX_EXPORTS_IN_PROGRESS,
+      now: nowDate,
+      expiresAt: new Date(nowDate.getTime() + EXPORT_SLOT_TTL_SECONDS * 1000),
+      retryAfterSeconds: EXPORT_RETRY_AFTER_SECONDS,
     },
-  ]);
-  return record;
+    (slot) => [
+      { item: putNewExport(deps, { ...base, slot }) },
+      {
+        item: outboxPut(deps.tableName, {
+          eventId,
+          tenantId: caller.tenantId,
+          occurredAt: now,
+          action: 'audit.exported',
+          actor: auditActorOf(caller, meta),
+          target: { type: 'audit_export', id: base.exportId, label: describeFilter(filter) },
+          changes: { before: null, after: { filter } },
+          requestId: meta.requestId,
+        }),
+      },
+    ],
+  );
+  return { ...base, slot };
 }
 
 /** Presigned download links live this long (SPEC §2 scenario 7: a short-lived link). */

@@ -1,3 +1,4 @@
+import { EXPORT_SLOT_TTL_SECONDS, MAX_EXPORTS_IN_PROGRESS } from '../../domain/export-limits';
 import type { RouteDefinition } from '../route-definition';
 import {
   auditExportCreatedSchema,
@@ -50,12 +51,23 @@ export const auditRoutes = {
     method: 'POST',
     path: '/v1/tenants/{tenantId}/audit/exports',
     handler: 'functions/audit/create-audit-export.ts',
-    summary: 'Export the entries of a filter as CSV to S3, asynchronously; the export is itself audited',
+    summary:
+      'Export the entries of a filter as CSV to S3, asynchronously; the export is itself audited. At most ' +
+      `${MAX_EXPORTS_IN_PROGRESS} exports per tenant may be in progress at once`,
     tags: ['audit'],
     access: { kind: 'permission', permission: 'audit:export' },
     grants: ['main:write'],
     request: { params: tenantPathSchema, body: createAuditExportBodySchema },
     responses: { 202: { description: 'Export accepted; poll its Location', schema: auditExportCreatedSchema } },
+    problems: {
+      429: {
+        description:
+          `\`export_limit_reached\`: the tenant already has ${MAX_EXPORTS_IN_PROGRESS} exports in progress ` +
+          "(requested, not yet done or failed; the problem's `limit` member says how many). Nothing was recorded. " +
+          'Retry after the `Retry-After` header (seconds), or once one of them is done. An export that never ' +
+          `finishes stops counting after ${EXPORT_SLOT_TTL_SECONDS / 60} minutes.`,
+      },
+    },
   },
 
   getAuditExport: {
