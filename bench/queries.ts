@@ -39,6 +39,7 @@ export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): P
   const halfWindow = Math.min(15 * 86_400_000, (Date.parse(tenant.audit.last) - Date.parse(tenant.audit.first)) / 6);
   const monthStart = new Date(Date.parse(middle.occurredAt) - halfWindow).toISOString();
   const monthEnd = new Date(Date.parse(middle.occurredAt) + halfWindow).toISOString();
+  const actionPrefix = `${middle.action.split('.')[0]}.`;
 
   const filters: ListFilter[] = [
     { name: 'members: all', route: routes.listMembers, query: {} },
@@ -71,12 +72,39 @@ export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): P
     },
     { name: 'audit: targetId', route: routes.listAudit, query: { targetId: middle.targetId } },
     { name: 'audit: action', route: routes.listAudit, query: { action: middle.action } },
-    { name: 'audit: action prefix', route: routes.listAudit, query: { action: `${middle.action.split('.')[0]}.` } },
+    { name: 'audit: action prefix', route: routes.listAudit, query: { action: actionPrefix } },
     { name: 'audit: date range', route: routes.listAudit, query: { from: monthStart, to: monthEnd } },
     {
       name: 'audit: actorId + date range',
       route: routes.listAudit,
       query: { actorId: middle.actorId, from: monthStart, to: monthEnd },
+    },
+    // The filters combine (actor or target, with an action or action prefix, within a date range): each
+    // combination is its own index, so each is one key-condition Query too.
+    {
+      name: 'audit: action prefix + date range',
+      route: routes.listAudit,
+      query: { action: actionPrefix, from: monthStart, to: monthEnd },
+    },
+    {
+      name: 'audit: actorId + action',
+      route: routes.listAudit,
+      query: { actorId: middle.actorId, action: middle.action },
+    },
+    {
+      name: 'audit: actorId + action prefix + date range',
+      route: routes.listAudit,
+      query: { actorId: middle.actorId, action: actionPrefix, from: monthStart, to: monthEnd },
+    },
+    {
+      name: 'audit: targetId + action prefix',
+      route: routes.listAudit,
+      query: { targetId: middle.targetId, action: actionPrefix },
+    },
+    {
+      name: 'audit: targetId + action + date range',
+      route: routes.listAudit,
+      query: { targetId: middle.targetId, action: middle.action, from: monthStart, to: monthEnd },
     },
   ];
 
