@@ -113,6 +113,24 @@ describe(`schema-valid requests from the OpenAPI document are never refused as i
     expect(JSON.stringify(document.components.schemas.AcceptInvitationRequest)).toContain('send a bearer token');
   });
 
+  it('names: the document refuses a blank name, and a name of maxLength characters outside the BMP is accepted', async () => {
+    const name = document.components.schemas.CreateRoleRequest!.properties as Record<string, JsonSchema>;
+    const patterns = [name.name!.pattern, ...((name.name!.allOf ?? []) as JsonSchema[]).map((p) => p.pattern)]
+      .filter((p): p is string => typeof p === 'string')
+      .map((p) => new RegExp(p));
+    expect(
+      patterns.every((p) => p.test('   ')),
+      'a blank name matches every pattern of CreateRoleRequest.name',
+    ).toBe(false);
+    const maxLength = name.name!.maxLength as number;
+    const result = await invoke(routes.createRole, {
+      identity: world.owner.identity,
+      params: { tenantId: world.tenantId },
+      body: { name: '🙂'.repeat(maxLength - 1) + ulid().slice(-1), copyFrom: 'viewer' },
+    });
+    expect(result.status, JSON.stringify(result.body)).toBe(201);
+  });
+
   for (const route of routeList) {
     it(`${route.operationId}: no 400 for input valid by the document`, async () => {
       const w = route.operationId === 'transferOwnership' ? transferWorld : world;

@@ -58,14 +58,19 @@ export const isoDateTimeSchema = z.iso.datetime({ offset: true });
  * field's OpenAPI `pattern`; the message names the first refused character.
  */
 export function singleLineTextSchema(bounds: { min?: number; max: number }) {
+  const min = bounds.min ?? 1;
   return z.string().check(
     z.regex(SINGLE_LINE_TEXT, {
       error: (issue) =>
         `must be one line of text without control or bidi characters (found ${firstRefusedCharacter(String(issue.input), false)})`,
     }),
+    // A blank name is empty once trimmed; said as a pattern too, so that the OpenAPI document refuses it.
+    ...(min > 0 ? [z.regex(/\S/, 'must not be blank')] : []),
     z.trim(),
-    z.minLength(bounds.min ?? 1),
-    z.maxLength(bounds.max),
+    z.minLength(min),
+    // In characters (code points), as the document's maxLength counts them, not in UTF-16 units.
+    z.refine((value: string) => [...value].length <= bounds.max, `at most ${bounds.max} characters`),
+    z.meta({ override: { maxLength: bounds.max } }),
   );
 }
 
