@@ -1,8 +1,17 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { InvalidCursor } from '../domain/errors';
 import type { AuditEntry, ChainHead } from './audit-entry';
 import { AUDIT_ENTRY_PREFIX, type AuditIndexQuery, type AuditKeyFilter, auditKeys } from './audit-keys';
 import { decodeCursor, encodeCursor } from './cursor';
+import { auditTable } from './table-definitions';
 import type { TransactItem } from './transactions';
 
 /** What the audit repository needs: the document client and the audit table's name. */
@@ -253,4 +262,79 @@ export async function seqBoundsOfTimeRange(
   const [first, last] = await Promise.all([edge(false), edge(true)]);
   if (first === undefined || last === undefined) return undefined;
   return { first: Math.min(first, last), last: Math.max(first, last) };
+}
+
+/**
+ * `npm run reindex-audit` (scripts/reindex-audit.ts), an operator's one-off, never run by a function:
+ * gives entries written before an index existed (the combined-filter indexes) the index attributes they
+ * lack. Only absent attributes are added, each derived from the entry's hashed content, on the condition
+ * that the item still has the hash it was read with: the entry itself (what is hashed) is never changed,
+ * and an index key that is present but wrong is left for `/audit/verify` to report. Idempotent.
+ */
+export async function reindexAuditEntries(
+  deps: AuditDataDeps,
+  options: { tenantId?: string } = {},
+): Promise<{ scanned: number; updated: number }> {
+  // Every attribute an audit index reads (partition and sort keys), as the table definition declares them.
+  const indexNames = [
+    ...new Set(auditTable.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey])),
+  ];
+  const names = Object.fromEntries(indexNames.map((name, i) => [`#k${i}`, name]));
+  const lacksOne = Object.keys(names)
+    .map((alias) => `attribute_not_exists(${alias})`)
+    .join(' OR ');
+  let scanned = 0;
+  let updated = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.send(
+      options.tenantId !== undefined
+        ? new QueryCommand({
+            TableName: deps.auditTableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :entries)',
+            FilterExpression: lacksOne,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ':pk': auditKeys.tenantPartition(options.tenantId),
+              ':entries': AUDIT_ENTRY_PREFIX,
+            },
+            ExclusiveStartKey: startKey,
+          })
+        : new ScanCommand({
+            TableName: deps.auditTableName,
+            FilterExpression: `begins_with(SK, :entries) AND (${lacksOne})`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ':entries': AUDIT_ENTRY_PREFIX },
+            ExclusiveStartKey: startKey,
+          }),
+    );
+    scanned += page.ScannedCount ?? 0;
+    for (const item of page.Items ?? []) {
+      const missing = Object.entries(auditKeys.entryIndexes(entryOfItem(item))).filter(([name]) => !(name in item));
+      if (missing.length === 0) continue;
+      try {
+        await deps.db.send(
+          new UpdateCommand({
+            TableName: deps.auditTableName,
+            Key: { PK: item.PK, SK: item.SK },
+            UpdateExpression: `SET ${missing.map((_, i) => `#m${i} = :m${i}`).join(', ')}`,
+            ConditionExpression: `#hash = :hash AND ${missing.map((_, i) => `attribute_not_exists(#m${i})`).join(' AND ')}`,
+            ExpressionAttributeNames: {
+              '#hash': 'hash',
+              ...Object.fromEntries(missing.map(([name], i) => [`#m${i}`, name])),
+            },
+            ExpressionAttributeValues: {
+              ':hash': item.hash,
+              ...Object.fromEntries(missing.map(([, value], i) => [`:m${i}`, value])),
+            },
+          }),
+        );
+        updated++;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error; // changed meanwhile: left as found
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return { scanned, updated };
 }
