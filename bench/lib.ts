@@ -73,6 +73,13 @@ export function figure(input: {
   };
 }
 
+/** A figure's number as the tables print it: integers as they are, others to 3 significant-ish digits. */
+export function formatNumber(n: number | null, none: string): string {
+  if (n === null) return none;
+  if (Number.isInteger(n)) return String(n);
+  return n.toFixed(Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2);
+}
+
 /** The p-th percentile (0-100) of the samples, nearest-rank on the sorted values. */
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;

@@ -3,21 +3,12 @@
  * docs/PERFORMANCE.md (one per figure), so the document is updated from the file, not retyped.
  */
 import { readFileSync } from 'node:fs';
-import { describeTarget, type Figure } from './lib';
+import { describeTarget, type Figure, formatNumber } from './lib';
 
 const file = process.argv[2] ?? new URL('./results.json', import.meta.url).pathname;
 const { run, figures } = JSON.parse(readFileSync(file, 'utf8')) as { run: Record<string, unknown>; figures: Figure[] };
 
-const fmt = (n: number | null) =>
-  n === null
-    ? '–'
-    : Number.isInteger(n)
-      ? String(n)
-      : Math.abs(n) >= 100
-        ? n.toFixed(0)
-        : Math.abs(n) >= 10
-          ? n.toFixed(1)
-          : n.toFixed(2);
+const fmt = (n: number | null) => formatNumber(n, '–');
 const met = (f: Figure) => (f.met === null ? '' : f.met ? 'met' : '**not met**');
 
 const titles: Record<string, string> = {

@@ -19,7 +19,7 @@ import { buildBundles, measureBundles } from './bundles';
 import { installCallCounter } from './ddb-calls';
 import { measureExport } from './export';
 import { measureLag } from './lag';
-import { type BenchContext, describeTarget, type Figure } from './lib';
+import { type BenchContext, describeTarget, type Figure, formatNumber } from './lib';
 import { loadTenant } from './load-data';
 import { measureQueries } from './queries';
 import { measureRequests } from './requests';
@@ -39,16 +39,7 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padSt
 const log = (message: string) => process.stdout.write(`[bench ${elapsed()}] ${message}\n`);
 
 function table(figures: readonly Figure[]): string {
-  const fmt = (n: number | null) =>
-    n === null
-      ? '-'
-      : Number.isInteger(n)
-        ? String(n)
-        : Math.abs(n) >= 100
-          ? n.toFixed(0)
-          : Math.abs(n) >= 10
-            ? n.toFixed(1)
-            : n.toFixed(2);
+  const fmt = (n: number | null) => formatNumber(n, '-');
   const rows = figures.map((f) => [
     f.name,
     `${fmt(f.value)} ${f.unit}`,
