@@ -85,7 +85,7 @@ const problemErrorHandler = (): MiddlewareObj<Event, Result> => ({
   onError: (request) => {
     const error = request.error;
     const response = problemResponse(error, request.event.requestContext?.requestId);
-    if (response.statusCode! >= 500) logger.error('request failed', { error: error as Error });
+    if ((response.statusCode ?? 500) >= 500) logger.error('request failed', { error: error as Error });
     else
       logger.info('request refused', {
         status: response.statusCode,
@@ -167,8 +167,9 @@ export function httpHandler<R extends RouteDefinition>(
   const parseBody = route.request?.body !== undefined;
 
   const authentication: MiddlewareObj<Event, Result, Error, HandlerContext> = {
-    before: async ({ event, context }) => {
-      const state: HttpState = (context.http = {});
+    before: ({ event, context }) => {
+      const state: HttpState = {};
+      context.http = state;
       const tenantId = event.pathParameters?.tenantId;
       logger.appendKeys({ requestId: event.requestContext?.requestId, route: route.operationId, tenantId });
       if (needsToken) state.identity = identityFromEvent(event);
@@ -176,7 +177,8 @@ export function httpHandler<R extends RouteDefinition>(
   };
   const pathAndAuthorization: MiddlewareObj<Event, Result, Error, HandlerContext> = {
     before: async ({ event, context }) => {
-      const state = context.http!;
+      context.http ??= {};
+      const state = context.http;
       const params = route.request?.params
         ? (parseRequestPart(route.request.params, event.pathParameters ?? {}, 'params') as Record<string, unknown>)
         : {};
@@ -207,12 +209,12 @@ export function httpHandler<R extends RouteDefinition>(
     chain.handler(async (event, context) => {
       const headers = event.headers ?? {};
       const request = {
-        params: context.http!.params,
+        params: context.http?.params,
         query: route.request?.query
           ? parseRequestPart(route.request.query, event.queryStringParameters ?? {}, 'query')
           : {},
         body: route.request?.body ? parseRequestPart(route.request.body, event.body, 'body') : undefined,
-        caller: context.http!.caller,
+        caller: context.http?.caller,
         meta: {
           requestId: event.requestContext.requestId,
           ip: event.requestContext.http?.sourceIp,

@@ -265,16 +265,16 @@ describe('local API server (in-process)', () => {
   const events: { handler: string; event: HttpApiEvent }[] = [];
   const runtime: LambdaRuntime = {
     load: async () => () => undefined,
-    invoke: async (file, _name, event) => {
+    invoke: (file, _name, event) => {
       events.push({ handler: file, event: event as HttpApiEvent });
-      if (file === 'fake/crash') throw new Error('secret internal detail: table local-Main');
-      if (file === 'fake/plain') return { hello: 'world' };
-      return {
+      if (file === 'fake/crash') return Promise.reject(new Error('secret internal detail: table local-Main'));
+      if (file === 'fake/plain') return Promise.resolve({ hello: 'world' });
+      return Promise.resolve({
         statusCode: 200,
         headers: { 'content-type': 'application/json', 'X-Custom': 'yes' },
         cookies: ['a=1', 'b=2'],
         body: '{"ok":true}',
-      };
+      });
     },
   };
   const lastEvent = () => events[events.length - 1]!.event;
@@ -608,13 +608,13 @@ describe('stream poller (DynamoDB Local, fake consumer)', () => {
     const log = captureLogger();
     const runtime: LambdaRuntime = {
       load: async () => () => undefined,
-      invoke: async (_file, _name, event) => {
+      invoke: (_file, _name, event) => {
         const records = (event as DynamoDBStreamEvent).Records.filter((r) => r.dynamodb?.Keys?.PK?.S === options.pk);
         // Each test sees only its own partition key (all tests share one table and stream).
-        if (records.length === 0) return undefined;
+        if (records.length === 0) return Promise.resolve(undefined);
         const own = { Records: records };
         batches.push(own);
-        return respond(own, batches.length);
+        return Promise.resolve(respond(own, batches.length));
       },
     };
     const poller = startStreamPoller({

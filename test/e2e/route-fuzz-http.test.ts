@@ -201,7 +201,7 @@ function caseFor(route: RouteDefinition): fc.Arbitrary<HttpCase> {
         '=',
         'limit=%00',
         'cursor=%FF%FE',
-        'token=' + 'A'.repeat(43),
+        `token=${'A'.repeat(43)}`,
         'limit=1&limit=2',
         '__proto__[x]=1',
       ),

@@ -49,6 +49,7 @@ export const hostileStrings = [
   '<script>alert(1)</script>',
   "' OR '1'='1",
   '"; DROP TABLE x; --',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell probe, sent literally
   '${jndi:ldap://x/a}',
   '{{7*7}}',
   '=cmd|" /C calc"!A0',
@@ -350,7 +351,10 @@ const handlers = new Map<string, Promise<{ handler: (event: unknown, context: un
 /** Invokes a route's handler in-process with exactly this request (no defaults added to headers or body). */
 export async function invokeRaw(route: RouteDefinition, request: FuzzRequest): Promise<ParsedResult & { raw: string }> {
   let loaded = handlers.get(route.handler);
-  if (!loaded) handlers.set(route.handler, (loaded = import(/* @vite-ignore */ `../../${route.handler}`)));
+  if (!loaded) {
+    loaded = import(/* @vite-ignore */ `../../${route.handler}`);
+    handlers.set(route.handler, loaded);
+  }
   const { handler } = await loaded;
   const encode = (value: string) => {
     try {
