@@ -61,7 +61,7 @@ function recordHandler(inTenantOrder: ReturnType<typeof keyedSequencer>) {
 }
 
 /** DynamoDB stream → outbox effects, with partial batch failure reporting (Lambda retries from the failed record). */
-export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
+export const handler = (event: DynamoDBStreamEvent, context: Context) => {
   idempotencyConfig.registerLambdaContext(context);
   // A processor per invocation: it holds the batch's state, and invocations may overlap in one process locally.
   const processor = new BatchProcessor(EventType.DynamoDBStreams);

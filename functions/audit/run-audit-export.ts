@@ -4,6 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { s3 } from '../../shared/audit/csv-export';
 import { config } from '../../shared/config';
+import { present } from '../../shared/domain/present';
 import { exportWorker, matchesStreamFilter } from '../../shared/jobs/schedules';
 import { logger } from '../../shared/observability';
 import { runAuditExport } from '../../shared/services/audit-service';
@@ -14,7 +15,7 @@ const MAX_ATTEMPTS = exportWorker.maxRetries + 1;
 
 async function recordHandler(record: DynamoDBRecord): Promise<void> {
   if (!matchesStreamFilter(exportWorker.filter, record)) return;
-  const image = unmarshall(record.dynamodb!.NewImage as Record<string, AttributeValue>) as {
+  const image = unmarshall(present(record.dynamodb?.NewImage, 'stream NewImage') as Record<string, AttributeValue>) as {
     tenantId: string;
     exportId: string;
   };
@@ -35,7 +36,7 @@ async function recordHandler(record: DynamoDBRecord): Promise<void> {
  * source) → CSV in the export bucket, one export per batch. A failed run fails its record, so the
  * mapping retries it; the export record counts the runs and is marked failed after the last.
  */
-export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
+export const handler = (event: DynamoDBStreamEvent, context: Context) => {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
   return processPartialResponse(event, recordHandler, processor, { context });
 };

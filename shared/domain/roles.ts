@@ -14,7 +14,7 @@ export interface RoleDefinition {
 }
 
 const modulePermissions = (...modules: string[]): Permission[] =>
-  allPermissions.filter((p) => modules.includes(p.split(':')[0]!));
+  allPermissions.filter((p) => modules.includes(p.slice(0, p.indexOf(':'))));
 
 /**
  * Built-in roles. Owner and Admin hold every permission in the catalog; what sets the Owner apart

@@ -1,6 +1,5 @@
 import { ulid } from 'ulidx';
 import { expect } from 'vitest';
-import type { Identity } from '../../shared/domain/actor';
 import { isTenantScoped, type RouteDefinition } from '../../shared/http/route-definition';
 import type { RouteName, routes } from '../../shared/http/routes';
 import { requestAuditExport } from '../../shared/services/audit-service';

@@ -97,13 +97,11 @@ describe('invitation list cursors stay inside the query range', () => {
     encodeCursor(`invitations|T|status=${status}`, { GSI1PK, GSI1SK: gsi1sk, ...keys.invitation('T', 'I') })!;
 
   it('a pending-list cursor at or before now is refused before DynamoDB sees it (it would answer ValidationException)', async () => {
-    dynamo
-      .on(QueryCommand)
-      .rejects(
-        Object.assign(new Error('The provided starting key is outside query boundaries'), {
-          name: 'ValidationException',
-        }),
-      );
+    dynamo.on(QueryCommand).rejects(
+      Object.assign(new Error('The provided starting key is outside query boundaries'), {
+        name: 'ValidationException',
+      }),
+    );
     const stale = cursorAt('pending', '2026-05-01T00:00:00.000Z#I');
     expect(await codeOf(() => listInvitations(deps, 'T', 'pending', now, { limit: 10, cursor: stale }))).toBe(
       'invalid_cursor',

@@ -1,6 +1,7 @@
 import { type IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { OutboxEvent } from '../../data/outbox';
+import { present } from '../../domain/present';
 import { renderInvitationEmail } from '../../email/invitation-email';
 import type { Mailer } from '../../email/mailer';
 import { unseal } from '../../security/sealing';
@@ -23,7 +24,7 @@ export function invitationMailer(input: {
 }): OutboxEffect {
   const sendOnce = makeIdempotent(
     async (event: OutboxEvent) => {
-      const delivery = event.delivery!;
+      const delivery = present(event.delivery, `delivery of outbox event ${event.eventId}`);
       const token = await unseal(delivery.sealedToken, event.eventId);
       await input.mailer.send(delivery.to, renderInvitationEmail(delivery, token, input.appUrl));
       return { sentTo: delivery.to };
