@@ -52,6 +52,12 @@ export interface CustomRoleRecord {
    * still grants to those not yet moved, but can no longer be assigned. Repeating the DELETE resumes.
    */
   readonly deleting?: { readonly reassignTo: string };
+  /**
+   * Moved on (never reset) by every transaction that gives a member this role or gives more to a member holding
+   * it (`grantedRoleGuard`); absent until the first. Edits and deletes, judged on the holders they read, are
+   * conditioned on it. Not part of `version`: the role itself did not change.
+   */
+  readonly holdersRevision?: number;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly version: number;
@@ -82,6 +88,11 @@ export interface InvitationRecord {
   readonly validDays: number;
   readonly expiresAt: string;
   readonly createdAt: string;
+  /**
+   * Whether the Owner issued (or last resent) it. Accepting an invitation whose roles give Admin-level power
+   * by then needs it (SECURITY.md T2a); absent on invitations written before it existed.
+   */
+  readonly issuedByOwner?: boolean;
   /** SHA-256 of the current token (base64url). The token itself is never stored. */
   readonly tokenHash: string;
   readonly version: number;

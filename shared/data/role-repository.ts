@@ -76,7 +76,7 @@ export function putNewRole(deps: DataDeps, role: CustomRoleRecord): TransactItem
 }
 
 /**
- * Replaces `before` by `after` at `before.version`; a rename moves each name guard whose key changes in the
+ * Replaces `before` by `after` at `before.version` and `before.holdersRevision`; a rename moves each name guard whose key changes in the
  * same write. The first item is the role write (condition: unchanged meanwhile); the Puts after it are new
  * guards (condition: name free), the Deletes free the old ones.
  */
@@ -96,23 +96,64 @@ export function updateRole(deps: DataDeps, before: CustomRoleRecord, after: Cust
       Put: {
         TableName: deps.tableName,
         Item: roleItem(after),
-        ConditionExpression: 'attribute_exists(PK) AND version = :expectedVersion',
-        ExpressionAttributeValues: { ':expectedVersion': before.version },
+        ...unchangedSince(before, 'attribute_exists(PK) AND '),
       },
     },
     ...guardMoves,
   ];
 }
 
-/** Deletes a custom role at `role.version` and frees its name (its guards). */
+/**
+ * The condition of a write of a role read as `role`: still at its version (not edited meanwhile) and at its
+ * `holdersRevision` (nobody given it, and no holder given more, meanwhile: see `grantedRoleGuard`), so an
+ * edit or a delete judged on the holders it read cannot commit after a grant it did not see.
+ */
+function unchangedSince(role: CustomRoleRecord, prefix = '') {
+  const holders =
+    role.holdersRevision === undefined ? 'attribute_not_exists(holdersRevision)' : 'holdersRevision = :holdersRevision';
+  return {
+    ConditionExpression: `${prefix}version = :expectedVersion AND ${holders}`,
+    ExpressionAttributeValues: {
+      ':expectedVersion': role.version,
+      ...(role.holdersRevision === undefined ? {} : { ':holdersRevision': role.holdersRevision }),
+    },
+  };
+}
+
+/**
+ * The item every transaction that gives a member a custom role, or gives more to a member holding one,
+ * carries for that role: commit only if the role is still at the `version` the grant was judged on (not
+ * edited, marked for deletion or deleted meanwhile), and move its `holdersRevision` on, which fails an
+ * edit or delete of the role that read its holders before this grant committed. Whichever of the two
+ * commits second fails its condition. The role's `version` (its ETag) does not change.
+ */
+export function grantedRoleGuard(
+  deps: DataDeps,
+  tenantId: string,
+  role: { readonly roleId: string; readonly version: number },
+): TransactItem {
+  return {
+    Update: {
+      TableName: deps.tableName,
+      Key: keys.role(tenantId, role.roleId),
+      UpdateExpression: 'ADD holdersRevision :one',
+      ConditionExpression: 'attribute_exists(PK) AND version = :judgedVersion',
+      ExpressionAttributeValues: { ':one': 1, ':judgedVersion': role.version },
+    },
+  };
+}
+
+/**
+ * Deletes a custom role at `role.version` and `holdersRevision` (no holder added since its holders were read)
+ * and frees its name (its guards).
+ */
 export function deleteRole(deps: DataDeps, role: CustomRoleRecord): TransactItem[] {
   return [
     {
       Delete: {
         TableName: deps.tableName,
         Key: keys.role(role.tenantId, role.roleId),
-        ConditionExpression: 'version = :expectedVersion',
-        ExpressionAttributeValues: { ':expectedVersion': role.version },
+        ...unchangedSince(role),
       },
     },
     ...presentKeys(role).map((key) => ({ Delete: { TableName: deps.tableName, Key: key } })),

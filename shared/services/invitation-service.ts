@@ -45,11 +45,13 @@ import {
   ServiceUnavailable,
   ValidationFailed,
 } from '../domain/errors';
-import { assertCanGrant } from '../domain/escalation';
+import { assertCanGrant, isAdminLevel } from '../domain/escalation';
+import type { RoleDefinition } from '../domain/roles';
 import type { IdentityDirectory } from '../identity/identity-directory';
 import { IdentityAlreadyExists } from '../identity/identity-directory';
 import { hashToken, looksLikeToken, newInvitationToken } from '../security/invitation-token';
 import { seal } from '../security/sealing';
+import { isConcurrentChange, judgedOn } from './grant-guards';
 import { resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
@@ -89,6 +91,8 @@ async function draftInvitation(
     validDays: number;
     message?: string;
     inviter: AuditActor;
+    /** The inviter is the Owner (or this is the Owner's own invitation, made with the tenant). */
+    issuedByOwner: boolean;
     /**
      * The outbox event that will carry the email. Without it the draft writes its own `member.invited`;
      * with it (tenant creation) the caller's event carries the delivery.
@@ -118,6 +122,7 @@ async function draftInvitation(
     email: input.email,
     roles: input.roles,
     invitedBy: { id: input.inviter.id, email: input.inviter.email },
+    issuedByOwner: input.issuedByOwner,
     ...(input.message ? { message: input.message } : {}),
     validDays: input.validDays,
     expiresAt: addDays(now, input.validDays).toISOString(),
@@ -185,8 +190,11 @@ export async function inviteMembers(
   meta: RequestMeta,
 ): Promise<InviteOutcome> {
   if (!canOn(caller.ability, 'users:write', caller.tenantId)) throw new Forbidden();
-  const roleDefinitions = await resolveAssignableRoles(deps, caller.tenantId, input.roles);
+  let roleDefinitions = await resolveAssignableRoles(deps, caller.tenantId, input.roles);
   assertCanGrant(caller, { roles: roleDefinitions });
+  // Each transaction commits only on the custom roles as judged (SECURITY.md T2a); when one changed, the
+  // roles are read and judged again before the next attempt.
+  let guards = judgedOn(deps, caller.tenantId, roleDefinitions).map((step) => step.item);
 
   const failed = new Map<string, InvitationFailureCode>();
   const candidates: string[] = [];
@@ -224,6 +232,7 @@ export async function inviteMembers(
           validDays: input.expiresInDays ?? DEFAULT_INVITATION_DAYS,
           message: input.message,
           inviter,
+          issuedByOwner: caller.isOwner,
           meta,
         }),
       ),
@@ -242,7 +251,7 @@ export async function inviteMembers(
     }
     // As many invitations as there are free seats and as fit one transaction after the seat counter.
     const batch: typeof pending = [];
-    let itemCount = 1;
+    let itemCount = 1 + guards.length;
     for (const draft of pending) {
       if (batch.length === free || itemCount + draft.items.length > MAX_TRANSACTION_ITEMS) break;
       batch.push(draft);
@@ -251,6 +260,7 @@ export async function inviteMembers(
     const items: TransactItem[] = [
       reserveSeats(deps, tenant.tenantId, batch.length, tenant.seatLimit),
       ...batch.flatMap((d) => d.items),
+      ...guards,
     ];
     try {
       await deps.db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -267,7 +277,12 @@ export async function inviteMembers(
         if (reasons[offset + 1]?.Code === 'ConditionalCheckFailed') lostRaces.push(draft.member.email);
         offset += draft.items.length;
       }
-      if (lostRaces.length > 0) {
+      if (reasons.slice(offset).some((r) => r.Code === 'ConditionalCheckFailed')) {
+        // A role changed since it was judged: judge the grant on the role as it is now (which may refuse it).
+        roleDefinitions = await resolveAssignableRoles(deps, caller.tenantId, input.roles);
+        assertCanGrant(caller, { roles: roleDefinitions });
+        guards = judgedOn(deps, caller.tenantId, roleDefinitions).map((step) => step.item);
+      } else if (lostRaces.length > 0) {
         const holders = await memberIdsByEmail(deps, caller.tenantId, lostRaces);
         const members = await getMembers(
           deps,
@@ -331,6 +346,7 @@ export function draftOwnerInvitation(
     roles: [{ roleId: 'owner' }],
     validDays: DEFAULT_INVITATION_DAYS,
     inviter: input.inviter,
+    issuedByOwner: true,
     meta: input.meta,
     carrierEventId: input.carrierEventId,
   });
@@ -390,6 +406,7 @@ export async function resendInvitation(
     ...current,
     tokenHash,
     expiresAt: addDays(now, current.validDays).toISOString(),
+    issuedByOwner: caller.isOwner,
     version: current.version + 1,
   };
   const eventId = deps.newId();
@@ -563,7 +580,8 @@ export async function acceptInvitation(
   meta: RequestMeta,
 ): Promise<{ tenantId: string; tenantName: string; memberId: string; status: 'active' }> {
   const invitation = await invitationForToken(deps, input.token);
-  const member = await invitedMemberOf(deps, invitation);
+  let member = await invitedMemberOf(deps, invitation);
+  let roles = await judgeAcceptance(deps, invitation, member);
   let userId: string;
   let email: string;
   /** Set for a new identity: its password, given once the invitation is won. */
@@ -599,12 +617,75 @@ export async function acceptInvitation(
     email = invitation.email;
     newPassword = input.password;
   }
+  // The join commits only on the custom roles as judged; when one changed meanwhile, it is judged again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await joinTransaction(deps, invitation, member, { userId, email, displayName: input.displayName }, roles, meta);
+      break;
+    } catch (error) {
+      if (!isConcurrentChange(error) || attempt >= ACCEPT_ATTEMPTS) throw error;
+      member = await invitedMemberOf(deps, invitation);
+      roles = await judgeAcceptance(deps, invitation, member);
+    }
+  }
+  if (newPassword) await givePassword(directory, invitation.email, newPassword);
+  const tenant = await getTenant(deps, invitation.tenantId);
+  return { tenantId: invitation.tenantId, tenantName: tenant?.name ?? '', memberId: member.memberId, status: 'active' };
+}
+
+const ACCEPT_ATTEMPTS = 5;
+
+/**
+ * An invitation was judged when it was issued (or resent), but its custom roles may have been edited since:
+ * only the Owner can make one Admin-level while an invitation holds it (the invited member counts as a
+ * holder), and a grant racing an edit is settled by `judgedOn`. Accepting must still not turn a non-Owner's
+ * invitation into Admin-level power: if its roles, as they are now, cover Admin's set, the invitation must
+ * be the Owner's (issued or last resent by the Owner); otherwise 403 `admin_requires_owner`, nothing changes
+ * and the invitation stays pending for the Owner to resend (making it theirs) or revoke. Invitations written
+ * before `issuedByOwner` existed count as the Owner's only if they are for Owner or Admin, which nobody else
+ * could issue. Returns the roles as judged.
+ */
+async function judgeAcceptance(
+  deps: ServiceDeps,
+  invitation: InvitationRecord,
+  member: MemberRecord,
+): Promise<RoleDefinition[]> {
+  const roles = [
+    ...(
+      await resolveRoles(
+        deps,
+        invitation.tenantId,
+        member.roles.map((a) => a.roleId),
+      )
+    ).values(),
+  ];
+  const ownersGrant =
+    invitation.issuedByOwner ?? invitation.roles.some((a) => a.roleId === 'owner' || a.roleId === 'admin');
+  if (!ownersGrant && isAdminLevel(roles.flatMap((role) => role.permissions))) {
+    throw new Forbidden(
+      'Since this invitation was sent, its roles were changed to give Admin-level power, which only the Owner can give: ask the Owner to resend it.',
+      'admin_requires_owner',
+    );
+  }
+  return roles;
+}
+
+/** Token, invitation, member, link and `member.joined` in one transaction, conditioned on `roles` as judged. */
+async function joinTransaction(
+  deps: ServiceDeps,
+  invitation: InvitationRecord,
+  member: MemberRecord,
+  who: { userId: string; email: string; displayName?: string },
+  roles: readonly RoleDefinition[],
+  meta: RequestMeta,
+): Promise<void> {
+  const { userId, email } = who;
   const now = deps.now().toISOString();
   const joined: MemberRecord = {
     ...member,
     status: 'active',
     userId,
-    displayName: input.displayName ?? member.displayName,
+    displayName: who.displayName ?? member.displayName,
     joinedAt: now,
     version: member.version + 1,
   };
@@ -622,6 +703,7 @@ export async function acceptInvitation(
       }),
       onConditionFailed: () => new Conflict('already_member', 'You are already a member of this tenant.'),
     },
+    ...judgedOn(deps, invitation.tenantId, roles),
     {
       item: outboxPut(deps.tableName, {
         eventId: deps.newId(),
@@ -638,9 +720,6 @@ export async function acceptInvitation(
       }),
     },
   ]);
-  if (newPassword) await givePassword(directory, invitation.email, newPassword);
-  const tenant = await getTenant(deps, invitation.tenantId);
-  return { tenantId: invitation.tenantId, tenantName: tenant?.name ?? '', memberId: member.memberId, status: 'active' };
 }
 
 const PASSWORD_ATTEMPTS = 3;

@@ -13,6 +13,7 @@ import { assertCanGrant, isAdminLevel } from '../domain/escalation';
 import type { Permission } from '../domain/permissions';
 import type { IdentityDirectory } from '../identity/identity-directory';
 import { logger } from '../observability';
+import { judgedOn, retryingConcurrentChange } from './grant-guards';
 import type { MemberWithPermissions } from './member-service';
 import { effectivePermissionsOf, resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
@@ -106,7 +107,18 @@ export interface UpdateMemberInput {
  * the change applies on the member's very next request. One audit event: `member.roles_changed` if the roles
  * changed, else `member.permissions_changed`, else `member.updated` (display name only).
  */
-export async function updateMemberAccess(
+export function updateMemberAccess(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  memberId: string,
+  input: UpdateMemberInput,
+  expectedVersion: number | undefined,
+  meta: RequestMeta,
+): Promise<MemberWithPermissions> {
+  return retryingConcurrentChange(() => updateMemberAccessOnce(deps, caller, memberId, input, expectedVersion, meta));
+}
+
+async function updateMemberAccessOnce(
   deps: ServiceDeps,
   caller: TenantCaller,
   memberId: string,
@@ -136,8 +148,18 @@ export async function updateMemberAccess(
   const addedPermissions = permissions.filter((p) => !current.permissions.includes(p)) as Permission[];
   // Judged on what the member will hold with everything else they keep: a direct permission can be the
   // one that completes Admin's set beside a role.
-  const resulting = await effectivePermissionsOf(deps, caller.tenantId, [{ roles, permissions }], addedDefinitions);
+  const kept = await resolveRoles(
+    deps,
+    caller.tenantId,
+    roles.filter((a) => !addedRoles.some((added) => added.roleId === a.roleId)).map((a) => a.roleId),
+  );
+  const judged = [...kept.values(), ...addedDefinitions];
+  const resulting = await effectivePermissionsOf(deps, caller.tenantId, [{ roles, permissions }], judged);
   assertCanGrant(caller, { roles: addedDefinitions, permissions: addedPermissions, resulting });
+  // A grant commits only on the custom roles it was judged on, as they were read; an edit of one of them
+  // that read its holders before this commits fails instead (SECURITY.md T2a). Taking away needs neither.
+  const grows = addedRoles.length > 0 || addedPermissions.length > 0;
+  const guards = grows ? judgedOn(deps, caller.tenantId, judged) : [];
 
   const displayName = input.displayName === undefined ? current.displayName : input.displayName;
   const rolesChanged = addedRoles.length > 0 || removedRoles.length > 0;
@@ -161,6 +183,7 @@ export async function updateMemberAccess(
     ...updateMember(deps, current, next).map(
       (item, i): TransactionStep => (i === 0 ? { item, onConditionFailed: changedMeanwhile } : { item }),
     ),
+    ...guards,
     { item: event(caller, meta, deps, action, current, pick(current), pick(next)) },
   ]);
   return { member: next, effectivePermissions: await effectiveOf(deps, next) };

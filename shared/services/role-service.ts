@@ -17,6 +17,7 @@ import { assertCanGrant } from '../domain/escalation';
 import type { Permission } from '../domain/permissions';
 import { builtInRoleNameLike, roleNameKey } from '../domain/role-names';
 import { builtInRoleIds, builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
+import { concurrentChange, judgedOn, retryingConcurrentChange } from './grant-guards';
 import { customRoleDefinition, effectivePermissionsOf, resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
@@ -150,7 +151,18 @@ export interface UpdateRoleInput {
  * permission the role has before and after the edit: no one adds what they lack, and no one reshapes a
  * role of people who outrank them.
  */
-export async function updateRole(
+export function updateRole(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  roleId: string,
+  input: UpdateRoleInput,
+  expectedVersion: number | undefined,
+  meta: RequestMeta,
+): Promise<RoleDefinition> {
+  return retryingConcurrentChange(() => updateRoleOnce(deps, caller, roleId, input, expectedVersion, meta));
+}
+
+async function updateRoleOnce(
   deps: ServiceDeps,
   caller: TenantCaller,
   roleId: string,
@@ -167,7 +179,9 @@ export async function updateRole(
   // An edit grants to everyone holding the role: the editor must hold what the role has before and after;
   // an Admin-level role, as it is or as it would be, is the Owner's; and so is an edit after which a holder,
   // with everything else they hold, would reach Admin's set. Only an edit that adds permissions can do that,
-  // and only for someone other than the Owner does it matter: only then are the holders read.
+  // and only for someone other than the Owner does it matter: only then are the holders read. The role was
+  // read first: its write is conditioned on the holders revision read with it, which every grant of the
+  // role committed since moves on (SECURITY.md T2a).
   const edited: RoleDefinition = { ...customRoleDefinition(current), permissions };
   const adds = permissions.some((p) => !current.permissions.includes(p));
   const holders = adds && !caller.isOwner ? await membersHolding(deps, caller.tenantId, roleId) : [];
@@ -191,7 +205,7 @@ export async function updateRole(
   await transactWrite(deps, [
     ...updateRoleItems(deps, current, next).map((item, index) =>
       index === 0
-        ? { item, onConditionFailed: () => new PreconditionFailed() }
+        ? { item, onConditionFailed: (found?: Record<string, unknown>) => changedOrGranted(current, found) }
         : item.Put
           ? { item, onConditionFailed: () => nameTaken(next.name) }
           : { item },
@@ -216,18 +230,61 @@ export async function updateRole(
 }
 
 /**
- * Holders whose moves fit one transaction (100 items) with the role's own items: a move is up to 4 items
- * (member, new and old assignment, principal link's role hint), plus the role, its two name guards and
- * the event: 24 × 4 + 4 = 100. More are moved in chunks.
+ * A role write whose condition failed: 412 if the role changed (its version), 409 `concurrent_change` if
+ * only its holders did (someone was given the role, or a holder more, after the holders were read).
  */
-const HOLDERS_PER_TRANSACTION = 24;
+function changedOrGranted(read: CustomRoleRecord, found: Record<string, unknown> | undefined) {
+  return found?.version === read.version
+    ? concurrentChange('The role was given to a member meanwhile; retry.')
+    : new PreconditionFailed();
+}
+
+/** DynamoDB's limit on the items of one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+/** A holder's move to the replacement role, and the roles they hold after it (what the move was judged on). */
+interface Move {
+  readonly steps: TransactionStep[];
+  readonly holds: readonly RoleDefinition[];
+}
+
+/**
+ * Moves packed into transactions of at most `room` items: each move's own items (up to 4: member, new and
+ * old assignment, principal link's role hint) and a guard for every custom role its holder holds after it
+ * (`judgedOn`), once per transaction however many holders share the role.
+ */
+function inTransactions(deps: ServiceDeps, tenantId: string, moves: readonly Move[], room: number) {
+  const transactions: TransactionStep[][] = [];
+  let steps: TransactionStep[] = [];
+  let guarded = new Set<string>();
+  const guardsFor = (move: Move) =>
+    judgedOn(
+      deps,
+      tenantId,
+      move.holds.filter((role) => !guarded.has(role.roleId)),
+    );
+  for (const move of moves) {
+    let guards = guardsFor(move);
+    if (steps.length > 0 && steps.length + move.steps.length + guards.length > room) {
+      transactions.push(steps);
+      steps = [];
+      guarded = new Set();
+      guards = guardsFor(move);
+    }
+    steps.push(...move.steps, ...guards);
+    for (const role of move.holds) guarded.add(role.roleId);
+  }
+  if (steps.length > 0) transactions.push(steps);
+  return transactions;
+}
 
 /**
  * Deletes a custom role. While members hold it the delete is refused (409 `role_in_use` with the count)
- * unless `reassignTo` names the role they get instead — which the caller must be able to grant. Up to 24
- * holders move in the same transaction as the delete; beyond that the role is first marked `deleting`
- * (with the one `role.deleted` event), holders move in chunks, and the role goes last. A repeated DELETE
- * resumes an interrupted one.
+ * unless `reassignTo` names the role they get instead — which the caller must be able to grant. Holders
+ * whose moves fit one transaction (100 items) with the delete move in it; beyond that the role is first
+ * marked `deleting` (with the one `role.deleted` event), holders move in chunks, and the role goes last.
+ * Each move is conditioned on the roles it was judged on (`judgedOn`); a lost race answers 409
+ * `concurrent_change`, and a repeated DELETE (judged again) resumes an interrupted one.
  */
 export async function deleteRole(
   deps: ServiceDeps,
@@ -245,6 +302,7 @@ export async function deleteRole(
   if (expectedVersion !== undefined && expectedVersion !== role.version) throw new PreconditionFailed(role.version);
   assertCanGrant(caller, { permissions: role.permissions as Permission[] });
   const target = reassignTo ?? role.deleting?.reassignTo;
+  let moves: Move[] = [];
 
   const holders = await membersHolding(deps, caller.tenantId, roleId);
   if (holders.length > 0 && target === undefined) {
@@ -262,10 +320,19 @@ export async function deleteRole(
     // Holders keep their other roles and permissions: with the replacement beside them, none may reach
     // Admin's set unless the Owner moves them.
     const moved = holders.map((member) => ({ ...member, roles: movedRoles(member, roleId, target) }));
-    const resulting = await effectivePermissionsOf(deps, caller.tenantId, moved, replacements);
+    const others = await resolveRoles(
+      deps,
+      caller.tenantId,
+      moved.flatMap((member) => member.roles.map((a) => a.roleId)).filter((id) => id !== target),
+    );
+    const judged = new Map([...others, ...replacements.map((role) => [role.roleId, role] as const)]);
+    const resulting = await effectivePermissionsOf(deps, caller.tenantId, moved, [...judged.values()]);
     assertCanGrant(caller, { roles: replacements, resulting });
+    moves = holders.map((member, i) => ({
+      steps: moveSteps(deps, member, roleId, target),
+      holds: (moved[i]?.roles ?? []).flatMap((a) => judged.get(a.roleId) ?? []),
+    }));
   }
-  const moves = target === undefined ? [] : holders.map((member) => moveSteps(deps, member, roleId, target));
 
   const now = deps.now().toISOString();
   const event = outboxPut(deps.tableName, {
@@ -281,13 +348,14 @@ export async function deleteRole(
     },
     requestId: meta.requestId,
   });
-  const changed = () => new PreconditionFailed();
+  const changed = (found?: Record<string, unknown>) => changedOrGranted(role, found);
   const removal = deleteRoleItems(deps, role).map((item, i) =>
     i === 0 ? { item, onConditionFailed: changed } : { item },
   );
 
-  if (moves.length <= HOLDERS_PER_TRANSACTION && !role.deleting) {
-    await transactWrite(deps, [...removal, ...moves.flat(), { item: event }]);
+  const together = inTransactions(deps, caller.tenantId, moves, MAX_TRANSACTION_ITEMS - removal.length - 1);
+  if (together.length <= 1 && !role.deleting) {
+    await transactWrite(deps, [...removal, ...(together[0] ?? []), { item: event }]);
     return;
   }
   let marked = role;
@@ -300,12 +368,16 @@ export async function deleteRole(
       { item: event },
     ]);
   }
-  for (let start = 0; start < moves.length; start += HOLDERS_PER_TRANSACTION) {
-    await transactWrite(deps, moves.slice(start, start + HOLDERS_PER_TRANSACTION).flat());
+  for (const steps of inTransactions(deps, caller.tenantId, moves, MAX_TRANSACTION_ITEMS)) {
+    await transactWrite(deps, steps);
   }
   await transactWrite(
     deps,
-    deleteRoleItems(deps, marked).map((item, i) => (i === 0 ? { item, onConditionFailed: changed } : { item })),
+    deleteRoleItems(deps, marked).map((item, i) =>
+      i === 0
+        ? { item, onConditionFailed: (found?: Record<string, unknown>) => changedOrGranted(marked, found) }
+        : { item },
+    ),
   );
 }
 

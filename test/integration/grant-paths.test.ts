@@ -3,12 +3,16 @@ import { describe, expect, it, vi } from 'vitest';
 import { getInvitation } from '../../shared/data/invitation-repository';
 import { getMember } from '../../shared/data/member-repository';
 import { getCustomRole } from '../../shared/data/role-repository';
+import type { Identity } from '../../shared/domain/actor';
+import { isAdminLevel } from '../../shared/domain/escalation';
 import { allPermissions, type Permission } from '../../shared/domain/permissions';
 import { routes } from '../../shared/http/routes';
+import type { IdentityDirectory } from '../../shared/identity/identity-directory';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
-import { inviteMembers } from '../../shared/services/invitation-service';
-import { createRole } from '../../shared/services/role-service';
-import { deps, memberIn, meta, tenantWithOwner, uniqueEmail } from '../support/fixtures';
+import { acceptInvitation, inviteMembers, resendInvitation } from '../../shared/services/invitation-service';
+import { effectivePermissionsOf } from '../../shared/services/role-resolution';
+import { createRole, updateRole } from '../../shared/services/role-service';
+import { capturing, deliveredTokens, deps, memberIn, meta, tenantWithOwner, uniqueEmail } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 import { expectProblem } from '../support/route-samples';
 
@@ -21,6 +25,11 @@ vi.hoisted(() => {
  * an invitation is an act on its grant, and Admin-level power (every permission Admin holds) reaches a member
  * only through the Owner, whether by the built-in role, a copy of it, direct permissions or a role edit.
  */
+/** Accepting with a signed-in identity needs no directory. */
+const noDirectory = new Proxy({} as IdentityDirectory, {
+  get: () => () => Promise.reject(new Error('unexpected identity directory call')),
+});
+
 const allBut = (...left: Permission[]) => allPermissions.filter((p) => !left.includes(p));
 
 async function tenantWithAdmin() {
@@ -216,5 +225,171 @@ describe('Admin-level power reaches a member only through the Owner, by any path
     });
     expectForbidden(deleted, 'admin_requires_owner', 'Admin reassigns holders to a copy of Admin');
     expect(await getCustomRole(deps(), tenantId, old.roleId)).toBeDefined();
+  });
+});
+
+/**
+ * The holders-read race (issue 11, item 3, closed): a grant is judged on the roles as they are when it is
+ * read, an edit on the holders as they are when it reads them. Run at once, neither sees the other: an
+ * Admin assigning role R to a member whose other grants plus R's new permission make Admin's set, while the
+ * same Admin adds that permission to R, held by nobody yet. One after the other, whichever comes second is
+ * refused; at once, no interleaving may leave the member Admin-level. Each round is a fresh role and member.
+ */
+describe('a grant and an edit of the granted role at once never add up to Admin-level power (item 3, race)', () => {
+  const ROUNDS = 20;
+  const jitter = (round: number) => new Promise((resolve) => setTimeout(resolve, (round % 5) * 3));
+
+  /** Runs `grant` and the edit adding billing:manage to `roleId` together; returns both answers. */
+  async function race(
+    tenantId: string,
+    admin: Awaited<ReturnType<typeof tenantWithAdmin>>['admin'],
+    roleId: string,
+    round: number,
+    grant: () => ReturnType<typeof invoke>,
+  ) {
+    const edit = () =>
+      invoke(routes.updateRole, {
+        identity: admin.identity,
+        params: { tenantId, roleId },
+        body: { permissions: ['inbox:read', 'billing:manage'] },
+      });
+    const [granted, edited] =
+      round % 2 === 0
+        ? await Promise.all([grant(), jitter(round).then(edit)])
+        : await Promise.all([jitter(round).then(grant), edit()]);
+    for (const [label, result] of [
+      ['grant', granted],
+      ['edit', edited],
+    ] as const) {
+      // The loser is refused on the rule (403) or, if it lost the race every time it re-judged, told so (409).
+      if (result.status !== 200 && result.status !== 201) {
+        expect([403, 409], `${label}: ${JSON.stringify(result.body)}`).toContain(result.status);
+        expect(['admin_requires_owner', 'concurrent_change']).toContain(result.body.code);
+      }
+    }
+    return { granted, edited };
+  }
+
+  async function isAdminLevelMember(tenantId: string, memberId: string) {
+    const member = (await getMember(deps(), tenantId, memberId))!;
+    const [effective] = await effectivePermissionsOf(deps(), tenantId, [member]);
+    return isAdminLevel(effective!);
+  }
+
+  async function warmUp(tenantId: string, admin: { identity: Identity }) {
+    // Handlers loaded before the first round, so that the two requests of a round really overlap.
+    for (const route of [routes.updateRole, routes.updateMember, routes.createInvitations, routes.deleteRole]) {
+      await invoke(route, { identity: admin.identity, params: { tenantId, roleId: 'viewer', memberId: 'none' } });
+    }
+  }
+
+  it(`PATCH member roles vs. PATCH role, ${ROUNDS} rounds: the member never ends up Admin-level`, async () => {
+    const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
+    await warmUp(tenantId, admin);
+    const escalated: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const role = await createRole(deps(), ownerCaller, { name: `R ${ulid()}`, permissions: ['inbox:read'] }, meta());
+      const member = await memberIn(tenantId, { permissions: allBut('billing:manage') });
+      const memberId = member.member.memberId;
+      const { granted, edited } = await race(tenantId, admin, role.roleId, round, () =>
+        invoke(routes.updateMember, {
+          identity: admin.identity,
+          params: { tenantId, memberId },
+          body: { roles: [{ roleId: role.roleId }] },
+        }),
+      );
+      if (await isAdminLevelMember(tenantId, memberId)) escalated.push(round);
+      expect(granted.status === 200 && edited.status === 200, `round ${round}: both applied`).toBe(false);
+    }
+    expect(escalated, 'rounds that left the member Admin-level').toEqual([]);
+  });
+
+  it(`invitation vs. PATCH role, ${ROUNDS} rounds: the invited member never holds Admin-level power`, async () => {
+    const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
+    await warmUp(tenantId, admin);
+    const almost = await createRole(
+      deps(),
+      ownerCaller,
+      { name: `Almost ${ulid()}`, permissions: allBut('billing:manage') },
+      meta(),
+    );
+    const escalated: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const role = await createRole(deps(), ownerCaller, { name: `R ${ulid()}`, permissions: ['inbox:read'] }, meta());
+      const { granted } = await race(tenantId, admin, role.roleId, round, () =>
+        invoke(routes.createInvitations, {
+          identity: admin.identity,
+          params: { tenantId },
+          body: { emails: [uniqueEmail(`race-${round}`)], roles: [{ roleId: role.roleId }, { roleId: almost.roleId }] },
+        }),
+      );
+      const memberId = granted.body.created?.[0]?.memberId as string | undefined;
+      if (memberId && (await isAdminLevelMember(tenantId, memberId))) escalated.push(round);
+    }
+    expect(escalated, 'rounds that left the invited member Admin-level').toEqual([]);
+  });
+
+  it(`DELETE role ?reassignTo vs. PATCH of the replacement, ${ROUNDS} rounds: no moved holder ends up Admin-level`, async () => {
+    const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
+    await warmUp(tenantId, admin);
+    const escalated: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const old = await createRole(deps(), ownerCaller, { name: `Old ${ulid()}`, permissions: ['inbox:read'] }, meta());
+      const replacement = await createRole(
+        deps(),
+        ownerCaller,
+        { name: `R ${ulid()}`, permissions: ['inbox:read'] },
+        meta(),
+      );
+      const holder = await memberIn(tenantId, {
+        roles: [{ roleId: old.roleId }],
+        permissions: allBut('billing:manage'),
+      });
+      const { granted, edited } = await race(tenantId, admin, replacement.roleId, round, async () => {
+        const deleted = await invoke(routes.deleteRole, {
+          identity: admin.identity,
+          params: { tenantId, roleId: old.roleId },
+          query: { reassignTo: replacement.roleId },
+        });
+        return deleted.status === 204 ? { ...deleted, status: 200 } : deleted;
+      });
+      if (await isAdminLevelMember(tenantId, holder.member.memberId)) escalated.push(round);
+      expect(granted.status === 200 && edited.status === 200, `round ${round}: both applied`).toBe(false);
+    }
+    expect(escalated, 'rounds that left the moved holder Admin-level').toEqual([]);
+  });
+});
+
+describe('accepting an invitation whose role became Admin-level since it was sent (item 3)', () => {
+  it('a non-Owner’s invitation is refused (403, nothing changes) until the Owner resends it', async () => {
+    const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
+    const role = await createRole(deps(), ownerCaller, { name: `R ${ulid()}`, permissions: ['inbox:read'] }, meta());
+    const adminCaller = await resolveTenantCaller(deps(), admin.identity, tenantId);
+    const email = uniqueEmail('grown');
+    const sent = capturing();
+    const { created } = await inviteMembers(
+      sent.deps,
+      adminCaller,
+      { emails: [email], roles: [{ roleId: role.roleId }] },
+      meta(),
+    );
+    const invitation = created[0]!;
+    // The Owner may make a held role Admin-level; that does not make the Admin's invitation the Owner's.
+    await updateRole(deps(), ownerCaller, role.roleId, { permissions: [...allPermissions] }, undefined, meta());
+
+    const identity = { userId: `sub-${ulid()}`, email, groups: [] };
+    const token = (await deliveredTokens(sent.events))[0]?.token;
+    await expect(acceptInvitation(deps(), noDirectory, { token: token!, identity }, meta())).rejects.toMatchObject({
+      status: 403,
+      code: 'admin_requires_owner',
+    });
+    expect(await getInvitation(deps(), tenantId, invitation.invitationId)).toEqual(invitation);
+    expect((await getMember(deps(), tenantId, invitation.memberId))?.status).toBe('invited');
+
+    const resent = capturing();
+    await resendInvitation(resent.deps, ownerCaller, invitation.invitationId, undefined, meta());
+    const ownersToken = (await deliveredTokens(resent.events))[0]?.token;
+    const joined = await acceptInvitation(deps(), noDirectory, { token: ownersToken!, identity }, meta());
+    expect(joined.status).toBe('active');
   });
 });
