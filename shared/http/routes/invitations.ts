@@ -114,6 +114,12 @@ export const invitationRoutes = {
     grants: ['main:write', 'userPool:manageUsers'],
     request: { body: acceptBodySchema },
     responses: { 200: { description: 'Joined', schema: acceptResultSchema } },
+    problems: {
+      403: {
+        description:
+          "`email_mismatch`, or `admin_requires_owner`: the invitation's roles were changed since it was sent so that they give Admin-level power, which only the Owner gives; it stays pending until the Owner resends (or revokes) it",
+      },
+    },
   },
 
   declineInvitation: {

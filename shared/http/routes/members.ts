@@ -52,6 +52,12 @@ export const memberRoutes = {
     grants: ['main:write'],
     request: { params: memberPathSchema, body: updateMemberBodySchema },
     responses: { 200: { description: 'The member', schema: memberSchema } },
+    problems: {
+      409: {
+        description:
+          '`invalid_state`, or `concurrent_change`: a role involved was given to someone or edited at the same moment, and the request lost that race each time it was judged again; nothing was written, retry',
+      },
+    },
   },
 
   suspendMember: {

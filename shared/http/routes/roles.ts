@@ -80,6 +80,12 @@ export const roleRoutes = {
     grants: ['main:write'],
     request: { params: rolePathSchema, body: updateRoleBodySchema },
     responses: { 200: { description: 'The role', schema: roleSchema } },
+    problems: {
+      409: {
+        description:
+          '`role_name_taken`, `role_immutable`, or `concurrent_change`: a role involved was given to someone or edited at the same moment, and the request lost that race each time it was judged again; nothing was written, retry',
+      },
+    },
   },
 
   deleteRole: {
@@ -93,5 +99,11 @@ export const roleRoutes = {
     grants: ['main:write'],
     request: { params: rolePathSchema, query: deleteRoleQuerySchema },
     responses: { 204: { description: 'Deleted' } },
+    problems: {
+      409: {
+        description:
+          '`role_in_use` (with `count`), `role_immutable`, `invalid_reassignment`, or `concurrent_change`: a holder, the role or the replacement changed while holders were being moved; repeat the DELETE (it is judged again and resumes)',
+      },
+    },
   },
 } as const satisfies Record<string, RouteDefinition>;
