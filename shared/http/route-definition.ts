@@ -30,11 +30,6 @@ export type RouteAccess =
 export interface RouteResponse {
   readonly description: string;
   readonly schema?: z.ZodMiniType;
-  /**
-   * Problem responses particular to this route, documented instead of the uniform ones of the same status:
-   * what they mean here, and the problem schema when it carries extension members.
-   */
-  readonly problems?: Readonly<Record<number, RouteResponse>>;
 }
 
 export interface RouteDefinition {
@@ -57,6 +52,11 @@ export interface RouteDefinition {
   };
   /** Success responses by status code; error responses (problem+json) are added uniformly. */
   readonly responses: Readonly<Record<number, RouteResponse>>;
+  /**
+   * Problem responses particular to this route, documented instead of the uniform ones of the same status:
+   * what they mean here, and the problem schema when it carries extension members.
+   */
+  readonly problems?: Readonly<Record<number, RouteResponse>>;
 }
 
 export function isTenantScoped(route: RouteDefinition): boolean {
