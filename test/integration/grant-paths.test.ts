@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { getInvitation } from '../../shared/data/invitation-repository';
 import { getMember } from '../../shared/data/member-repository';
 import { getCustomRole } from '../../shared/data/role-repository';
-import { allPermissions, type Permission } from '../../shared/domain/permissions';
+import type { Permission } from '../../shared/domain/permissions';
+import { builtInRoles } from '../../shared/domain/roles';
 import { routes } from '../../shared/http/routes';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
@@ -20,8 +21,10 @@ vi.hoisted(() => {
  * Every grant path applies the one escalation rule (security review, items 1 and 3): resending or revoking
  * an invitation is an act on its grant, and Admin-level power (every permission Admin holds) reaches a member
  * only through the Owner, whether by the built-in role, a copy of it, direct permissions or a role edit.
+ * Admin's set is every permission but `bots:delete` (SPEC §7), which only the Owner holds.
  */
-const allBut = (...left: Permission[]) => allPermissions.filter((p) => !left.includes(p));
+const adminSet = builtInRoles.admin.permissions;
+const allBut = (...left: Permission[]) => adminSet.filter((p) => !left.includes(p));
 
 async function tenantWithAdmin() {
   const { tenantId, owner } = await tenantWithOwner(50);
@@ -96,7 +99,7 @@ describe('Admin-level power reaches a member only through the Owner, by any path
       'Admin copies Admin',
     );
     expectForbidden(
-      await post({ name: `Everything ${ulid()}`, permissions: [...allPermissions] }),
+      await post({ name: `Everything ${ulid()}`, permissions: [...adminSet] }),
       'admin_requires_owner',
       'Admin defines the full set',
     );
@@ -160,9 +163,14 @@ describe('Admin-level power reaches a member only through the Owner, by any path
       'Admin completes a role with a direct permission',
     );
     expectForbidden(
-      await patch(plain.member.memberId, { permissions: [...allPermissions] }),
+      await patch(plain.member.memberId, { permissions: [...adminSet] }),
       'admin_requires_owner',
       'Admin grants the full set directly',
+    );
+    expectForbidden(
+      await patch(plain.member.memberId, { permissions: ['bots:delete'] }),
+      'escalation_denied',
+      'Admin grants bots:delete, which only the Owner holds',
     );
     expect((await getMember(deps(), tenantId, holder.member.memberId))?.permissions).toEqual([]);
     // Anything short of Admin's set is the Admin's to grant.
@@ -190,7 +198,7 @@ describe('Admin-level power reaches a member only through the Owner, by any path
       invoke(routes.updateRole, { identity: admin.identity, params: { tenantId, roleId }, body: { permissions } });
 
     expectForbidden(
-      await patch(almost.roleId, allPermissions),
+      await patch(almost.roleId, adminSet),
       'admin_requires_owner',
       'Admin edits a held role into a copy of Admin',
     );

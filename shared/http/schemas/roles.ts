@@ -51,7 +51,10 @@ const roleNameSchema = singleLineTextSchema({ max: 60 }).check(
   }),
 );
 const roleDescriptionSchema = multiLineTextSchema({ max: 500 });
-const uniqueRoleIds = z.refine<string[]>((ids) => new Set(ids).size === ids.length, 'each role at most once');
+const uniqueRoleIds = [
+  z.refine<string[]>((ids) => new Set(ids).size === ids.length, 'each role at most once'),
+  z.meta({ override: { uniqueItems: true } }),
+] as const;
 const permissionSetSchema = z.array(permissionSchema).check(
   z.maxLength(100),
   z.refine((permissions) => new Set(permissions).size === permissions.length, 'each permission at most once'),
@@ -77,7 +80,7 @@ export const createRoleBodySchema = z
           'Default `tenant`. A `bot` role takes only bot-scoped permissions (see GET /permissions; else 400 `permission_not_bot_scoped`)',
       }),
     ),
-    requires: z.optional(z.array(roleIdSchema).check(z.maxLength(10), uniqueRoleIds)).check(
+    requires: z.optional(z.array(roleIdSchema).check(z.maxLength(10), ...uniqueRoleIds)).check(
       z.meta({
         description:
           'Only with scope `bot`: bot roles (built-in or custom) a holder must also hold on the same bot; a tenant role here is 400 `role_scope_mismatch`, an unknown one 400 `unknown_role`',
