@@ -111,6 +111,14 @@ describe('built-in roles (SPEC §7)', () => {
     expect((await as(owner.identity).deleteRole('bot-owner')).body.code).toBe('role_immutable');
   });
 
+  it('custom roles can neither take nor imitate the new built-in names', async () => {
+    const { as, owner } = await setup();
+    for (const name of ['Member', 'developer', 'BOT OWNER', 'Insights (Admin)', 'Аpprover' /* Cyrillic А */]) {
+      const result = await as(owner.identity).createRole({ name, scope: 'bot', permissions: ['bots:read'] });
+      expect(result.body.code, name).toBe('role_name_taken');
+    }
+  });
+
   it('Member grants nothing: its holder sees only themself', async () => {
     const { tenantId, as, owner } = await setup();
     const member = await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] });
