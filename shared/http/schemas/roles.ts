@@ -113,7 +113,7 @@ export const deleteRoleQuerySchema = z.object({
   reassignTo: z.optional(roleIdSchema).check(
     z.meta({
       description:
-        "Moves the role's holders to this role in the same operation; it must be a role of this tenant (else 400 `unknown_role`)",
+        "Moves the role's holders to this role in the same operation; it must be a role of this tenant (else 400 `unknown_role`) of the same scope (else 400 `role_scope_mismatch`)",
     }),
   ),
 });
