@@ -3,7 +3,7 @@ import { roleRoutes } from '../../shared/http/routes/roles';
 import { roleView } from '../../shared/http/views';
 import { listRoles } from '../../shared/services/role-service';
 
-export const handler = httpHandler(roleRoutes.listRoles, async ({ caller, deps }) => {
-  const roles = await listRoles(deps, caller);
+export const handler = httpHandler(roleRoutes.listRoles, async ({ query, caller, deps }) => {
+  const roles = await listRoles(deps, caller, query.scope);
   return json(200, { items: roles.map(roleView) });
 });

@@ -1,4 +1,5 @@
 import type { RoleAssignment } from '../domain/effective-permissions';
+import type { RoleScope } from '../domain/roles';
 
 /** What the repositories read and write: domain records, free of DynamoDB key attributes. */
 
@@ -40,6 +41,10 @@ export interface CustomRoleRecord {
   readonly name: string;
   readonly description: string;
   readonly permissions: readonly string[];
+  /** Where the role is assigned (SPEC §7). Absent on roles made before scopes existed: those are tenant roles. */
+  readonly scope?: RoleScope;
+  /** Bot roles a holder must also hold on the same bot (bot roles only). */
+  readonly requires?: readonly string[];
   /**
    * `roleNameKey(name)` (shared/domain/role-names.ts): the key of the look-alike name guard. Absent on roles
    * made before look-alike names were refused; set when such a role is renamed.

@@ -25,6 +25,8 @@ export const roleView = (role: RoleDefinition): RoleView => ({
   permissions: [...role.permissions],
   builtIn: role.builtIn,
   version: role.version,
+  scope: role.scope,
+  ...(role.requires ? { requires: [...role.requires] } : {}),
 });
 
 export const memberView = ({ member, effectivePermissions }: MemberWithPermissions): MemberView => ({

@@ -5,7 +5,7 @@ import { computeEffectivePermissions, type RoleAssignment } from '../domain/effe
 import { ValidationFailed } from '../domain/errors';
 import { isPermission, type Permission } from '../domain/permissions';
 import { present } from '../domain/present';
-import { builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
+import { builtInRoles, isBuiltInRoleId, type RoleDefinition, type RoleScope } from '../domain/roles';
 
 export function customRoleDefinition(role: CustomRoleRecord): RoleDefinition {
   return {
@@ -15,6 +15,8 @@ export function customRoleDefinition(role: CustomRoleRecord): RoleDefinition {
     permissions: role.permissions.filter(isPermission) as Permission[],
     builtIn: false,
     version: role.version,
+    scope: role.scope ?? 'tenant',
+    ...(role.requires && role.requires.length > 0 ? { requires: [...role.requires] } : {}),
   };
 }
 
@@ -51,15 +53,32 @@ export async function resolveRoles(
 }
 
 /**
+ * Roles named where a role of `scope` is wanted, refused otherwise (400 `role_scope_mismatch`, SPEC §7: a
+ * bot role is never held tenant-wide, a tenant role never on one bot); errors point at `field`.
+ */
+export function assertRoleScope(roles: readonly RoleDefinition[], scope: RoleScope, field: string): void {
+  const mismatched = roles.filter((role) => role.scope !== scope);
+  if (mismatched.length === 0) return;
+  const other = scope === 'tenant' ? 'bot' : 'tenant';
+  throw new ValidationFailed(
+    `${mismatched.map((role) => `${role.roleId} (${role.name})`).join(', ')}: ${other} role${mismatched.length > 1 ? 's' : ''} where a ${scope} role is wanted.`,
+    mismatched.map((role) => ({ path: field, message: `${role.roleId} is a ${other} role, not a ${scope} role` })),
+    'role_scope_mismatch',
+  );
+}
+
+/**
  * Role assignments a request wants to hand out, resolved in the tenant: every role must exist (and not be
- * on its way out), and no expiry may lie in the past; otherwise the whole request is invalid (400), and
- * its errors point at `field`, the part of the request that named the roles.
+ * on its way out), be of `scope` (tenant roles for members, invitations and reassignment), and no expiry
+ * may lie in the past; otherwise the whole request is invalid (400), and its errors point at `field`, the
+ * part of the request that named the roles.
  */
 export async function resolveAssignableRoles(
   deps: DataDeps & { now: () => Date },
   tenantId: string,
   assignments: readonly RoleAssignment[],
   field: 'body.roles' | 'query.reassignTo' = 'body.roles',
+  scope: RoleScope = 'tenant',
 ): Promise<RoleDefinition[]> {
   const roles = await resolveRoles(
     deps,
@@ -75,6 +94,11 @@ export async function resolveAssignableRoles(
       'unknown_role',
     );
   }
+  assertRoleScope(
+    assignments.map((a) => present(roles.get(a.roleId), `role ${a.roleId}`)),
+    scope,
+    field,
+  );
   const now = deps.now().getTime();
   if (assignments.some((a) => a.expiresAt !== undefined && Date.parse(a.expiresAt) <= now)) {
     throw new ValidationFailed('A role assignment cannot expire in the past.', [

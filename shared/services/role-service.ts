@@ -12,23 +12,33 @@ import { type TransactionStep, transactWrite } from '../data/transactions';
 import { canOn } from '../domain/ability';
 import { auditActorOf, type RequestMeta, type TenantCaller } from '../domain/actor';
 import type { RoleAssignment } from '../domain/effective-permissions';
-import { Conflict, Forbidden, NotFound, PreconditionFailed } from '../domain/errors';
+import { Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed } from '../domain/errors';
 import { assertCanGrant } from '../domain/escalation';
-import type { Permission } from '../domain/permissions';
+import { isBotScoped, type Permission } from '../domain/permissions';
 import { builtInRoleNameLike, roleNameKey } from '../domain/role-names';
-import { builtInRoleIds, builtInRoles, isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
+import { builtInRoleIds, builtInRoles, isBuiltInRoleId, type RoleDefinition, type RoleScope } from '../domain/roles';
 import { concurrentChange, judgedOn, retryingConcurrentChange } from './grant-guards';
-import { customRoleDefinition, effectivePermissionsOf, resolveAssignableRoles, resolveRoles } from './role-resolution';
+import {
+  assertRoleScope,
+  customRoleDefinition,
+  effectivePermissionsOf,
+  resolveAssignableRoles,
+  resolveRoles,
+} from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
-/** Built-in roles first (in their fixed order), then custom roles by name; roles being deleted are hidden. */
-export async function listRoles(deps: ServiceDeps, caller: TenantCaller): Promise<RoleDefinition[]> {
+/**
+ * Built-in roles first (in their fixed order: tenant roles, then bot roles), then custom roles by name; roles
+ * being deleted are hidden. `scope` keeps the roles of one scope (default: both).
+ */
+export async function listRoles(deps: ServiceDeps, caller: TenantCaller, scope?: RoleScope): Promise<RoleDefinition[]> {
   if (!canOn(caller.ability, 'users:read', caller.tenantId)) throw new Forbidden();
   const custom = (await listCustomRoles(deps, caller.tenantId))
     .filter((role) => !role.deleting)
     .map(customRoleDefinition)
     .sort((a, b) => a.name.localeCompare(b.name));
-  return [...builtInRoleIds.map((id) => builtInRoles[id]), ...custom];
+  const roles = [...builtInRoleIds.map((id) => builtInRoles[id]), ...custom];
+  return scope === undefined ? roles : roles.filter((role) => role.scope === scope);
 }
 
 export async function getRole(deps: ServiceDeps, caller: TenantCaller, roleId: string): Promise<RoleDefinition> {
@@ -70,18 +80,69 @@ async function assertNameFree(name: string): Promise<void> {
 
 const sortedPermissions = (permissions: Iterable<Permission>) => [...new Set(permissions)].sort();
 
+/**
+ * A bot role holds only bot-scoped permissions (SPEC §7): 400 `permission_not_bot_scoped`, each error at the
+ * index of the offending entry of the request's `permissions`.
+ */
+function assertPermissionsFitScope(scope: RoleScope, permissions: readonly Permission[]): void {
+  if (scope !== 'bot') return;
+  const refused = permissions.flatMap((permission, index) => (isBotScoped(permission) ? [] : [{ permission, index }]));
+  if (refused.length === 0) return;
+  throw new ValidationFailed(
+    `A bot role holds only bot-scoped permissions; ${refused.map((r) => r.permission).join(', ')} ${refused.length > 1 ? 'are' : 'is'} tenant-only.`,
+    refused.map((r) => ({
+      path: `body.permissions.${r.index}`,
+      message: `${r.permission} is tenant-only, not bot-scoped`,
+    })),
+    'permission_not_bot_scoped',
+  );
+}
+
+/**
+ * The prerequisites of a new role: only a bot role has them, and they are bot roles of the tenant (built-in
+ * or custom, not on their way out).
+ */
+async function resolvePrerequisites(
+  deps: ServiceDeps,
+  tenantId: string,
+  scope: RoleScope,
+  requires: readonly string[] | undefined,
+): Promise<string[] | undefined> {
+  if (requires === undefined || requires.length === 0) return undefined;
+  if (scope !== 'bot') {
+    throw new ValidationFailed('Only bot roles declare prerequisites (requires).', [
+      { path: 'body.requires', message: 'only with scope "bot"' },
+    ]);
+  }
+  const roles = await resolveRoles(deps, tenantId, requires, { assignableOnly: true });
+  const unknown = requires.filter((roleId) => !roles.has(roleId));
+  if (unknown.length > 0) {
+    throw new ValidationFailed(
+      `Unknown role: ${unknown.join(', ')}.`,
+      unknown.map((roleId) => ({ path: 'body.requires', message: `unknown role ${roleId}` })),
+      'unknown_role',
+    );
+  }
+  assertRoleScope([...roles.values()], 'bot', 'body.requires');
+  return [...new Set(requires)];
+}
+
 export interface CreateRoleInput {
   readonly name: string;
   readonly description?: string;
   /** The complete permission set; defaults to the `copyFrom` role's. */
   readonly permissions?: readonly Permission[];
   readonly copyFrom?: string;
+  /** Default `tenant`. A bot role holds only bot-scoped permissions. */
+  readonly scope?: RoleScope;
+  /** Bot roles a holder of this (bot) role must also hold on the same bot. */
+  readonly requires?: readonly string[];
 }
 
 /**
- * Creates a custom role. `copyFrom` (any role, built-in or custom) supplies the starting set, which
- * `permissions`, when given, replaces: a client shows the copied set, the admin unticks some, and sends
- * the result. Nobody defines a role with permissions they do not hold themselves.
+ * Creates a custom role. `copyFrom` (any role of the same scope, built-in or custom) supplies the starting
+ * set, which `permissions`, when given, replaces: a client shows the copied set, the admin unticks some, and
+ * sends the result. Nobody defines a role with permissions they do not hold themselves.
  */
 export async function createRole(
   deps: ServiceDeps,
@@ -91,12 +152,16 @@ export async function createRole(
 ): Promise<RoleDefinition> {
   if (!canOn(caller.ability, 'roles:manage', caller.tenantId)) throw new Forbidden();
   await assertNameFree(input.name);
+  const scope = input.scope ?? 'tenant';
+  assertPermissionsFitScope(scope, input.permissions ?? []);
   let permissions = input.permissions;
   if (input.copyFrom !== undefined) {
     const source = (await resolveRoles(deps, caller.tenantId, [input.copyFrom])).get(input.copyFrom);
     if (!source) throw new NotFound('The role to copy from', 'role_not_found');
+    assertRoleScope([source], scope, 'body.copyFrom');
     permissions ??= source.permissions;
   }
+  const requires = await resolvePrerequisites(deps, caller.tenantId, scope, input.requires);
   const finalPermissions = sortedPermissions(permissions ?? []);
   assertCanGrant(caller, { permissions: finalPermissions });
   const now = deps.now().toISOString();
@@ -107,6 +172,8 @@ export async function createRole(
     nameKey: await roleNameKey(input.name),
     description: input.description ?? '',
     permissions: finalPermissions,
+    scope,
+    ...(requires ? { requires } : {}),
     ...(input.copyFrom ? { copiedFrom: input.copyFrom } : {}),
     createdAt: now,
     updatedAt: now,
@@ -130,6 +197,8 @@ export async function createRole(
             name: role.name,
             description: role.description,
             permissions: role.permissions,
+            scope: role.scope,
+            requires: role.requires,
             copiedFrom: role.copiedFrom,
           },
         },
@@ -175,6 +244,7 @@ async function updateRoleOnce(
   if (expectedVersion !== undefined && expectedVersion !== current.version)
     throw new PreconditionFailed(current.version);
   if (input.name !== undefined) await assertNameFree(input.name);
+  assertPermissionsFitScope(current.scope ?? 'tenant', input.permissions ?? []);
   const permissions = input.permissions ? sortedPermissions(input.permissions) : (current.permissions as Permission[]);
   // An edit grants to everyone holding the role: the editor must hold what the role has before and after;
   // an Admin-level role, as it is or as it would be, is the Owner's; and so is an edit after which a holder,
@@ -316,7 +386,13 @@ export async function deleteRole(
   }
   if (target !== undefined) {
     if (target === roleId) throw new Conflict('invalid_reassignment', 'A role cannot be reassigned to itself.');
-    const replacements = await resolveAssignableRoles(deps, caller.tenantId, [{ roleId: target }], 'query.reassignTo');
+    const replacements = await resolveAssignableRoles(
+      deps,
+      caller.tenantId,
+      [{ roleId: target }],
+      'query.reassignTo',
+      role.scope ?? 'tenant',
+    );
     // Holders keep their other roles and permissions: with the replacement beside them, none may reach
     // Admin's set unless the Owner moves them.
     const moved = holders.map((member) => ({ ...member, roles: movedRoles(member, roleId, target) }));

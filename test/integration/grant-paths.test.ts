@@ -6,6 +6,7 @@ import { getCustomRole } from '../../shared/data/role-repository';
 import type { Identity } from '../../shared/domain/actor';
 import { isAdminLevel } from '../../shared/domain/escalation';
 import { allPermissions, type Permission } from '../../shared/domain/permissions';
+import { builtInRoles } from '../../shared/domain/roles';
 import { routes } from '../../shared/http/routes';
 import type { IdentityDirectory } from '../../shared/identity/identity-directory';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
@@ -24,13 +25,15 @@ vi.hoisted(() => {
  * Every grant path applies the one escalation rule (security review, items 1 and 3): resending or revoking
  * an invitation is an act on its grant, and Admin-level power (every permission Admin holds) reaches a member
  * only through the Owner, whether by the built-in role, a copy of it, direct permissions or a role edit.
+ * Admin's set is every permission but `bots:delete` (SPEC §7), which only the Owner holds.
  */
 /** Accepting with a signed-in identity needs no directory. */
 const noDirectory = new Proxy({} as IdentityDirectory, {
   get: () => () => Promise.reject(new Error('unexpected identity directory call')),
 });
 
-const allBut = (...left: Permission[]) => allPermissions.filter((p) => !left.includes(p));
+const adminSet = builtInRoles.admin.permissions;
+const allBut = (...left: Permission[]) => adminSet.filter((p) => !left.includes(p));
 
 async function tenantWithAdmin() {
   const { tenantId, owner } = await tenantWithOwner(50);
@@ -105,7 +108,7 @@ describe('Admin-level power reaches a member only through the Owner, by any path
       'Admin copies Admin',
     );
     expectForbidden(
-      await post({ name: `Everything ${ulid()}`, permissions: [...allPermissions] }),
+      await post({ name: `Everything ${ulid()}`, permissions: [...adminSet] }),
       'admin_requires_owner',
       'Admin defines the full set',
     );
@@ -169,9 +172,14 @@ describe('Admin-level power reaches a member only through the Owner, by any path
       'Admin completes a role with a direct permission',
     );
     expectForbidden(
-      await patch(plain.member.memberId, { permissions: [...allPermissions] }),
+      await patch(plain.member.memberId, { permissions: [...adminSet] }),
       'admin_requires_owner',
       'Admin grants the full set directly',
+    );
+    expectForbidden(
+      await patch(plain.member.memberId, { permissions: ['bots:delete'] }),
+      'escalation_denied',
+      'Admin grants bots:delete, which only the Owner holds',
     );
     expect((await getMember(deps(), tenantId, holder.member.memberId))?.permissions).toEqual([]);
     // Anything short of Admin's set is the Admin's to grant.
@@ -199,7 +207,7 @@ describe('Admin-level power reaches a member only through the Owner, by any path
       invoke(routes.updateRole, { identity: admin.identity, params: { tenantId, roleId }, body: { permissions } });
 
     expectForbidden(
-      await patch(almost.roleId, allPermissions),
+      await patch(almost.roleId, adminSet),
       'admin_requires_owner',
       'Admin edits a held role into a copy of Admin',
     );

@@ -26,7 +26,15 @@ describe('tenant-scoped reads through the handlers (DynamoDB Local)', () => {
     expect(tenant.headers.etag).toBe('"1"');
 
     const catalog = await invoke(routes.listPermissions, { identity: owner.identity, params });
-    expect(catalog.body.modules.find((m: { module: string }) => m.module === 'bots').permissions).toHaveLength(3);
+    const bots = catalog.body.modules.find((m: { module: string }) => m.module === 'bots');
+    expect(bots.permissions.map((p: { permission: string; scope: string }) => `${p.permission} ${p.scope}`)).toEqual([
+      'bots:create tenant',
+      'bots:read bot',
+      'bots:configure bot',
+      'bots:publish bot',
+      'bots:delete bot',
+      'bots:import bot',
+    ]);
 
     const roles = await invoke(routes.listRoles, { identity: owner.identity, params });
     expect(roles.body.items.map((r: { roleId: string }) => r.roleId)).toEqual([
@@ -35,6 +43,19 @@ describe('tenant-scoped reads through the handlers (DynamoDB Local)', () => {
       'manager',
       'agent',
       'viewer',
+      'member',
+      'bot-owner',
+      'bot-admin',
+      'bot-developer',
+      'bot-approver',
+      'bot-tester',
+      'database-viewer',
+      'inbox-admin',
+      'inbox-agent',
+      'insights-analyst',
+      'insights-admin',
+      'engagement-admin',
+      'engagement-user',
     ]);
     expect(roles.body.items.every((r: { builtIn: boolean }) => r.builtIn)).toBe(true);
 

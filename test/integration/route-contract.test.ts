@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ulid } from 'ulidx';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { isBotScoped, isPermission } from '../../shared/domain/permissions';
 import { buildOpenApiDocument } from '../../shared/http/openapi';
 import { routeList, routes } from '../../shared/http/routes';
 import { memberIn, platformAdmin, tenantWithOwner } from '../support/fixtures';
@@ -50,10 +51,18 @@ describe('error paths name the offending input', () => {
  * them as this generator does (DOCUMENTED_RULES, each checked against the document's text below). Two
  * 400s stay possible and are documented: a reference to a role that does not exist in the tenant
  * (`unknown_role`, which no schema can know, like a 404 for a path id), a cursor the server did not issue
- * for this list (`invalid_cursor`: cursors are opaque), and accepting without a password and without a
- * bearer token (`password_required`: the rule depends on a header).
+ * for this list (`invalid_cursor`: cursors are opaque), accepting without a password and without a
+ * bearer token (`password_required`: the rule depends on a header), a role of the other scope where a tenant
+ * or a bot role is wanted (`role_scope_mismatch`: a custom role's scope is the tenant's state, SPEC §7), and
+ * a tenant-only permission in an edit of a bot role (`permission_not_bot_scoped`: the role's scope is state).
  */
-const DOCUMENTED_400_CODES = new Set(['unknown_role', 'password_required', 'invalid_cursor']);
+const DOCUMENTED_400_CODES = new Set([
+  'unknown_role',
+  'password_required',
+  'invalid_cursor',
+  'role_scope_mismatch',
+  'permission_not_bot_scoped',
+]);
 const RUNS_PER_ROUTE = Number(process.env.CONTRACT_RUNS_PER_ROUTE ?? 25);
 const contractSeed = process.env.FUZZ_SEED === undefined ? Date.now() : Number(process.env.FUZZ_SEED);
 
@@ -63,6 +72,8 @@ const DOCUMENTED_RULES = [
   { phrase: 'must lie in the future', schemas: ['UpdateMemberRequest', 'CreateInvitationsRequest'] },
   { phrase: 'not before `from`', schemas: ['AuditFilter'] },
   { phrase: 'not together with actorId', schemas: ['AuditFilter'] },
+  { phrase: 'takes only bot-scoped permissions', schemas: ['CreateRoleRequest'] },
+  { phrase: 'Only with scope `bot`', schemas: ['CreateRoleRequest'] },
 ] as const;
 
 function followDocumentedRules(value: unknown, now: number): unknown {
@@ -84,6 +95,9 @@ function followDocumentedRules(value: unknown, now: number): unknown {
   )
     [object.from, object.to] = [object.to, object.from];
   if (object.actorId !== undefined && object.targetId !== undefined) delete object.targetId;
+  if (object.scope === 'bot' && Array.isArray(object.permissions))
+    object.permissions = (object.permissions as string[]).filter((p) => isPermission(p) && isBotScoped(p));
+  if (object.requires !== undefined && object.scope !== 'bot') delete object.requires;
   return object;
 }
 

@@ -11,6 +11,7 @@ const campaignOperator: RoleDefinition = {
   permissions: ['campaigns:send', 'contacts:read'],
   builtIn: false,
   version: 1,
+  scope: 'tenant',
 };
 const roles = new Map<string, RoleDefinition>([
   ['agent', builtInRoles.agent],

@@ -29,6 +29,7 @@ const role = (roleId: string, permissions: readonly Permission[]): RoleDefinitio
   permissions,
   builtIn: false,
   version: 1,
+  scope: 'tenant',
 });
 
 function codeOf(run: () => void): string {
@@ -44,6 +45,10 @@ function codeOf(run: () => void): string {
 describe('Admin-level power', () => {
   it('is every permission Admin holds, counting implications, whatever the path', () => {
     expect(isAdminLevel(builtInRoles.admin.permissions)).toBe(true);
+    // Admin does not hold bots:delete (SPEC §7), so Admin-level power does not need it.
+    expect(builtInRoles.admin.permissions).not.toContain('bots:delete');
+    expect(isAdminLevel(allBut('bots:delete'))).toBe(true);
+    expect(isAdminLevel(allBut('bots:delete', 'groups:manage'))).toBe(false);
     expect(isAdminLevel(allBut('billing:manage'))).toBe(false);
     // users:read and contacts:read come with users:write and contacts:write.
     expect(isAdminLevel(allBut('users:read', 'contacts:read'))).toBe(true);
@@ -51,14 +56,14 @@ describe('Admin-level power', () => {
   });
 
   it('only the Owner grants it: by the Admin role, a copy of it, direct permissions or what a grantee will hold', () => {
-    const admin = caller(allPermissions);
+    const admin = caller(builtInRoles.admin.permissions);
     const owner = caller(allPermissions, true);
-    const copy = role('copy', [...allPermissions]);
+    const copy = role('copy', [...builtInRoles.admin.permissions]);
     const grants = {
       adminRole: { roles: [builtInRoles.admin] },
       copy: { roles: [copy] },
-      direct: { permissions: [...allPermissions] },
-      completing: { permissions: ['billing:manage' as const], resulting: [[...allPermissions]] },
+      direct: { permissions: [...builtInRoles.admin.permissions] },
+      completing: { permissions: ['billing:manage' as const], resulting: [[...builtInRoles.admin.permissions]] },
       editOfACopy: { roles: [copy, role('copy', ['inbox:read'])], resulting: [] },
     };
     for (const [path, grant] of Object.entries(grants)) {
@@ -71,7 +76,12 @@ describe('Admin-level power', () => {
         path,
       ).toBe('allowed');
     }
-    expect(codeOf(() => assertCanGrant(admin, { permissions: allBut('billing:manage') }))).toBe('allowed');
+    expect(codeOf(() => assertCanGrant(admin, { permissions: allBut('billing:manage', 'bots:delete') }))).toBe(
+      'allowed',
+    );
+    // bots:delete is the Owner's alone: an Admin cannot hand it out, by role or directly.
+    expect(codeOf(() => assertCanGrant(admin, { permissions: ['bots:delete'] }))).toBe('escalation_denied');
+    expect(codeOf(() => assertCanGrant(admin, { roles: [builtInRoles['bot-owner']] }))).toBe('escalation_denied');
     expect(codeOf(() => assertCanGrant(owner, { roles: [builtInRoles.owner] }))).toBe('owner_not_grantable');
     expect(codeOf(() => assertCanGrant(caller(['inbox:read']), { roles: [builtInRoles.agent] }))).toBe(
       'escalation_denied',

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import type {} from 'zod-openapi';
 import '../../zod-locale';
 import { allPermissions, type Permission } from '../../domain/permissions';
-import { builtInRoleIds } from '../../domain/roles';
+import { botBuiltInRoleIds, builtInRoleIds, tenantBuiltInRoleIds } from '../../domain/roles';
 import { firstRefusedCharacter, MULTI_LINE_TEXT, SINGLE_LINE_TEXT } from '../../domain/text';
 
 /*
@@ -19,9 +19,11 @@ export const tenantIdSchema = ulidSchema.check(
   z.meta({ description: 'Tenant id (ULID)', example: '01JD2Q3V4W5X6Y7Z8A9B0C1D2E' }),
 );
 export const memberIdSchema = ulidSchema.check(z.meta({ description: 'Member id (ULID)' }));
-export const roleIdSchema = z
-  .union([z.enum(builtInRoleIds), ulidSchema])
-  .check(z.meta({ description: 'A built-in role id (owner, admin, manager, agent, viewer) or a custom role ULID' }));
+export const roleIdSchema = z.union([z.enum(builtInRoleIds), ulidSchema]).check(
+  z.meta({
+    description: `A built-in role id (tenant roles: ${tenantBuiltInRoleIds.join(', ')}; bot roles: ${botBuiltInRoleIds.join(', ')}) or a custom role ULID`,
+  }),
+);
 
 export const permissionSchema = z
   .enum(allPermissions as readonly Permission[] as [Permission, ...Permission[]])

@@ -21,7 +21,7 @@ export const roleAssignmentSchema = z
 
 /** The rules of a list of role assignments that JSON Schema cannot state, said in the OpenAPI descriptions. */
 export const ROLE_ASSIGNMENT_RULES =
-  'each roleId at most once and a role of this tenant (else 400 `unknown_role`); `expiresAt`, which makes an assignment time-bound, must lie in the future';
+  'each roleId at most once and a role of this tenant (else 400 `unknown_role`), a tenant role, never a bot role (else 400 `role_scope_mismatch`); `expiresAt`, which makes an assignment time-bound, must lie in the future';
 
 export const effectivePermissionSchema = z
   .object({

@@ -8,7 +8,19 @@ export const permissionCatalogSchema = z
         module: z.string(),
         label: z.string(),
         permissions: z.array(
-          z.object({ permission: permissionSchema, description: z.string(), implies: z.array(permissionSchema) }),
+          z.object({
+            permission: permissionSchema,
+            description: z.string(),
+            scope: z.enum(['tenant', 'bot']).check(
+              z.meta({
+                description:
+                  '`tenant`: granted tenant-wide only; `bot`: may also be granted on one bot (a tenant-wide grant applies to every bot)',
+              }),
+            ),
+            implies: z
+              .array(permissionSchema)
+              .check(z.meta({ description: 'Every permission this one implies (the closure): holding it holds them' })),
+          }),
         ),
       }),
     ),
