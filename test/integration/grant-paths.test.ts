@@ -398,6 +398,33 @@ describe('two edits of roles one member holds, at once, never add up to Admin-le
   });
 });
 
+describe('role deletion packs moves and their role guards within a transaction’s 100 items', () => {
+  it('30 holders, each keeping another custom role, all move to the replacement', async () => {
+    const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
+    const role = (name: string) =>
+      createRole(deps(), ownerCaller, { name: `${name} ${ulid()}`, permissions: ['inbox:read'] }, meta());
+    const [old, replacement] = await Promise.all([role('Old'), role('New')]);
+    // 30 moves of 4 items plus 31 guards: more than one transaction takes, whatever the order.
+    const holders = await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        const kept = await role('Kept');
+        return memberIn(tenantId, { roles: [{ roleId: old!.roleId }, { roleId: kept.roleId }] });
+      }),
+    );
+    const deleted = await invoke(routes.deleteRole, {
+      identity: admin.identity,
+      params: { tenantId, roleId: old!.roleId },
+      query: { reassignTo: replacement!.roleId },
+    });
+    expect(deleted.status, JSON.stringify(deleted.body)).toBe(204);
+    for (const holder of holders) {
+      const member = (await getMember(deps(), tenantId, holder.member.memberId))!;
+      expect(member.roles.map((a) => a.roleId)).toEqual([holder.member.roles[1]!.roleId, replacement!.roleId]);
+    }
+    expect(await getCustomRole(deps(), tenantId, old!.roleId)).toBeUndefined();
+  });
+});
+
 describe('accepting an invitation whose role became Admin-level since it was sent (item 3)', () => {
   it('a non-Owner’s invitation is refused (403, nothing changes) until the Owner resends it', async () => {
     const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
