@@ -255,10 +255,20 @@ async function updateRoleOnce(
   const edited: RoleDefinition = { ...customRoleDefinition(current), permissions };
   const adds = permissions.some((p) => !current.permissions.includes(p));
   const holders = adds && !caller.isOwner ? await membersHolding(deps, caller.tenantId, roleId) : [];
+  // The holders' other custom roles are part of the judgement, and the edit gives their holders more: the
+  // edit commits only on them as read (`judgedOn`), so two edits of roles one member holds, at once, cannot
+  // both commit on the other's old definition. A member holds at most 10 roles and a tenant has tens of
+  // custom roles, well within the transaction's 100 items.
+  const others = await resolveRoles(
+    deps,
+    caller.tenantId,
+    holders.flatMap((member) => member.roles.map((a) => a.roleId)).filter((id) => id !== roleId),
+  );
   assertCanGrant(caller, {
     roles: [customRoleDefinition(current), edited],
-    resulting: await effectivePermissionsOf(deps, caller.tenantId, holders, [edited]),
+    resulting: await effectivePermissionsOf(deps, caller.tenantId, holders, [...others.values(), edited]),
   });
+  const guards = judgedOn(deps, caller.tenantId, others.values());
   const now = deps.now().toISOString();
   const next: CustomRoleRecord = {
     ...current,
@@ -280,6 +290,7 @@ async function updateRoleOnce(
           ? { item, onConditionFailed: () => nameTaken(next.name) }
           : { item },
     ),
+    ...guards,
     {
       item: outboxPut(deps.tableName, {
         eventId: deps.newId(),

@@ -368,6 +368,71 @@ describe('a grant and an edit of the granted role at once never add up to Admin-
   });
 });
 
+describe('two edits of roles one member holds, at once, never add up to Admin-level power (item 3, race)', () => {
+  it('PATCH role R1 vs. PATCH role R2, 20 rounds: the holder of both never ends up Admin-level', async () => {
+    const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
+    const patch = (roleId: string, added: Permission) =>
+      invoke(routes.updateRole, {
+        identity: admin.identity,
+        params: { tenantId, roleId },
+        body: { permissions: ['inbox:read', added] },
+      });
+    await patch('viewer', 'inbox:read'); // handler loaded before the first round
+    const escalated: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      const [r1, r2] = await Promise.all(
+        [1, 2].map((n) =>
+          createRole(deps(), ownerCaller, { name: `R${n} ${ulid()}`, permissions: ['inbox:read'] }, meta()),
+        ),
+      );
+      // Each edit alone leaves the holder one permission short of Admin's set; both complete it.
+      const holder = await memberIn(tenantId, {
+        roles: [{ roleId: r1!.roleId }, { roleId: r2!.roleId }],
+        permissions: allBut('billing:manage', 'audit:export'),
+      });
+      const [first, second] = await Promise.all([
+        patch(r1!.roleId, 'billing:manage'),
+        patch(r2!.roleId, 'audit:export'),
+      ]);
+      const member = (await getMember(deps(), tenantId, holder.member.memberId))!;
+      const [effective] = await effectivePermissionsOf(deps(), tenantId, [member]);
+      if (isAdminLevel(effective!)) escalated.push(round);
+      expect(
+        [first.status, second.status].sort(),
+        `round ${round}: ${JSON.stringify([first.body, second.body])}`,
+      ).toEqual([200, 403]);
+    }
+    expect(escalated, 'rounds that left the holder Admin-level').toEqual([]);
+  });
+});
+
+describe('role deletion packs moves and their role guards within a transaction’s 100 items', () => {
+  it('30 holders, each keeping another custom role, all move to the replacement', async () => {
+    const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
+    const role = (name: string) =>
+      createRole(deps(), ownerCaller, { name: `${name} ${ulid()}`, permissions: ['inbox:read'] }, meta());
+    const [old, replacement] = await Promise.all([role('Old'), role('New')]);
+    // 30 moves of 4 items plus 31 guards: more than one transaction takes, whatever the order.
+    const holders = await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        const kept = await role('Kept');
+        return memberIn(tenantId, { roles: [{ roleId: old!.roleId }, { roleId: kept.roleId }] });
+      }),
+    );
+    const deleted = await invoke(routes.deleteRole, {
+      identity: admin.identity,
+      params: { tenantId, roleId: old!.roleId },
+      query: { reassignTo: replacement!.roleId },
+    });
+    expect(deleted.status, JSON.stringify(deleted.body)).toBe(204);
+    for (const holder of holders) {
+      const member = (await getMember(deps(), tenantId, holder.member.memberId))!;
+      expect(member.roles.map((a) => a.roleId)).toEqual([holder.member.roles[1]!.roleId, replacement!.roleId]);
+    }
+    expect(await getCustomRole(deps(), tenantId, old!.roleId)).toBeUndefined();
+  });
+});
+
 describe('accepting an invitation whose role became Admin-level since it was sent (item 3)', () => {
   it('a non-Owner’s invitation is refused (403, nothing changes) until the Owner resends it', async () => {
     const { tenantId, admin, ownerCaller } = await tenantWithAdmin();
