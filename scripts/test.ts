@@ -9,8 +9,9 @@
  *
  * Every line the stack writes (its own machinery, and the handlers it runs at DEBUG level) also goes to a
  * log file whose path the tests get as LOCAL_STACK_LOG_FILE (test/e2e/secrets-in-logs.test.ts searches it
- * for secrets); the terminal still shows only warnings, errors and lines that are not JSON log records.
- * LOCAL_STACK_KEEP_LOGS=1 keeps the file after the run.
+ * for secrets); the terminal shows none of its JSON log records (warnings and errors are printed after a
+ * failed run), only lines that are not log records; LOG_LEVEL=… shows them all. The file is kept after a
+ * failed run, or with LOCAL_STACK_KEEP_LOGS=1.
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,19 +32,38 @@ function selectedProjects(args: readonly string[]): string[] {
   return projects;
 }
 
-/** JSON log records below WARN stay out of the terminal (they still reach the log file), unless LOG_LEVEL asks. */
-function isQuietRecord(line: string): boolean {
-  if (process.env.LOG_LEVEL || !line.startsWith('{')) return false;
+/** The level of a JSON log record (lower-cased), or undefined for a line that is not one. */
+function recordLevel(line: string): string | undefined {
+  if (!line.startsWith('{')) return undefined;
   try {
-    const level = String((JSON.parse(line) as { level?: unknown }).level ?? '').toLowerCase();
-    return level === 'debug' || level === 'info' || level === 'trace';
+    return String((JSON.parse(line) as { level?: unknown }).level ?? '').toLowerCase();
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** Tees this process's stdout and stderr into `file`, forwarding to the terminal what is not quiet. */
+/**
+ * The stack's warnings and errors, held back while the tests run: many are expected (fault-injection tests
+ * make the handlers and the stream consumer fail on purpose), so a green run shows none of them, and a red
+ * run prints them after vitest's report. LOG_LEVEL=… shows every record as it is written instead.
+ */
+const heldRecords: string[] = [];
+const HELD_RECORDS_MAX = 500;
+
+/**
+ * Tees this process's stdout and stderr into `file`; JSON log records (the stack's machinery and the
+ * handlers it runs) stay out of the terminal, warnings and errors held for a failed run.
+ */
 function captureOutput(file: string): void {
+  const isQuietRecord = (line: string): boolean => {
+    const level = process.env.LOG_LEVEL ? undefined : recordLevel(line);
+    if (level === undefined) return false;
+    if (['warn', 'error', 'fatal', 'critical'].includes(level)) {
+      heldRecords.push(line);
+      if (heldRecords.length > HELD_RECORDS_MAX) heldRecords.shift();
+    }
+    return true;
+  };
   writeFileSync(file, '');
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean;
@@ -132,7 +152,14 @@ async function main(): Promise<number> {
     });
   });
   await stack?.stop();
-  if (logFile && process.env.LOCAL_STACK_KEEP_LOGS !== '1') rmSync(logFile, { force: true });
+  const failed = code !== 0;
+  if (failed && heldRecords.length > 0) {
+    process.stderr.write(
+      `\nnpm test: the local stack's last ${heldRecords.length} warnings and errors (some are expected: fault tests):\n${heldRecords.join('\n')}\n`,
+    );
+  }
+  if (failed && logFile) process.stderr.write(`npm test: everything the local stack logged is in ${logFile}\n`);
+  else if (logFile && process.env.LOCAL_STACK_KEEP_LOGS !== '1') rmSync(logFile, { force: true });
   return interrupted && code === 0 ? 130 : code;
 }
 
