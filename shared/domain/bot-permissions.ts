@@ -9,12 +9,17 @@ export interface BotRoleAssignment {
   readonly expiresAt?: string;
 }
 
+/** Whether an assignment on a bot is still held (unexpired), whatever environments it is limited to. */
+export function isBotAssignmentUnexpired(assignment: BotRoleAssignment, now: Date): boolean {
+  return assignment.expiresAt === undefined || Date.parse(assignment.expiresAt) > now.getTime();
+}
+
 /**
  * Whether an assignment on a bot grants now, for a decision about `environment` (SPEC §7): unexpired, and
  * when an environment is named, covering it; a decision that names none uses only assignments without a limit.
  */
 export function isBotAssignmentActive(assignment: BotRoleAssignment, now: Date, environment?: string): boolean {
-  if (assignment.expiresAt !== undefined && Date.parse(assignment.expiresAt) <= now.getTime()) return false;
+  if (!isBotAssignmentUnexpired(assignment, now)) return false;
   if (assignment.environments === undefined) return true;
   return environment !== undefined && assignment.environments.includes(environment);
 }

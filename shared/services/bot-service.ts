@@ -20,7 +20,7 @@ import {
 } from '../data/records';
 import { type TransactItem, type TransactionStep, transactWrite } from '../data/transactions';
 import { auditActorOf, type BotCaller, type RequestMeta, type TenantCaller } from '../domain/actor';
-import { computeBotPermissions, isBotAssignmentActive } from '../domain/bot-permissions';
+import { computeBotPermissions, isBotAssignmentUnexpired } from '../domain/bot-permissions';
 import { Conflict, Forbidden, InvalidState, NotFound, PreconditionFailed } from '../domain/errors';
 import type { Permission } from '../domain/permissions';
 import { resolveRoles } from './role-resolution';
@@ -101,7 +101,7 @@ function accessOf(
   roles: Awaited<ReturnType<typeof resolveRoles>>,
   now: Date,
 ): BotWithAccess['myAccess'] {
-  const active = (grant?.roles ?? []).filter((assignment) => isBotAssignmentActive(assignment, now));
+  const active = (grant?.roles ?? []).filter((assignment) => isBotAssignmentUnexpired(assignment, now));
   return {
     roles: active.map((a) => a.roleId),
     permissions: computeBotPermissions({

@@ -7,7 +7,7 @@ import { getPrincipalLink } from '../data/principal-repository';
 import type { BotRecord, CustomRoleRecord, MemberRecord, ResourceGrantRecord } from '../data/records';
 import { buildAbility } from '../domain/ability';
 import type { BotCaller, Identity, TenantCaller } from '../domain/actor';
-import { computeBotPermissions, isBotAssignmentActive } from '../domain/bot-permissions';
+import { computeBotPermissions, isBotAssignmentUnexpired } from '../domain/bot-permissions';
 import { computeEffectivePermissions, isAssignmentActive } from '../domain/effective-permissions';
 import { Forbidden, NotFound } from '../domain/errors';
 import { resolveRoles } from './role-resolution';
@@ -42,7 +42,7 @@ export async function resolveBotCaller(
   const { caller, bot, grant } = await resolveCaller(deps, identity, tenantId, botId);
   if (!bot) throw new NotFound('Bot', 'bot_not_found');
   const now = deps.now();
-  const botRoles = (grant?.roles ?? []).filter((assignment) => isBotAssignmentActive(assignment, now));
+  const botRoles = (grant?.roles ?? []).filter((assignment) => isBotAssignmentUnexpired(assignment, now));
   const roles = await resolveRoles(
     deps,
     tenantId,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { computeBotPermissions, isBotAssignmentActive } from '../../shared/domain/bot-permissions';
+import {
+  computeBotPermissions,
+  isBotAssignmentActive,
+  isBotAssignmentUnexpired,
+} from '../../shared/domain/bot-permissions';
 import { computeEffectivePermissions } from '../../shared/domain/effective-permissions';
 import { builtInRoles } from '../../shared/domain/roles';
 
@@ -61,5 +65,19 @@ describe('permissions on one bot (SPEC §7)', () => {
     expect(isBotAssignmentActive(limited, now, 'sandbox')).toBe(true);
     expect(isBotAssignmentActive(limited, now, 'production')).toBe(false);
     expect(isBotAssignmentActive({ roleId: 'bot-tester' }, now, 'production')).toBe(true);
+  });
+});
+
+describe('holding a role on a bot vs. what it grants', () => {
+  it('an environment-limited assignment is held (unexpired) but grants nothing to a decision naming no environment', () => {
+    const limited = { roleId: 'bot-tester', environments: ['sandbox'] };
+    expect(isBotAssignmentUnexpired(limited, now)).toBe(true);
+    expect(isBotAssignmentUnexpired({ roleId: 'bot-tester', expiresAt: '2026-06-01T11:59:59Z' }, now)).toBe(false);
+    expect(computeBotPermissions({ tenantPermissions: [], assignments: [limited], roles, now })).toEqual([]);
+    expect(
+      computeBotPermissions({ tenantPermissions: [], assignments: [limited], roles, now, environment: 'sandbox' }).map(
+        (p) => p.permission,
+      ),
+    ).toContain('flows:read');
   });
 });
