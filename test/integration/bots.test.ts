@@ -7,6 +7,7 @@ import type { ResourceGrantRecord } from '../../shared/data/records';
 import { transactWrite } from '../../shared/data/transactions';
 import type { Identity } from '../../shared/domain/actor';
 import { routes } from '../../shared/http/routes';
+import { resolveBotCaller } from '../../shared/services/caller-service';
 import { chainOf } from '../support/audit';
 import { deps, memberIn, tenantWithOwner } from '../support/fixtures';
 import { invoke } from '../support/invoke';
@@ -256,6 +257,36 @@ describe('POST /bots/{botId}/transfer-ownership', () => {
     await drainStream();
     const events = (await chainOf(tenantId)).filter((e) => e.action === 'bot.ownership_transferred');
     expect(events).toHaveLength(2);
+  });
+});
+
+/** The DynamoDB commands `work` sends through the shared client, in order. */
+async function dynamoDbCalls<T>(work: () => Promise<T>): Promise<{ result: T; commands: string[] }> {
+  const commands: string[] = [];
+  const name = `count-${Math.random()}`;
+  deps().db.middlewareStack.add(
+    (next, context) => (args) => {
+      commands.push(context.commandName ?? 'unknown');
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    return { result: await work(), commands };
+  } finally {
+    deps().db.middlewareStack.remove(name);
+  }
+}
+
+describe('authorization on a bot route', () => {
+  it('reads the membership, the bot and the caller’s grant on it in two round trips', async () => {
+    const { tenantId, admin, as } = await setup();
+    const { body: bot } = await as(admin.identity).create({ name: 'Counted' });
+    const read = await dynamoDbCalls(() => resolveBotCaller(deps(), admin.identity, tenantId, bot.botId));
+    expect(read.commands).toEqual(['GetItemCommand', 'BatchGetItemCommand']);
+    expect(read.result.botRoleIds).toEqual(['bot-owner']);
+    expect(read.result.isBotOwner).toBe(true);
+    expect(read.result.botPermissions.map((p) => p.permission)).toContain('bots:delete');
   });
 });
 
