@@ -2,7 +2,7 @@ import { batchGetItems } from '../data/batch-get';
 import { botGrantKey } from '../data/bot-repository';
 import { stripKeys } from '../data/data-deps';
 import { type ItemKey, keys } from '../data/keys';
-import { recordSignIn } from '../data/member-repository';
+import { getMemberWithCustomRoles, recordSignIn } from '../data/member-repository';
 import { getPrincipalLink } from '../data/principal-repository';
 import type { BotRecord, CustomRoleRecord, MemberRecord, ResourceGrantRecord } from '../data/records';
 import { buildAbility } from '../domain/ability';
@@ -76,7 +76,15 @@ async function resolveCaller(
   let prefetchedRoles: CustomRoleRecord[] = [];
   let bot: BotRecord | undefined;
   let grant: ResourceGrantRecord | undefined;
-  if (link) {
+  if (link && botId === undefined) {
+    // A tenant route: the member alone is one GetItem when the link lists no custom role.
+    ({ member, roles: prefetchedRoles } = await getMemberWithCustomRoles(
+      deps,
+      tenantId,
+      link.memberId,
+      link.customRoleIds ?? [],
+    ));
+  } else if (link) {
     const memberKey = keys.member(tenantId, link.memberId);
     const roleKeys = (link.customRoleIds ?? []).map((roleId) => keys.role(tenantId, roleId));
     const botKeys: ItemKey[] =
