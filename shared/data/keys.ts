@@ -17,6 +17,9 @@
  * | outbox event       | OUTBOX#<eventId>        | OUTBOX                    | -                                              |
  * | audit export       | TENANT#<t>              | EXPORT#<exportId>         | -                                              |
  * | export slot        | TENANT#<t>              | EXPORTSLOT#<0..n-1>       | -                                              |
+ * | bot                | TENANT#<t>              | BOT#<botId>               | -                                              |
+ * | bot search term    | TENANT#<t>              | BOTSEARCH#<term>#<botId>  | -                                              |
+ * | resource grant     | TENANT#<t>              | GRANT#<type>#<id>#<principalType>#<principalId> | TENANT#<t>#PRINCIPAL#<principalType>#<principalId> / <type>#<id> |
  *
  * Invitations also use GSI2 (EXPIRY#INVITATION#<shard> / <expiresAt>#<t>#<id>) so the purge finds every
  * expired invitation of every tenant with key-condition queries, and GSI3 (EMAIL#<email> /
@@ -34,6 +37,12 @@
  * status in a GSI1 key, so that `roleId` or `q` combined with `status` is one key-condition query too
  * (a status change rewrites them in the member's transaction: shared/data/member-repository.ts).
  *
+ * Bots are the first resource type (SPEC §7). A resource grant holds one principal's roles on one resource; its
+ * SK starts with the resource (`GRANT#bot#<botId>#`), so every grant on a resource is one key-condition query
+ * (deletion, the access list), and its GSI1 key lists a principal's grants by resource type
+ * (`/members/{id}/bots`). A second resource type takes a new `<type>` value in these keys, not new keys. Bot
+ * search terms (the lower-cased name and id) make `GET /bots?q=` a prefix query on the sort key.
+ *
  * The principal link also lists the custom role ids its member holds (`customRoleIds`, kept in the member's
  * transactions), so that authorization reads the member and those roles in one BatchGetItem.
  */
@@ -43,6 +52,8 @@ export const MEMBER_PREFIX = 'MEMBER#';
 export const ROLE_PREFIX = 'ROLE#';
 export const OUTBOX_PREFIX = 'OUTBOX#';
 export const AUDIT_EXPORT_PREFIX = 'EXPORT#';
+export const BOT_PREFIX = 'BOT#';
+export const GRANT_PREFIX = 'GRANT#';
 
 /** Partitions per expiry index (and of the undelivered-outbox index): the jobs query each; writes spread over them. */
 export const EXPIRY_SHARDS = 4;
@@ -186,4 +197,51 @@ export const keys = {
     SK: `EXPORTSLOT#${slot}`,
   }),
   exportSlotsOfTenant: (tenantId: string) => ({ PK: `${TENANT_PREFIX}${tenantId}`, skPrefix: 'EXPORTSLOT#' }),
+
+  bot: (tenantId: string, botId: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `${BOT_PREFIX}${botId}`,
+  }),
+  /** Partition + sort-key prefix of all bots of a tenant, ordered by bot id. */
+  botsOfTenant: (tenantId: string) => ({ PK: `${TENANT_PREFIX}${tenantId}`, skPrefix: BOT_PREFIX }),
+  botSearchTerm: (tenantId: string, term: string, botId: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `BOTSEARCH#${term}#${botId}`,
+  }),
+  botSearch: (tenantId: string, prefix: string) => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    skPrefix: `BOTSEARCH#${prefix}`,
+  }),
+
+  /** One principal's roles on one resource (`resourceType` is `bot` today). */
+  resourceGrant: (
+    tenantId: string,
+    resourceType: string,
+    resourceId: string,
+    principalType: string,
+    principalId: string,
+  ): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `${GRANT_PREFIX}${resourceType}#${resourceId}#${principalType}#${principalId}`,
+  }),
+  /** Every grant on one resource. */
+  grantsOnResource: (tenantId: string, resourceType: string, resourceId: string) => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    skPrefix: `${GRANT_PREFIX}${resourceType}#${resourceId}#`,
+  }),
+  resourceGrantPrincipalIndex: (
+    tenantId: string,
+    resourceType: string,
+    resourceId: string,
+    principalType: string,
+    principalId: string,
+  ) => ({
+    GSI1PK: `${TENANT_PREFIX}${tenantId}#PRINCIPAL#${principalType}#${principalId}`,
+    GSI1SK: `${resourceType}#${resourceId}`,
+  }),
+  /** A principal's grants on resources of one type, through GSI1. */
+  grantsOfPrincipal: (tenantId: string, principalType: string, principalId: string, resourceType: string) => ({
+    GSI1PK: `${TENANT_PREFIX}${tenantId}#PRINCIPAL#${principalType}#${principalId}`,
+    skPrefix: `${resourceType}#`,
+  }),
 } as const;

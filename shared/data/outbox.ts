@@ -28,6 +28,10 @@ export const auditActions = [
   'invitation.expired',
   'role_assignment.expired',
   'audit.exported',
+  'bot.registered',
+  'bot.updated',
+  'bot.deleted',
+  'bot.ownership_transferred',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

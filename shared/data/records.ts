@@ -102,3 +102,36 @@ export interface InvitationRecord {
   readonly tokenHash: string;
   readonly version: number;
 }
+
+export const botEnvironments = ['sandbox', 'staging', 'production'] as const;
+export type BotEnvironment = (typeof botEnvironments)[number];
+
+/** A bot registered in a tenant (SPEC §7): the first resource type. */
+export interface BotRecord {
+  readonly tenantId: string;
+  readonly botId: string;
+  readonly name: string;
+  readonly environments: readonly BotEnvironment[];
+  readonly ownerMemberId: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+/** A role held on one resource, optionally limited to some environments and time-bound. */
+export interface ResourceRoleAssignment {
+  readonly roleId: string;
+  readonly environments?: readonly BotEnvironment[];
+  readonly expiresAt?: string;
+}
+
+/** One principal's roles on one resource (`resourceType` `bot` today; principals `member`, later `group`). */
+export interface ResourceGrantRecord {
+  readonly tenantId: string;
+  readonly resourceType: 'bot';
+  readonly resourceId: string;
+  readonly principalType: 'member' | 'group';
+  readonly principalId: string;
+  readonly roles: readonly ResourceRoleAssignment[];
+  readonly updatedAt: string;
+}

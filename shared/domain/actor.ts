@@ -1,3 +1,4 @@
+import type { BotRecord } from '../data/records';
 import type { AppAbility } from './ability';
 import type { EffectivePermission } from './effective-permissions';
 
@@ -26,6 +27,16 @@ export interface TenantCaller extends Identity {
   readonly effectivePermissions: readonly EffectivePermission[];
   readonly ability: AppAbility;
   readonly isOwner: boolean;
+}
+
+/** The caller of a bot route: their membership plus the bot the path names and what they hold on it. */
+export interface BotCaller extends TenantCaller {
+  readonly bot: BotRecord;
+  /** Roles the caller holds on the bot now (unexpired; environment-limited ones included). */
+  readonly botRoleIds: readonly string[];
+  /** Effective permissions on the bot (shared/domain/bot-permissions.ts), for decisions naming no environment. */
+  readonly botPermissions: readonly EffectivePermission[];
+  readonly isBotOwner: boolean;
 }
 
 /** Who did something, as recorded in the audit trail. Scheduled jobs act as `system`. */

@@ -7,7 +7,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { config } from '../config';
-import type { Identity, RequestMeta, TenantCaller } from '../domain/actor';
+import type { BotCaller, Identity, RequestMeta, TenantCaller } from '../domain/actor';
 import { DomainError, PayloadTooLarge, ServiceUnavailable } from '../domain/errors';
 import { logger } from '../observability';
 import { defaultServiceDeps, type ServiceDeps } from '../services/service-deps';
@@ -33,7 +33,9 @@ type CallerFor<K extends RouteDefinition['access']['kind']> = K extends 'public'
   ? undefined
   : K extends 'authenticated' | 'platform-admin'
     ? Identity
-    : TenantCaller;
+    : K extends 'bot'
+      ? BotCaller
+      : TenantCaller;
 
 /** What a handler receives: validated input, the authorized caller, and request metadata for auditing. */
 export interface HttpRequest<R extends RouteDefinition> {
@@ -185,7 +187,8 @@ export function httpHandler<R extends RouteDefinition>(
       state.params = params;
       if (state.identity) {
         const tenantId = typeof params.tenantId === 'string' ? params.tenantId : undefined;
-        state.caller = await authorize(defaultServiceDeps(), route.access, state.identity, tenantId);
+        const botId = typeof params.botId === 'string' ? params.botId : undefined;
+        state.caller = await authorize(defaultServiceDeps(), route.access, state.identity, tenantId, botId);
       }
     },
   };

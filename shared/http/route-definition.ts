@@ -25,7 +25,13 @@ export type RouteAccess =
   /** An active member holding `permission`, or the member the path names (checked by the service). */
   | { readonly kind: 'permission-or-self'; readonly permission: Permission }
   /** The tenant's Owner. */
-  | { readonly kind: 'owner' };
+  | { readonly kind: 'owner' }
+  /**
+   * An active member of `{tenantId}`, on the bot `{botId}` of that tenant (404 `bot_not_found` otherwise),
+   * holding `permission` on that bot when one is given (tenant-wide or through their roles on it); the
+   * handler receives the bot and the caller's permissions on it.
+   */
+  | { readonly kind: 'bot'; readonly permission?: Permission };
 
 export interface RouteResponse {
   readonly description: string;

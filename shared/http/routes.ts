@@ -1,5 +1,6 @@
 import type { RouteDefinition } from './route-definition';
 import { auditRoutes } from './routes/audit';
+import { botRoutes } from './routes/bots';
 import { invitationRoutes } from './routes/invitations';
 import { meRoutes } from './routes/me';
 import { memberRoutes } from './routes/members';
@@ -50,6 +51,12 @@ export const routes = {
   verifyAudit: auditRoutes.verifyAudit,
   createAuditExport: auditRoutes.createAuditExport,
   getAuditExport: auditRoutes.getAuditExport,
+  createBot: botRoutes.createBot,
+  listBots: botRoutes.listBots,
+  getBot: botRoutes.getBot,
+  updateBot: botRoutes.updateBot,
+  deleteBot: botRoutes.deleteBot,
+  transferBotOwnership: botRoutes.transferBotOwnership,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

@@ -1,7 +1,9 @@
 import type { InvitationRecord, TenantRecord } from '../data/records';
 import { isPermission } from '../domain/permissions';
 import type { RoleDefinition } from '../domain/roles';
+import type { BotWithAccess } from '../services/bot-service';
 import type { MemberWithPermissions } from '../services/member-service';
+import type { BotView } from './schemas/bots';
 import type { InvitationView } from './schemas/invitations';
 import type { MemberView } from './schemas/members';
 import type { RoleView } from './schemas/roles';
@@ -59,4 +61,14 @@ export const invitationView = (invitation: InvitationRecord, now: Date): Invitat
   expiresAt: invitation.expiresAt,
   createdAt: invitation.createdAt,
   version: invitation.version,
+});
+
+export const botView = ({ bot, myAccess }: BotWithAccess): BotView => ({
+  botId: bot.botId,
+  name: bot.name,
+  environments: [...bot.environments],
+  ownerMemberId: bot.ownerMemberId,
+  createdAt: bot.createdAt,
+  version: bot.version,
+  myAccess: { roles: [...myAccess.roles], permissions: [...myAccess.permissions] },
 });

@@ -1,7 +1,13 @@
+import { batchGetItems } from '../data/batch-get';
+import { botGrantKey } from '../data/bot-repository';
+import { stripKeys } from '../data/data-deps';
+import { type ItemKey, keys } from '../data/keys';
 import { getMemberWithCustomRoles, recordSignIn } from '../data/member-repository';
 import { getPrincipalLink } from '../data/principal-repository';
+import type { BotRecord, CustomRoleRecord, MemberRecord, ResourceGrantRecord } from '../data/records';
 import { buildAbility } from '../domain/ability';
-import type { Identity, TenantCaller } from '../domain/actor';
+import type { BotCaller, Identity, TenantCaller } from '../domain/actor';
+import { computeBotPermissions, isBotAssignmentUnexpired } from '../domain/bot-permissions';
 import { computeEffectivePermissions, isAssignmentActive } from '../domain/effective-permissions';
 import { Forbidden, NotFound } from '../domain/errors';
 import { resolveRoles } from './role-resolution';
@@ -19,12 +25,87 @@ export async function resolveTenantCaller(
   identity: Identity,
   tenantId: string,
 ): Promise<TenantCaller> {
-  // Two round trips: the link, then the member with the custom roles the link says it holds (one
-  // BatchGetItem). Should the member hold a custom role the link does not list, resolveRoles reads it.
+  return (await resolveCaller(deps, identity, tenantId, undefined)).caller;
+}
+
+/**
+ * The caller of a bot route: their membership as `resolveTenantCaller` reads it, plus the bot and their grant
+ * on it, read in the same BatchGetItem as the member (still two round trips; a custom bot role held on the bot
+ * costs one more read). An unknown bot, or one of another tenant, is 404 `bot_not_found`.
+ */
+export async function resolveBotCaller(
+  deps: ServiceDeps,
+  identity: Identity,
+  tenantId: string,
+  botId: string,
+): Promise<BotCaller> {
+  const { caller, bot, grant } = await resolveCaller(deps, identity, tenantId, botId);
+  if (!bot) throw new NotFound('Bot', 'bot_not_found');
+  const now = deps.now();
+  const botRoles = (grant?.roles ?? []).filter((assignment) => isBotAssignmentUnexpired(assignment, now));
+  const roles = await resolveRoles(
+    deps,
+    tenantId,
+    botRoles.map((a) => a.roleId),
+  );
+  return {
+    ...caller,
+    bot,
+    botRoleIds: botRoles.map((a) => a.roleId),
+    botPermissions: computeBotPermissions({
+      tenantPermissions: caller.effectivePermissions,
+      assignments: botRoles,
+      roles,
+      now,
+    }),
+    isBotOwner: botRoles.some((a) => a.roleId === 'bot-owner'),
+  };
+}
+
+async function resolveCaller(
+  deps: ServiceDeps,
+  identity: Identity,
+  tenantId: string,
+  botId: string | undefined,
+): Promise<{ caller: TenantCaller; bot?: BotRecord; grant?: ResourceGrantRecord }> {
+  // Two round trips: the link, then the member with the custom roles the link says it holds (and, on a bot
+  // route, the bot and the member's grant on it) in one BatchGetItem. Should the member hold a custom role the
+  // link does not list, resolveRoles reads it.
   const link = await getPrincipalLink(deps, identity.userId, tenantId);
-  const { member, roles: prefetchedRoles } = link
-    ? await getMemberWithCustomRoles(deps, tenantId, link.memberId, link.customRoleIds ?? [])
-    : { member: undefined, roles: [] };
+  let member: MemberRecord | undefined;
+  let prefetchedRoles: CustomRoleRecord[] = [];
+  let bot: BotRecord | undefined;
+  let grant: ResourceGrantRecord | undefined;
+  if (link && botId === undefined) {
+    // A tenant route: the member alone is one GetItem when the link lists no custom role.
+    ({ member, roles: prefetchedRoles } = await getMemberWithCustomRoles(
+      deps,
+      tenantId,
+      link.memberId,
+      link.customRoleIds ?? [],
+    ));
+  } else if (link) {
+    const memberKey = keys.member(tenantId, link.memberId);
+    const roleKeys = (link.customRoleIds ?? []).map((roleId) => keys.role(tenantId, roleId));
+    const botKeys: ItemKey[] =
+      botId === undefined ? [] : [keys.bot(tenantId, botId), botGrantKey(tenantId, botId, link.memberId)];
+    const byKey = new Map(
+      (await batchGetItems(deps, [memberKey, ...roleKeys, ...botKeys])).map((item) => [
+        `${String(item.PK)}|${String(item.SK)}`,
+        item,
+      ]),
+    );
+    const at = (key: ItemKey) => byKey.get(`${key.PK}|${key.SK}`);
+    const memberItem = at(memberKey);
+    member = memberItem ? stripKeys<MemberRecord>(memberItem) : undefined;
+    prefetchedRoles = roleKeys.flatMap((key) => {
+      const item = at(key);
+      return item ? [stripKeys<CustomRoleRecord>(item)] : [];
+    });
+    const [botItem, grantItem] = botKeys.map(at);
+    bot = botItem ? stripKeys<BotRecord>(botItem) : undefined;
+    grant = grantItem ? stripKeys<ResourceGrantRecord>(grantItem) : undefined;
+  }
   if (!member || member.userId !== identity.userId) throw new NotFound('Tenant', 'tenant_not_found');
   if (member.status === 'suspended')
     throw new Forbidden('Your membership in this tenant is suspended.', 'member_suspended');
@@ -50,7 +131,7 @@ export async function resolveTenantCaller(
     roles,
     now,
   });
-  return {
+  const caller: TenantCaller = {
     ...identity,
     // The member's address was verified by accepting the invitation; access tokens carry no email claim.
     email: identity.email ?? member.email,
@@ -64,4 +145,5 @@ export async function resolveTenantCaller(
     ),
     isOwner: activeAssignments.some((a) => a.roleId === 'owner'),
   };
+  return { caller, ...(bot ? { bot } : {}), ...(grant ? { grant } : {}) };
 }

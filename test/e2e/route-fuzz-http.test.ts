@@ -80,6 +80,12 @@ beforeAll(async () => {
     body: { filter: {} },
   });
   expect(exported.status).toBe(202);
+  const bot = await api(`/v1/tenants/${tenantId}/bots`, {
+    method: 'POST',
+    token: ownerToken,
+    body: { name: `Fuzz bot ${ulid()}` },
+  });
+  expect(bot.status).toBe(201);
   const members = (await api(`/v1/tenants/${tenantId}/members`, { token: ownerToken })).body.items as {
     memberId: string;
     email: string;
@@ -107,6 +113,7 @@ beforeAll(async () => {
     customRole: { roleId: role.body.roleId, name: role.body.name },
     invitations: created3.slice(1).map((invitation, i) => ({ ...invitation, token: tokens[i + 1]! })),
     exportId: exported.body.exportId,
+    bot: { botId: bot.body.botId, name: bot.body.name },
   };
 }, 60_000);
 

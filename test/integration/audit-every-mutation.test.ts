@@ -6,6 +6,7 @@ import type { AuditAction } from '../../shared/data/outbox';
 import type { Identity } from '../../shared/domain/actor';
 import type { RouteDefinition } from '../../shared/http/route-definition';
 import { routeList, routes } from '../../shared/http/routes';
+import { registerBot } from '../../shared/services/bot-service';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { createRole } from '../../shared/services/role-service';
@@ -277,6 +278,65 @@ const samples: Record<string, () => Promise<Sample>> = {
         action: 'invitation.declined',
         actor: { id: `invitee:${pending.member.memberId}`, email: pending.email },
         target: { type: 'invitation', id: pending.invitation.invitationId },
+      }),
+    };
+  },
+  createBot: async () => {
+    const tenant = await tenantWithOwner();
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId },
+      body: { name: `Every bot ${ulid()}` },
+      expect: (bot) => ({
+        tenantId: tenant.tenantId,
+        action: 'bot.registered',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'bot', id: bot.botId },
+      }),
+    };
+  },
+  updateBot: async () => {
+    const tenant = await tenantWithOwner();
+    const { bot } = await registerBot(deps(), await ownerCaller(tenant), { name: `Bot ${ulid()}` }, meta());
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId, botId: bot.botId },
+      body: { name: 'Renamed bot' },
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'bot.updated',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'bot', id: bot.botId },
+      }),
+    };
+  },
+  deleteBot: async () => {
+    const tenant = await tenantWithOwner();
+    const { bot } = await registerBot(deps(), await ownerCaller(tenant), { name: `Bot ${ulid()}` }, meta());
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId, botId: bot.botId },
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'bot.deleted',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'bot', id: bot.botId },
+      }),
+    };
+  },
+  transferBotOwnership: async () => {
+    const tenant = await tenantWithOwner();
+    const { bot } = await registerBot(deps(), await ownerCaller(tenant), { name: `Bot ${ulid()}` }, meta());
+    const heir = await memberIn(tenant.tenantId, { roles: [{ roleId: 'member' }] });
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId, botId: bot.botId },
+      body: { memberId: heir.member.memberId },
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'bot.ownership_transferred',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'bot', id: bot.botId },
       }),
     };
   },

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../shared/domain/actor';
 import { type RouteName, routeList } from '../../shared/http/routes';
 import { requestAuditExport } from '../../shared/services/audit-service';
+import { registerBot } from '../../shared/services/bot-service';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { transferOwnership } from '../../shared/services/member-admin-service';
@@ -117,6 +118,14 @@ const matrix: Record<RouteName, Record<Caller, Outcome>> = {
   verifyAudit: auditRead,
   createAuditExport: auditExport,
   getAuditExport: auditExport,
+  // bots:create is a tenant permission of Owner and Admin; bots:configure on a bot is held tenant-wide by them
+  // (the callers here hold no role on the Owner's bots); bots:delete and transfer: the Owner, never the Admin.
+  createBot: usersWrite,
+  listBots: member,
+  getBot: member,
+  updateBot: usersWrite,
+  deleteBot: ownerOnly,
+  transferBotOwnership: ownerOnly,
 };
 
 const callers = Object.keys(member) as Caller[];
@@ -162,6 +171,12 @@ async function freshInvitationId() {
 async function freshRoleId() {
   const owner = await resolveTenantCaller(deps(), identities.owner!, tenantId);
   return (await createRole(deps(), owner, { name: `Matrix ${ulid()}`, permissions: ['inbox:read'] }, meta())).roleId;
+}
+
+/** A bot the Owner registered (its Bot Owner), fresh for routes that delete or hand it away. */
+async function freshBotId() {
+  const owner = await resolveTenantCaller(deps(), identities.owner!, tenantId);
+  return (await registerBot(deps(), owner, { name: `Matrix bot ${ulid()}` }, meta())).bot.botId;
 }
 
 /** Whoever became Owner in a transfer, so the test can hand ownership back. */
@@ -222,6 +237,19 @@ async function requestFor(operationId: RouteName) {
       return { body: { token: (await pendingOwnerInvitation()).token, password: strongPassword() } };
     case 'declineInvitation':
       return { body: { token: (await pendingOwnerInvitation()).token } };
+    case 'createBot':
+      return { params, body: { name: `Matrix bot ${ulid()}` } };
+    case 'getBot':
+      return { params: { ...params, botId: await freshBotId() } };
+    case 'updateBot':
+      return { params: { ...params, botId: await freshBotId() }, body: { name: 'Matrix bot (renamed)' } };
+    case 'deleteBot':
+      return { params: { ...params, botId: await freshBotId() } };
+    case 'transferBotOwnership':
+      return {
+        params: { ...params, botId: await freshBotId() },
+        body: { memberId: (await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] })).member.memberId },
+      };
     case 'createTenant':
       return { params, body: { name: 'Matrix tenant', ownerEmail: uniqueEmail('matrix'), seatLimit: 3 } };
     case 'updateTenant':

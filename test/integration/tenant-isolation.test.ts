@@ -99,6 +99,12 @@ const foreignReference: { readonly [K in TenantScopedRouteName]: 'refused' | 'ha
   verifyAudit: 'harmless',
   createAuditExport: 'harmless',
   getAuditExport: 'refused',
+  createBot: 'harmless',
+  listBots: 'harmless',
+  getBot: 'refused',
+  updateBot: 'refused',
+  deleteBot: 'refused',
+  transferBotOwnership: 'refused',
 };
 
 const hasCursor = (route: RouteDefinition) => route.request?.query?.shape.cursor !== undefined;

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { isTenantScoped, type RouteDefinition } from '../../shared/http/route-definition';
 import type { RouteName, routes } from '../../shared/http/routes';
 import { requestAuditExport } from '../../shared/services/audit-service';
+import { registerBot } from '../../shared/services/bot-service';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { createRole } from '../../shared/services/role-service';
@@ -43,6 +44,8 @@ export interface World {
     readonly token: string;
   }[];
   readonly exportId: string;
+  /** A bot the Owner registered (and so its Bot Owner). */
+  readonly bot: { readonly botId: string; readonly name: string };
 }
 
 /** Every string of a world that must never appear in a response to someone outside it. */
@@ -53,6 +56,8 @@ export function secretsOf(world: World): string[] {
     world.customRole.roleId,
     world.customRole.name,
     world.exportId,
+    world.bot.botId,
+    world.bot.name,
     ...[world.owner, world.admin, world.member, world.suspended].flatMap((m) => [
       m.member.memberId,
       m.member.email,
@@ -101,6 +106,12 @@ export async function buildWorld(label: string): Promise<World> {
   if (invitations.length !== 2)
     throw new Error(`world ${label}: invitations not created: ${JSON.stringify(invited.failed)}`);
   const exported = await requestAuditExport(deps(), ownerCaller, { action: 'member.' }, meta());
+  const bot = await registerBot(
+    deps(),
+    ownerCaller,
+    { name: `${label} bot ${ulid()}`, botId: `${slug}-bot-${ulid()}` },
+    meta(),
+  );
   return {
     tenantId,
     tenantName,
@@ -111,6 +122,7 @@ export async function buildWorld(label: string): Promise<World> {
     customRole: { roleId: role.roleId, name: role.name },
     invitations,
     exportId: exported.exportId,
+    bot: { botId: bot.bot.botId, name: bot.bot.name },
   };
 }
 
@@ -168,6 +180,15 @@ export const tenantScopedSamples: { readonly [K in TenantScopedRouteName]: Sampl
   verifyAudit: (w) => ({ params: tenant(w) }),
   createAuditExport: (w) => ({ params: tenant(w), body: { filter: { actorId: w.owner.identity.userId } } }),
   getAuditExport: (w) => ({ params: { ...tenant(w), exportId: w.exportId } }),
+  createBot: (w) => ({ params: tenant(w), body: { name: `Sample bot ${ulid()}`, environments: ['sandbox'] } }),
+  listBots: (w) => ({ params: tenant(w), query: { q: w.bot.name } }),
+  getBot: (w) => ({ params: { ...tenant(w), botId: w.bot.botId } }),
+  updateBot: (w) => ({ params: { ...tenant(w), botId: w.bot.botId }, body: { name: 'Renamed from outside' } }),
+  deleteBot: (w) => ({ params: { ...tenant(w), botId: w.bot.botId } }),
+  transferBotOwnership: (w) => ({
+    params: { ...tenant(w), botId: w.bot.botId },
+    body: { memberId: w.member.member.memberId },
+  }),
 };
 
 /** Samples of the routes outside a tenant (platform, invitee, self, meta). */

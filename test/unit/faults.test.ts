@@ -76,6 +76,7 @@ function anyWorld(): World {
     member: person(),
     suspended: person(),
     customRole: { roleId: ulid(), name: 'Faults role' },
+    bot: { botId: ulid(), name: 'Faults bot' },
     invitations: [0, 1].map(() => ({
       invitationId: ulid(),
       memberId: ulid(),

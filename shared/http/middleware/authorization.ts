@@ -1,7 +1,7 @@
 import { canOn } from '../../domain/ability';
-import { type Identity, PLATFORM_ADMIN_GROUP, type TenantCaller } from '../../domain/actor';
+import { type BotCaller, type Identity, PLATFORM_ADMIN_GROUP, type TenantCaller } from '../../domain/actor';
 import { Forbidden } from '../../domain/errors';
-import { resolveTenantCaller } from '../../services/caller-service';
+import { resolveBotCaller, resolveTenantCaller } from '../../services/caller-service';
 import type { ServiceDeps } from '../../services/service-deps';
 import type { RouteAccess } from '../route-definition';
 
@@ -15,7 +15,8 @@ export async function authorize(
   access: RouteAccess,
   identity: Identity,
   tenantId: string | undefined,
-): Promise<Identity | TenantCaller> {
+  botId?: string,
+): Promise<Identity | TenantCaller | BotCaller> {
   switch (access.kind) {
     case 'public':
     case 'authenticated':
@@ -36,6 +37,15 @@ export async function authorize(
       }
       if (access.kind === 'owner' && !caller.isOwner) {
         throw new Forbidden('Only the tenant Owner may do this.', 'owner_required');
+      }
+      return caller;
+    }
+    case 'bot': {
+      if (tenantId === undefined || botId === undefined)
+        throw new Error('route with bot access has no {tenantId} or {botId}');
+      const caller = await resolveBotCaller(deps, identity, tenantId, botId);
+      if (access.permission !== undefined && !caller.botPermissions.some((p) => p.permission === access.permission)) {
+        throw new Forbidden(`This action needs the permission ${access.permission} on this bot.`);
       }
       return caller;
     }

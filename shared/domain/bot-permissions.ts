@@ -1,0 +1,60 @@
+import type { EffectivePermission } from './effective-permissions';
+import { allPermissions, impliedBy, isBotScoped, type Permission } from './permissions';
+import type { RoleDefinition } from './roles';
+
+/** A role held on one bot: optionally limited to some environments, optionally time-bound. */
+export interface BotRoleAssignment {
+  readonly roleId: string;
+  readonly environments?: readonly string[];
+  readonly expiresAt?: string;
+}
+
+/** Whether an assignment on a bot is still held (unexpired), whatever environments it is limited to. */
+export function isBotAssignmentUnexpired(assignment: BotRoleAssignment, now: Date): boolean {
+  return assignment.expiresAt === undefined || Date.parse(assignment.expiresAt) > now.getTime();
+}
+
+/**
+ * Whether an assignment on a bot grants now, for a decision about `environment` (SPEC §7): unexpired, and
+ * when an environment is named, covering it; a decision that names none uses only assignments without a limit.
+ */
+export function isBotAssignmentActive(assignment: BotRoleAssignment, now: Date, environment?: string): boolean {
+  if (!isBotAssignmentUnexpired(assignment, now)) return false;
+  if (assignment.environments === undefined) return true;
+  return environment !== undefined && assignment.environments.includes(environment);
+}
+
+/**
+ * Effective permissions of a member on one bot (SPEC §7) = the bot-scoped part of their tenant-level effective
+ * set (source `tenant`) ∪ the permissions of the roles they hold on the bot (unexpired, environment matching;
+ * source: the role id) ∪ everything those imply (source `implied`). Tenant-only permissions (users, billing, …)
+ * are not permissions on a bot. Unknown roles (a deleted custom role) grant nothing. In catalog order.
+ */
+export function computeBotPermissions(input: {
+  readonly tenantPermissions: readonly EffectivePermission[];
+  readonly assignments: readonly BotRoleAssignment[];
+  readonly roles: ReadonlyMap<string, RoleDefinition>;
+  readonly now: Date;
+  readonly environment?: string;
+}): EffectivePermission[] {
+  const sources = new Map<Permission, Set<string>>();
+  const grant = (permission: Permission, source: string) => {
+    const set = sources.get(permission);
+    if (set) set.add(source);
+    else sources.set(permission, new Set([source]));
+  };
+  for (const held of input.tenantPermissions) if (isBotScoped(held.permission)) grant(held.permission, 'tenant');
+  for (const assignment of input.assignments) {
+    if (!isBotAssignmentActive(assignment, input.now, input.environment)) continue;
+    const role = input.roles.get(assignment.roleId);
+    if (role?.scope !== 'bot') continue;
+    for (const permission of role.permissions) grant(permission, assignment.roleId);
+  }
+  for (const permission of [...sources.keys()]) {
+    for (const implied of impliedBy(permission)) if (isBotScoped(implied)) grant(implied, 'implied');
+  }
+  return allPermissions.flatMap((permission) => {
+    const granted = sources.get(permission);
+    return granted ? [{ permission, sources: [...granted] }] : [];
+  });
+}

@@ -1,0 +1,320 @@
+import {
+  deleteBot as deleteBotItems,
+  deleteGrant,
+  getBotsWithGrants,
+  getBotWithGrant,
+  listBotIds,
+  listGrantsOnBot,
+  putGrant,
+  putNewBot,
+  updateBot as updateBotItems,
+} from '../data/bot-repository';
+import { getMember } from '../data/member-repository';
+import { type AuditAction, outboxPut } from '../data/outbox';
+import {
+  type BotEnvironment,
+  type BotRecord,
+  botEnvironments,
+  type ResourceGrantRecord,
+  type ResourceRoleAssignment,
+} from '../data/records';
+import { type TransactItem, type TransactionStep, transactWrite } from '../data/transactions';
+import { auditActorOf, type BotCaller, type RequestMeta, type TenantCaller } from '../domain/actor';
+import { computeBotPermissions, isBotAssignmentUnexpired } from '../domain/bot-permissions';
+import { Conflict, Forbidden, InvalidState, NotFound, PreconditionFailed } from '../domain/errors';
+import type { Permission } from '../domain/permissions';
+import { resolveRoles } from './role-resolution';
+import type { ServiceDeps } from './service-deps';
+
+/** A bot with what the caller holds on it: the roles they hold there and their effective permissions on it. */
+export interface BotWithAccess {
+  readonly bot: BotRecord;
+  readonly myAccess: { readonly roles: string[]; readonly permissions: Permission[] };
+}
+
+/** Most items of one TransactWriteItems. */
+const TRANSACTION_LIMIT = 100;
+
+/** Environments in catalog order, each once; all three when none are given (SPEC §7). */
+function environmentsOf(requested: readonly BotEnvironment[] | undefined): BotEnvironment[] {
+  return botEnvironments.filter((environment) => requested === undefined || requested.includes(environment));
+}
+
+function ownerGrant(
+  tenantId: string,
+  botId: string,
+  memberId: string,
+  now: string,
+  others: readonly ResourceRoleAssignment[] = [],
+): ResourceGrantRecord {
+  return {
+    tenantId,
+    resourceType: 'bot',
+    resourceId: botId,
+    principalType: 'member',
+    principalId: memberId,
+    roles: [{ roleId: 'bot-owner' }, ...others.filter((a) => a.roleId !== 'bot-owner')],
+    updatedAt: now,
+  };
+}
+
+/** The public view of a bot in the audit trail (no access data). */
+const botState = (bot: BotRecord) => ({
+  botId: bot.botId,
+  name: bot.name,
+  environments: bot.environments,
+  ownerMemberId: bot.ownerMemberId,
+});
+
+function botEvent(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  meta: RequestMeta,
+  action: AuditAction,
+  bot: BotRecord,
+  before: unknown,
+  after: unknown,
+): TransactItem {
+  return outboxPut(deps.tableName, {
+    eventId: deps.newId(),
+    tenantId: bot.tenantId,
+    occurredAt: deps.now().toISOString(),
+    action,
+    actor: auditActorOf(caller, meta),
+    target: { type: 'bot', id: bot.botId, label: bot.name },
+    changes: { before, after },
+    requestId: meta.requestId,
+  });
+}
+
+/** A bot write whose condition failed: 404 if the bot is gone, else 412 (it changed since it was read). */
+function botChangedMeanwhile(found: Record<string, unknown> | undefined) {
+  return found === undefined
+    ? new NotFound('Bot', 'bot_not_found')
+    : new PreconditionFailed(typeof found.version === 'number' ? found.version : undefined);
+}
+
+/** What a caller holds on a bot, from their grant on it (read with it) and their tenant-level set. */
+function accessOf(
+  caller: TenantCaller,
+  grant: ResourceGrantRecord | undefined,
+  roles: Awaited<ReturnType<typeof resolveRoles>>,
+  now: Date,
+): BotWithAccess['myAccess'] {
+  const active = (grant?.roles ?? []).filter((assignment) => isBotAssignmentUnexpired(assignment, now));
+  return {
+    roles: active.map((a) => a.roleId),
+    permissions: computeBotPermissions({
+      tenantPermissions: caller.effectivePermissions,
+      assignments: active,
+      roles,
+      now,
+    }).map((p) => p.permission),
+  };
+}
+
+/** What the caller of a bot route holds on it (resolved with the request). */
+export function botWithAccess(caller: BotCaller, bot: BotRecord = caller.bot): BotWithAccess {
+  return {
+    bot,
+    myAccess: { roles: [...caller.botRoleIds], permissions: caller.botPermissions.map((p) => p.permission) },
+  };
+}
+
+/**
+ * Registers a bot (`bots:create`, checked by the route): the bot, its search terms, the caller's `bot-owner`
+ * grant and the `bot.registered` event in one transaction. A given id taken in the tenant is 409 `bot_exists`.
+ */
+export async function registerBot(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  input: { name: string; botId?: string; environments?: readonly BotEnvironment[] },
+  meta: RequestMeta,
+): Promise<BotWithAccess> {
+  const now = deps.now().toISOString();
+  const bot: BotRecord = {
+    tenantId: caller.tenantId,
+    botId: input.botId ?? deps.newId(),
+    name: input.name,
+    environments: environmentsOf(input.environments),
+    ownerMemberId: caller.memberId,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+  };
+  const grant = ownerGrant(caller.tenantId, bot.botId, caller.memberId, now);
+  const [botPut, ...rest] = putNewBot(deps, bot, grant);
+  if (!botPut) throw new Error('putNewBot returned no items');
+  await transactWrite(deps, [
+    {
+      item: botPut,
+      onConditionFailed: () =>
+        new Conflict('bot_exists', `A bot with the id ${bot.botId} exists in this tenant already.`),
+    },
+    ...rest.map((item) => ({ item })),
+    { item: botEvent(deps, caller, meta, 'bot.registered', bot, null, { ...botState(bot), ownerRoles: grant.roles }) },
+  ]);
+  const roles = await resolveRoles(deps, caller.tenantId, ['bot-owner']);
+  return { bot, myAccess: accessOf(caller, grant, roles, deps.now()) };
+}
+
+/** The bot directory (any active member): a page of the tenant's bots, each with what the caller holds on it. */
+export async function listBots(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  q: string | undefined,
+  page: { limit: number; cursor?: string },
+): Promise<{ items: BotWithAccess[]; nextCursor: string | null }> {
+  const { botIds, nextCursor } = await listBotIds(deps, caller.tenantId, q, page);
+  const found = botIds.length === 0 ? [] : await getBotsWithGrants(deps, caller.tenantId, botIds, caller.memberId);
+  const roles = await resolveRoles(
+    deps,
+    caller.tenantId,
+    found.flatMap(({ grant }) => (grant?.roles ?? []).map((a) => a.roleId)),
+  );
+  const now = deps.now();
+  return {
+    items: found.map(({ bot, grant }) => ({ bot, myAccess: accessOf(caller, grant, roles, now) })),
+    nextCursor,
+  };
+}
+
+/** Renames a bot or changes its environments (`bots:configure` on it, checked by the route); If-Match: version. */
+export async function updateBot(
+  deps: ServiceDeps,
+  caller: BotCaller,
+  input: { name?: string; environments?: readonly BotEnvironment[] },
+  expectedVersion: number | undefined,
+  meta: RequestMeta,
+): Promise<BotWithAccess> {
+  const before = caller.bot;
+  if (expectedVersion !== undefined && expectedVersion !== before.version) throw new PreconditionFailed(before.version);
+  const after: BotRecord = {
+    ...before,
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.environments !== undefined ? { environments: environmentsOf(input.environments) } : {}),
+    updatedAt: deps.now().toISOString(),
+    version: before.version + 1,
+  };
+  const [botPut, ...terms] = updateBotItems(deps, before, after);
+  if (!botPut) throw new Error('updateBot returned no items');
+  await transactWrite(deps, [
+    { item: botPut, onConditionFailed: botChangedMeanwhile },
+    ...terms.map((item) => ({ item })),
+    { item: botEvent(deps, caller, meta, 'bot.updated', after, botState(before), botState(after)) },
+  ]);
+  return botWithAccess(caller, after);
+}
+
+/**
+ * Deletes a bot (`bots:delete` on it, checked by the route: the tenant Owner or the bot's Bot Owner) and every
+ * grant on it, with one `bot.deleted` event. The last transaction removes the bot, its search terms, the event
+ * and as many grants as fit; grants beyond that are deleted first, in transactions of 100 (should the request
+ * stop between them, the bot is still there, with fewer grants, and repeating the DELETE finishes the job).
+ * The bot's own grant, the Bot Owner's, goes last, so a partly deleted bot keeps its owner.
+ */
+export async function deleteBot(deps: ServiceDeps, caller: BotCaller, meta: RequestMeta): Promise<void> {
+  const bot = caller.bot;
+  const grants = await listGrantsOnBot(deps, bot.tenantId, bot.botId);
+  const ownerFirst = [
+    ...grants.filter((g) => g.principalType === 'member' && g.principalId === bot.ownerMemberId),
+    ...grants.filter((g) => !(g.principalType === 'member' && g.principalId === bot.ownerMemberId)),
+  ];
+  const botItems = deleteBotItems(deps, bot);
+  const room = TRANSACTION_LIMIT - botItems.length - 1;
+  const last = ownerFirst.slice(0, room);
+  const earlier = ownerFirst.slice(room);
+  for (let start = 0; start < earlier.length; start += TRANSACTION_LIMIT) {
+    await transactWrite(
+      deps,
+      earlier.slice(start, start + TRANSACTION_LIMIT).map((grant) => ({ item: deleteGrant(deps, grant) })),
+    );
+  }
+  const [botDelete, ...terms] = botItems;
+  if (!botDelete) throw new Error('deleteBot returned no items');
+  const steps: TransactionStep[] = [
+    { item: botDelete, onConditionFailed: botChangedMeanwhile },
+    ...terms.map((item) => ({ item })),
+    ...last.map((grant) => ({ item: deleteGrant(deps, grant) })),
+    {
+      item: botEvent(deps, caller, meta, 'bot.deleted', bot, { ...botState(bot), grants: grants.length }, null),
+    },
+  ];
+  await transactWrite(deps, steps);
+}
+
+/**
+ * Hands a bot to another active member (the Bot Owner or the tenant Owner): they become its `bot-owner`
+ * (keeping their other roles on it), the former Bot Owner becomes its `bot-admin`, so there is exactly one
+ * Bot Owner per bot; one transaction, conditioned on the bot's version (the owner changes only here).
+ */
+export async function transferBotOwnership(
+  deps: ServiceDeps,
+  caller: BotCaller,
+  memberId: string,
+  meta: RequestMeta,
+): Promise<BotWithAccess> {
+  if (!(caller.isOwner || caller.isBotOwner))
+    throw new Forbidden('Only the Bot Owner or the tenant Owner may do this.', 'bot_owner_required');
+  const bot = caller.bot;
+  if (memberId === bot.ownerMemberId) throw new Conflict('invalid_transfer', 'That member owns this bot already.');
+  const target = await getMember(deps, bot.tenantId, memberId);
+  if (!target) throw new NotFound('Member', 'member_not_found');
+  if (target.status !== 'active') throw new InvalidState('Bot ownership can only go to an active member.');
+  const [found, formerFound] = await Promise.all([
+    getBotWithGrant(deps, bot.tenantId, bot.botId, memberId),
+    getBotWithGrant(deps, bot.tenantId, bot.botId, bot.ownerMemberId),
+  ]);
+  if (!found.bot) throw new NotFound('Bot', 'bot_not_found');
+  const now = deps.now().toISOString();
+  const newGrant = ownerGrant(bot.tenantId, bot.botId, memberId, now, found.grant?.roles);
+  const formerRoles = (formerFound.grant?.roles ?? []).filter(
+    (a) => a.roleId !== 'bot-owner' && a.roleId !== 'bot-admin',
+  );
+  const formerGrant: ResourceGrantRecord = {
+    tenantId: bot.tenantId,
+    resourceType: 'bot',
+    resourceId: bot.botId,
+    principalType: 'member',
+    principalId: bot.ownerMemberId,
+    roles: [{ roleId: 'bot-admin' }, ...formerRoles],
+    updatedAt: now,
+  };
+  const after: BotRecord = { ...bot, ownerMemberId: memberId, updatedAt: now, version: bot.version + 1 };
+  const [botPut, ...terms] = updateBotItems(deps, bot, after);
+  if (!botPut) throw new Error('updateBot returned no items');
+  await transactWrite(deps, [
+    { item: botPut, onConditionFailed: botChangedMeanwhile },
+    ...terms.map((item) => ({ item })),
+    { item: putGrant(deps, newGrant) },
+    { item: putGrant(deps, formerGrant) },
+    {
+      item: botEvent(
+        deps,
+        caller,
+        meta,
+        'bot.ownership_transferred',
+        after,
+        {
+          ownerMemberId: bot.ownerMemberId,
+          ownerRoles: formerFound.grant?.roles ?? [],
+          newOwnerRoles: found.grant?.roles ?? [],
+        },
+        { ownerMemberId: memberId, ownerRoles: newGrant.roles, formerOwnerRoles: formerGrant.roles },
+      ),
+    },
+  ]);
+  const roles = await resolveRoles(
+    deps,
+    bot.tenantId,
+    [...newGrant.roles, ...formerGrant.roles].map((a) => a.roleId),
+  );
+  const callerGrant =
+    caller.memberId === memberId ? newGrant : caller.memberId === bot.ownerMemberId ? formerGrant : undefined;
+  return {
+    bot: after,
+    myAccess: callerGrant
+      ? accessOf(caller, callerGrant, roles, deps.now())
+      : { roles: [...caller.botRoleIds], permissions: caller.botPermissions.map((p) => p.permission) },
+  };
+}
