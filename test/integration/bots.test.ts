@@ -9,7 +9,7 @@ import type { Identity } from '../../shared/domain/actor';
 import { routes } from '../../shared/http/routes';
 import { resolveBotCaller } from '../../shared/services/caller-service';
 import { chainOf } from '../support/audit';
-import { deps, memberIn, tenantWithOwner } from '../support/fixtures';
+import { deps, dynamoDbCalls, memberIn, tenantWithOwner } from '../support/fixtures';
 import { invoke } from '../support/invoke';
 import { drainStream } from '../support/local-stack';
 
@@ -259,24 +259,6 @@ describe('POST /bots/{botId}/transfer-ownership', () => {
     expect(events).toHaveLength(2);
   });
 });
-
-/** The DynamoDB commands `work` sends through the shared client, in order. */
-async function dynamoDbCalls<T>(work: () => Promise<T>): Promise<{ result: T; commands: string[] }> {
-  const commands: string[] = [];
-  const name = `count-${Math.random()}`;
-  deps().db.middlewareStack.add(
-    (next, context) => (args) => {
-      commands.push(context.commandName ?? 'unknown');
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    return { result: await work(), commands };
-  } finally {
-    deps().db.middlewareStack.remove(name);
-  }
-}
 
 describe('authorization on a bot route', () => {
   it('reads the membership, the bot and the caller’s grant on it in two round trips', async () => {

@@ -12,7 +12,16 @@ import { acceptInvitation, inviteMembers } from '../../shared/services/invitatio
 import { reindexMembers } from '../../shared/services/maintenance-service';
 import { getMe } from '../../shared/services/me-service';
 import { purgeExpiredAssignments } from '../../shared/services/member-admin-service';
-import { capturing, deliveredTokens, deps, memberIn, meta, tenantWithOwner, uniqueEmail } from '../support/fixtures';
+import {
+  capturing,
+  deliveredTokens,
+  deps,
+  dynamoDbCalls,
+  memberIn,
+  meta,
+  tenantWithOwner,
+  uniqueEmail,
+} from '../support/fixtures';
 import { invoke } from '../support/invoke';
 
 /**
@@ -20,24 +29,6 @@ import { invoke } from '../support/invoke';
  * link's custom role ids (authorization) and the status in the index keys of role assignments and search
  * terms (`GET /members?roleId=|q=` with `&status=`). Each must follow every change of its member.
  */
-
-/** The DynamoDB calls `work` makes through the shared document client (this file runs alone in its worker). */
-async function dynamoDbCalls<T>(work: () => Promise<T>): Promise<{ result: T; commands: string[] }> {
-  const commands: string[] = [];
-  const name = `count-${Math.random()}`;
-  deps().db.middlewareStack.add(
-    (next, context) => (args) => {
-      commands.push(context.commandName ?? 'unknown');
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    return { result: await work(), commands };
-  } finally {
-    deps().db.middlewareStack.remove(name);
-  }
-}
 
 async function linkHint(userId: string, tenantId: string): Promise<readonly string[] | undefined> {
   const { Item } = await deps().db.send(

@@ -175,3 +175,24 @@ export function deliveredTokens(events: readonly OutboxEvent[]) {
       .map(async (e) => ({ to: e.delivery!.to, token: await unseal(e.delivery!.sealedToken, e.eventId) })),
   );
 }
+
+/**
+ * The DynamoDB commands `work` sends through the shared document client, in order (a middleware on the
+ * client for the duration of `work`: run such a test file alone in its worker, as vitest's forks pool does).
+ */
+export async function dynamoDbCalls<T>(work: () => Promise<T>): Promise<{ result: T; commands: string[] }> {
+  const commands: string[] = [];
+  const name = `count-${Math.random()}`;
+  deps().db.middlewareStack.add(
+    (next, context) => (args) => {
+      commands.push(context.commandName ?? 'unknown');
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    return { result: await work(), commands };
+  } finally {
+    deps().db.middlewareStack.remove(name);
+  }
+}
