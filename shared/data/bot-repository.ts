@@ -68,7 +68,9 @@ export function putNewBot(deps: DataDeps, bot: BotRecord, ownerGrant: ResourceGr
       },
     },
     ...botSearchTerms(bot).map((term) => searchTermPut(deps, bot, term)),
-    { Put: { TableName: deps.tableName, Item: grantItem(ownerGrant) } },
+    {
+      Put: { TableName: deps.tableName, Item: grantItem(ownerGrant), ConditionExpression: 'attribute_not_exists(PK)' },
+    },
   ];
 }
 
@@ -104,8 +106,37 @@ export function deleteBot(deps: DataDeps, bot: BotRecord): TransactItem[] {
   ];
 }
 
-export function putGrant(deps: DataDeps, grant: ResourceGrantRecord): TransactItem {
-  return { Put: { TableName: deps.tableName, Item: grantItem(grant) } };
+/**
+ * Writes a principal's grant on a resource, conditioned on what was read: `previous` the grant as read (its
+ * version must still be there), or undefined when none was (none may have appeared). The new grant's version
+ * must be the previous one's + 1 (or 1).
+ */
+export function putGrant(
+  deps: DataDeps,
+  grant: ResourceGrantRecord,
+  previous: Pick<ResourceGrantRecord, 'version'> | undefined,
+): TransactItem {
+  return {
+    Put: {
+      TableName: deps.tableName,
+      Item: grantItem(grant),
+      ...(previous === undefined
+        ? { ConditionExpression: 'attribute_not_exists(PK)' }
+        : { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previous.version } }),
+    },
+  };
+}
+
+/** Removes a principal's grant, conditioned on the version read. */
+export function deleteGrantIfUnchanged(deps: DataDeps, grant: ResourceGrantRecord): TransactItem {
+  const { Delete } = deleteGrant(deps, grant) as { Delete: NonNullable<TransactItem['Delete']> };
+  return {
+    Delete: {
+      ...Delete,
+      ConditionExpression: 'version = :version',
+      ExpressionAttributeValues: { ':version': grant.version },
+    },
+  };
 }
 
 export function deleteGrant(deps: DataDeps, grant: ResourceGrantRecord): TransactItem {

@@ -134,4 +134,6 @@ export interface ResourceGrantRecord {
   readonly principalId: string;
   readonly roles: readonly ResourceRoleAssignment[];
   readonly updatedAt: string;
+  /** Starts at 1; every write of the grant is conditioned on the version it read (or on its absence). */
+  readonly version: number;
 }

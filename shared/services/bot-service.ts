@@ -23,6 +23,7 @@ import { auditActorOf, type BotCaller, type RequestMeta, type TenantCaller } fro
 import { computeBotPermissions, isBotAssignmentUnexpired } from '../domain/bot-permissions';
 import { Conflict, Forbidden, InvalidState, NotFound, PreconditionFailed } from '../domain/errors';
 import type { Permission } from '../domain/permissions';
+import { concurrentChange } from './grant-guards';
 import { resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
@@ -45,8 +46,9 @@ function ownerGrant(
   botId: string,
   memberId: string,
   now: string,
-  others: readonly ResourceRoleAssignment[] = [],
+  previous?: ResourceGrantRecord,
 ): ResourceGrantRecord {
+  const others: readonly ResourceRoleAssignment[] = previous?.roles ?? [];
   return {
     tenantId,
     resourceType: 'bot',
@@ -55,6 +57,7 @@ function ownerGrant(
     principalId: memberId,
     roles: [{ roleId: 'bot-owner' }, ...others.filter((a) => a.roleId !== 'bot-owner')],
     updatedAt: now,
+    version: (previous?.version ?? 0) + 1,
   };
 }
 
@@ -93,6 +96,8 @@ function botChangedMeanwhile(found: Record<string, unknown> | undefined) {
     ? new NotFound('Bot', 'bot_not_found')
     : new PreconditionFailed(typeof found.version === 'number' ? found.version : undefined);
 }
+
+const grantChangedMeanwhile = () => concurrentChange('Access to this bot changed meanwhile; retry.');
 
 /** What a caller holds on a bot, from their grant on it (read with it) and their tenant-level set. */
 function accessOf(
@@ -267,7 +272,7 @@ export async function transferBotOwnership(
   ]);
   if (!found.bot) throw new NotFound('Bot', 'bot_not_found');
   const now = deps.now().toISOString();
-  const newGrant = ownerGrant(bot.tenantId, bot.botId, memberId, now, found.grant?.roles);
+  const newGrant = ownerGrant(bot.tenantId, bot.botId, memberId, now, found.grant);
   const formerRoles = (formerFound.grant?.roles ?? []).filter(
     (a) => a.roleId !== 'bot-owner' && a.roleId !== 'bot-admin',
   );
@@ -279,6 +284,7 @@ export async function transferBotOwnership(
     principalId: bot.ownerMemberId,
     roles: [{ roleId: 'bot-admin' }, ...formerRoles],
     updatedAt: now,
+    version: (formerFound.grant?.version ?? 0) + 1,
   };
   const after: BotRecord = { ...bot, ownerMemberId: memberId, updatedAt: now, version: bot.version + 1 };
   const [botPut, ...terms] = updateBotItems(deps, bot, after);
@@ -286,8 +292,9 @@ export async function transferBotOwnership(
   await transactWrite(deps, [
     { item: botPut, onConditionFailed: botChangedMeanwhile },
     ...terms.map((item) => ({ item })),
-    { item: putGrant(deps, newGrant) },
-    { item: putGrant(deps, formerGrant) },
+    // Both grants as read: a change of either meanwhile (a PUT on the access list) fails the transfer.
+    { item: putGrant(deps, newGrant, found.grant), onConditionFailed: grantChangedMeanwhile },
+    { item: putGrant(deps, formerGrant, formerFound.grant), onConditionFailed: grantChangedMeanwhile },
     {
       item: botEvent(
         deps,

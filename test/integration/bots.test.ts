@@ -218,11 +218,12 @@ describe('DELETE /bots/{botId}', () => {
       principalId: ulid(),
       roles: [{ roleId: 'bot-tester' }],
       updatedAt: now,
+      version: 1,
     }));
     for (let i = 0; i < extra.length; i += 100)
       await transactWrite(
         deps(),
-        extra.slice(i, i + 100).map((grant) => ({ item: putGrant(deps(), grant) })),
+        extra.slice(i, i + 100).map((grant) => ({ item: putGrant(deps(), grant, undefined) })),
       );
     expect(await grantsOn(tenantId, bot.botId)).toHaveLength(151);
     expect((await as(owner.identity).remove(bot.botId)).status).toBe(204);
