@@ -253,3 +253,63 @@ export async function listBotIds(
     nextCursor: encodeCursor(scope, response.LastEvaluatedKey),
   };
 }
+
+/** One principal's grant on a bot, read consistently. */
+export async function getBotGrant(
+  deps: DataDeps,
+  tenantId: string,
+  botId: string,
+  principal: { readonly type: ResourceGrantRecord['principalType']; readonly id: string },
+): Promise<ResourceGrantRecord | undefined> {
+  const [item] = await batchGetItems(deps, [keys.resourceGrant(tenantId, 'bot', botId, principal.type, principal.id)]);
+  return item ? stripKeys<ResourceGrantRecord>(item) : undefined;
+}
+
+/** A transaction step that holds only while the bot exists at the version read (a grant never outlives its bot). */
+export function botUnchangedCheck(deps: DataDeps, bot: BotRecord): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: deps.tableName,
+      Key: keys.bot(bot.tenantId, bot.botId),
+      ConditionExpression: 'version = :version',
+      ExpressionAttributeValues: { ':version': bot.version },
+    },
+  };
+}
+
+/**
+ * A page of the grants on a bot, in principal order (key-condition query). `keep` filters them: the page is
+ * filled from as many reads as it takes, and the cursor points after the last grant returned, so nothing is
+ * skipped and nothing is silently cut off.
+ */
+export async function listGrantsOnBotPage(
+  deps: DataDeps,
+  tenantId: string,
+  botId: string,
+  page: { limit: number; cursor?: string; filterName?: string },
+  keep: (grants: ResourceGrantRecord[]) => Promise<ResourceGrantRecord[]> = async (grants) => grants,
+): Promise<{ grants: ResourceGrantRecord[]; nextCursor: string | null }> {
+  const { PK, skPrefix } = keys.grantsOnResource(tenantId, 'bot', botId);
+  const scope = `bot-access|${tenantId}|${botId}|${page.filterName ?? '*'}`;
+  let startKey: Record<string, unknown> | undefined = decodeCursor(page.cursor, scope, { PK, SK: undefined });
+  if (startKey && !String(startKey.SK).startsWith(skPrefix)) throw new InvalidCursor();
+  const grants: ResourceGrantRecord[] = [];
+  do {
+    const response = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.tableName,
+        ConsistentRead: true,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': PK, ':prefix': skPrefix },
+        Limit: page.limit - grants.length,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    // At most the room left is read, so every grant kept fits and the cursor can follow the last one read.
+    const items = response.Items ?? [];
+    grants.push(...(await keep(items.map((item) => stripKeys<ResourceGrantRecord>(item)))));
+    const last = items.at(-1);
+    startKey = response.LastEvaluatedKey && last ? { PK: last.PK, SK: last.SK } : undefined;
+  } while (startKey && grants.length < page.limit);
+  return { grants, nextCursor: encodeCursor(scope, startKey) };
+}

@@ -1,5 +1,6 @@
 import type { BotRecord } from '../data/records';
 import type { AppAbility } from './ability';
+import type { BotRoleAssignment } from './bot-permissions';
 import type { EffectivePermission } from './effective-permissions';
 
 /** Where a request came from; copied into every audit event the request causes. */
@@ -34,6 +35,8 @@ export interface BotCaller extends TenantCaller {
   readonly bot: BotRecord;
   /** Roles the caller holds on the bot now (unexpired; environment-limited ones included). */
   readonly botRoleIds: readonly string[];
+  /** Those roles' assignments, with their environment limits and expiry. */
+  readonly botAssignments: readonly BotRoleAssignment[];
   /** Effective permissions on the bot (shared/domain/bot-permissions.ts), for decisions naming no environment. */
   readonly botPermissions: readonly EffectivePermission[];
   readonly isBotOwner: boolean;

@@ -22,6 +22,7 @@ function operation(route: RouteDefinition): ZodOpenApiOperationObject {
   return {
     operationId: route.operationId,
     summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
     tags: [...route.tags],
     ...(route.access.kind === 'public' ? { security: [] } : {}),
     'x-access': route.access,

@@ -47,6 +47,8 @@ export interface RouteDefinition {
   /** The Lambda entry point, relative to the repository root: where this route's code starts. */
   readonly handler: string;
   readonly summary: string;
+  /** The rules a client must know beyond the summary (OpenAPI `description`). */
+  readonly description?: string;
   readonly tags: readonly string[];
   readonly access: RouteAccess;
   /** What the function may touch in AWS; nothing else is granted. */

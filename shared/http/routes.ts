@@ -57,6 +57,8 @@ export const routes = {
   updateBot: botRoutes.updateBot,
   deleteBot: botRoutes.deleteBot,
   transferBotOwnership: botRoutes.transferBotOwnership,
+  listBotAccess: botRoutes.listBotAccess,
+  setBotAccess: botRoutes.setBotAccess,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

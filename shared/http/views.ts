@@ -1,9 +1,10 @@
 import type { InvitationRecord, TenantRecord } from '../data/records';
 import { isPermission } from '../domain/permissions';
 import type { RoleDefinition } from '../domain/roles';
+import type { BotAccessEntry } from '../services/bot-access-service';
 import type { BotWithAccess } from '../services/bot-service';
 import type { MemberWithPermissions } from '../services/member-service';
-import type { BotView } from './schemas/bots';
+import type { BotAccessEntryView, BotView } from './schemas/bots';
 import type { InvitationView } from './schemas/invitations';
 import type { MemberView } from './schemas/members';
 import type { RoleView } from './schemas/roles';
@@ -71,4 +72,14 @@ export const botView = ({ bot, myAccess }: BotWithAccess): BotView => ({
   createdAt: bot.createdAt,
   version: bot.version,
   myAccess: { roles: [...myAccess.roles], permissions: [...myAccess.permissions] },
+});
+
+export const botAccessEntryView = (entry: BotAccessEntry): BotAccessEntryView => ({
+  principal: { ...entry.principal },
+  roles: entry.roles.map((assignment) => ({
+    roleId: assignment.roleId,
+    ...(assignment.environments ? { environments: [...assignment.environments] } : {}),
+    ...(assignment.expiresAt ? { expiresAt: assignment.expiresAt } : {}),
+  })),
+  ...(entry.sources ? { sources: [...entry.sources] } : {}),
 });

@@ -69,7 +69,7 @@ const botState = (bot: BotRecord) => ({
   ownerMemberId: bot.ownerMemberId,
 });
 
-function botEvent(
+export function botEvent(
   deps: ServiceDeps,
   caller: TenantCaller,
   meta: RequestMeta,

@@ -52,6 +52,7 @@ export async function resolveBotCaller(
     ...caller,
     bot,
     botRoleIds: botRoles.map((a) => a.roleId),
+    botAssignments: botRoles,
     botPermissions: computeBotPermissions({
       tenantPermissions: caller.effectivePermissions,
       assignments: botRoles,

@@ -340,6 +340,27 @@ const samples: Record<string, () => Promise<Sample>> = {
       }),
     };
   },
+  setBotAccess: async () => {
+    const tenant = await tenantWithOwner();
+    const { bot } = await registerBot(deps(), await ownerCaller(tenant), { name: `Bot ${ulid()}` }, meta());
+    const developer = await memberIn(tenant.tenantId, { roles: [{ roleId: 'member' }] });
+    return {
+      identity: tenant.owner.identity,
+      params: {
+        tenantId: tenant.tenantId,
+        botId: bot.botId,
+        principalType: 'member',
+        principalId: developer.member.memberId,
+      },
+      body: { roles: [{ roleId: 'bot-developer' }, { roleId: 'bot-approver', environments: ['production'] }] },
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'bot_access.changed',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'bot', id: bot.botId },
+      }),
+    };
+  },
   createAuditExport: async () => {
     const tenant = await tenantWithOwner();
     return {

@@ -126,6 +126,10 @@ const matrix: Record<RouteName, Record<Caller, Outcome>> = {
   updateBot: usersWrite,
   deleteBot: ownerOnly,
   transferBotOwnership: ownerOnly,
+  // collaborators:read is held tenant-wide by Owner, Admin and Viewer (every :read); collaborators:manage by
+  // Owner and Admin.
+  listBotAccess: { ...usersWrite, viewer: 'ok' },
+  setBotAccess: usersWrite,
 };
 
 const callers = Object.keys(member) as Caller[];
@@ -245,6 +249,18 @@ async function requestFor(operationId: RouteName) {
       return { params: { ...params, botId: await freshBotId() }, body: { name: 'Matrix bot (renamed)' } };
     case 'deleteBot':
       return { params: { ...params, botId: await freshBotId() } };
+    case 'listBotAccess':
+      return { params: { ...params, botId: await freshBotId() } };
+    case 'setBotAccess':
+      return {
+        params: {
+          ...params,
+          botId: await freshBotId(),
+          principalType: 'member',
+          principalId: (await memberIn(tenantId, { roles: [{ roleId: 'member' }] })).member.memberId,
+        },
+        body: { roles: [{ roleId: 'bot-tester' }] },
+      };
     case 'transferBotOwnership':
       return {
         params: { ...params, botId: await freshBotId() },

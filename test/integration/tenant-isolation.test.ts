@@ -105,6 +105,8 @@ const foreignReference: { readonly [K in TenantScopedRouteName]: 'refused' | 'ha
   updateBot: 'refused',
   deleteBot: 'refused',
   transferBotOwnership: 'refused',
+  listBotAccess: 'refused',
+  setBotAccess: 'refused',
 };
 
 const hasCursor = (route: RouteDefinition) => route.request?.query?.shape.cursor !== undefined;
@@ -156,17 +158,15 @@ describe('tenant isolation (route table × B’s Owner against A)', () => {
     it('there are lists with cursors', () => expect(listRoutes.length).toBeGreaterThanOrEqual(3));
     for (const route of listRoutes) {
       it(`${route.operationId}: 400 invalid_cursor`, async () => {
-        const first = await invoke(route, {
-          identity: A.owner.identity,
-          params: { tenantId: A.tenantId },
-          query: { limit: '1' },
-        });
+        // The list's own path in each tenant (a bot's access list names the tenant's bot).
+        const pathIn = (world: World) => sampleFor(route, world).params ?? { tenantId: world.tenantId };
+        const first = await invoke(route, { identity: A.owner.identity, params: pathIn(A), query: { limit: '1' } });
         expect(first.status, JSON.stringify(first.body)).toBe(200);
         const cursor = first.body.nextCursor as string;
         expect(cursor, `${route.operationId} needs a second page in A`).toEqual(expect.any(String));
         const replayed = await invoke(route, {
           identity: B.owner.identity,
-          params: { tenantId: B.tenantId },
+          params: pathIn(B),
           query: { limit: '1', cursor },
         });
         expectProblem(replayed, [400], route.operationId);

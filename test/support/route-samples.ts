@@ -3,8 +3,9 @@ import { expect } from 'vitest';
 import { isTenantScoped, type RouteDefinition } from '../../shared/http/route-definition';
 import type { RouteName, routes } from '../../shared/http/routes';
 import { requestAuditExport } from '../../shared/services/audit-service';
+import { setBotAccess } from '../../shared/services/bot-access-service';
 import { registerBot } from '../../shared/services/bot-service';
-import { resolveTenantCaller } from '../../shared/services/caller-service';
+import { resolveBotCaller, resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { createRole } from '../../shared/services/role-service';
 import {
@@ -112,6 +113,14 @@ export async function buildWorld(label: string): Promise<World> {
     { name: `${label} bot ${ulid()}`, botId: `${slug}-bot-${ulid()}` },
     meta(),
   );
+  // A second principal on the bot, so that its access list has a second page.
+  await setBotAccess(
+    deps(),
+    await resolveBotCaller(deps(), owner.identity, tenantId, bot.bot.botId),
+    { type: 'member', id: admin.member.memberId },
+    [{ roleId: 'bot-tester' }],
+    meta(),
+  );
   return {
     tenantId,
     tenantName,
@@ -188,6 +197,11 @@ export const tenantScopedSamples: { readonly [K in TenantScopedRouteName]: Sampl
   transferBotOwnership: (w) => ({
     params: { ...tenant(w), botId: w.bot.botId },
     body: { memberId: w.member.member.memberId },
+  }),
+  listBotAccess: (w) => ({ params: { ...tenant(w), botId: w.bot.botId }, query: { permission: 'flows:read' } }),
+  setBotAccess: (w) => ({
+    params: { ...tenant(w), botId: w.bot.botId, principalType: 'member', principalId: w.member.member.memberId },
+    body: { roles: [{ roleId: 'bot-tester' }] },
   }),
 };
 

@@ -1,10 +1,15 @@
 import type { RouteDefinition } from '../route-definition';
 import {
+  botAccessEntrySchema,
+  botAccessPageSchema,
+  botAccessPathSchema,
   botPageSchema,
   botPathSchema,
   botSchema,
   createBotBodySchema,
+  listBotAccessQuerySchema,
   listBotsQuerySchema,
+  setBotAccessBodySchema,
   transferBotOwnershipBodySchema,
   updateBotBodySchema,
 } from '../schemas/bots';
@@ -110,6 +115,57 @@ export const botRoutes = {
       },
       409: {
         description: '`invalid_state`: the member is not active; `invalid_transfer`: they own the bot already',
+      },
+    },
+  },
+
+  listBotAccess: {
+    operationId: 'listBotAccess',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/bots/{botId}/access',
+    handler: 'functions/bots/list-bot-access.ts',
+    summary:
+      "Who has access to a bot: every member (and group) with roles on it, with each role's environments and expiry; with `permission`, only those who hold that permission on it, with its sources (collaborators:read on the bot)",
+    tags: ['bots'],
+    access: { kind: 'bot', permission: 'collaborators:read' },
+    grants: ['main:read', 'main:recordSignIn'],
+    request: { params: botPathSchema, query: listBotAccessQuerySchema },
+    responses: { 200: { description: 'A page of the access list, in principal order', schema: botAccessPageSchema } },
+    problems: { 404: botNotFound },
+  },
+
+  setBotAccess: {
+    operationId: 'setBotAccess',
+    method: 'PUT',
+    path: '/v1/tenants/{tenantId}/bots/{botId}/access/{principalType}/{principalId}',
+    handler: 'functions/bots/set-bot-access.ts',
+    summary:
+      "Set a member's (or group's) roles on a bot; `[]` removes their access (collaborators:manage on the bot). Applies on their next request; one `bot_access.changed` audit event",
+    description: [
+      'Escalation rules apply per bot: the caller may grant only permissions they hold on this bot (tenant-wide',
+      'grants count), in every environment the assignment covers; `bot-owner` is never granted or taken away this',
+      'way (registration sets it, transfer-ownership moves it); `bot-admin` only by the Bot Owner or a tenant',
+      'Owner or Admin. A role that `requires` another (Approver requires Developer) must be held with it, the',
+      'required one covering the same environments for at least as long.',
+    ].join(' '),
+    tags: ['bots'],
+    access: { kind: 'bot', permission: 'collaborators:manage' },
+    grants: ['main:write'],
+    request: { params: botAccessPathSchema, body: setBotAccessBodySchema },
+    responses: { 200: { description: "The principal's entry in the access list", schema: botAccessEntrySchema } },
+    problems: {
+      400: {
+        description:
+          '`unknown_role`; `role_scope_mismatch` (a tenant role on a bot); `environment_not_on_bot`; an `expiresAt` in the past',
+      },
+      403: {
+        description:
+          '`escalation_denied` (a permission the caller lacks on this bot), `bot_owner_not_grantable`, `bot_admin_requires_owner`',
+      },
+      404: { description: '`bot_not_found`, `member_not_found`, or `group_not_found`' },
+      409: {
+        description:
+          '`role_prerequisite_missing` (names both roles); `invalid_state` (the member has not joined yet); `concurrent_change` (access changed meanwhile; retry)',
       },
     },
   },

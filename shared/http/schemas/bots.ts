@@ -8,8 +8,10 @@ import {
   pageOf,
   paginationQuerySchema,
   permissionSchema,
+  roleIdSchema,
   singleLineTextSchema,
   tenantIdSchema,
+  ulidSchema,
 } from './common';
 
 /** Bot ids are chosen by the bot builder or minted here (a ULID): a safe id that never holds a key separator. */
@@ -100,3 +102,72 @@ export const updateBotBodySchema = z
 export const transferBotOwnershipBodySchema = z
   .strictObject({ memberId: memberIdSchema })
   .check(z.meta({ id: 'TransferBotOwnershipRequest' }));
+
+const botRoleAssignmentFields = {
+  roleId: roleIdSchema,
+  environments: z.optional(environmentsSchema).check(
+    z.meta({
+      description:
+        "Environments of the bot the role is limited to; without it the role covers all of them (and decisions naming none). Each must be one of the bot's environments, else 400 `environment_not_on_bot`",
+    }),
+  ),
+  expiresAt: z
+    .optional(isoDateTimeSchema)
+    .check(
+      z.meta({ description: 'The instant the role stops granting; must lie in the future when given or changed' }),
+    ),
+};
+
+export const botRoleAssignmentSchema = z.object(botRoleAssignmentFields).check(z.meta({ id: 'BotRoleAssignment' }));
+
+export const principalTypes = ['member', 'group'] as const;
+
+export const botAccessEntrySchema = z
+  .object({
+    principal: z.object({
+      type: z.enum(principalTypes),
+      id: z.string(),
+      label: z.string().check(z.meta({ description: "A member's display name or email; a group's name" })),
+    }),
+    roles: z.array(botRoleAssignmentSchema),
+    sources: z.optional(z.array(z.string())).check(
+      z.meta({
+        description:
+          'Only with `?permission=`: where the principal holds it from: `tenant` (granted tenant-wide), a role id, `implied`',
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'BotAccessEntry' }));
+
+export type BotAccessEntryView = z.infer<typeof botAccessEntrySchema>;
+
+export const botAccessPageSchema = pageOf(botAccessEntrySchema, 'BotAccessPage');
+
+export const listBotAccessQuerySchema = z.extend(paginationQuerySchema, {
+  permission: z.optional(permissionSchema).check(
+    z.meta({
+      description:
+        'Only principals who hold this permission on the bot now (no environment named; suspended members hold nothing), each with its sources',
+    }),
+  ),
+});
+
+export const botAccessPathSchema = z.object({
+  tenantId: tenantIdSchema,
+  botId: botIdSchema,
+  principalType: z.enum(principalTypes),
+  principalId: ulidSchema.check(z.meta({ description: 'Member id or group id (ULID)' })),
+});
+
+export const setBotAccessBodySchema = z
+  .strictObject({
+    roles: z.array(z.strictObject(botRoleAssignmentFields)).check(
+      z.maxLength(20),
+      z.refine((roles) => new Set(roles.map((a) => a.roleId)).size === roles.length, 'each roleId at most once'),
+      z.meta({
+        description:
+          'The roles the principal is to hold on the bot (bot roles only, else 400 `role_scope_mismatch`); `[]` removes their access. An assignment repeated unchanged is kept as it is; a new or changed one is a grant',
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'SetBotAccessRequest' }));

@@ -1,0 +1,115 @@
+import { type BotRoleAssignment, isBotAssignmentUnexpired } from './bot-permissions';
+import { Conflict, Forbidden } from './errors';
+import type { Permission } from './permissions';
+import type { RoleDefinition } from './roles';
+
+/** A role assignment on a bot together with the role it names. */
+export interface ResolvedBotAssignment {
+  readonly assignment: BotRoleAssignment;
+  readonly role: RoleDefinition;
+}
+
+/** Who grants on a bot, as the grant rules need them (SPEC §3 and §7). */
+export interface BotGrantor {
+  /** The tenant Owner. */
+  readonly isOwner: boolean;
+  /** Holds Admin-level power tenant-wide (shared/domain/escalation.ts, isAdminLevel). */
+  readonly isAdminLevel: boolean;
+  /** Holds `bot-owner` on this bot. */
+  readonly isBotOwner: boolean;
+  /**
+   * Their effective permissions on the bot for a decision about `environment` (undefined: a decision naming
+   * none, which counts only their grants without an environment limit).
+   */
+  readonly permissionsIn: (environment: string | undefined) => ReadonlySet<Permission>;
+}
+
+/** Two assignments of the same role are the same grant when their limits are the same. */
+export function sameBotAssignment(a: BotRoleAssignment, b: BotRoleAssignment | undefined): boolean {
+  if (b === undefined || a.roleId !== b.roleId || a.expiresAt !== b.expiresAt) return false;
+  const [x, y] = [a.environments, b.environments];
+  if (x === undefined || y === undefined) return x === y;
+  return x.length === y.length && x.every((environment) => y.includes(environment));
+}
+
+/**
+ * No privilege escalation on one bot (SPEC §7, "escalation rules of §3 apply per bot"), for every path that
+ * grants bot roles (the access list, invitations, access-request approvals):
+ * - `bot-owner` is never granted or taken away this way (registration sets it, transfer moves it);
+ * - `bot-admin` is granted or taken away only by the Bot Owner, the tenant Owner or a tenant Admin;
+ * - everyone else grants only permissions they hold on that bot, in every environment the assignment covers:
+ *   an assignment without a limit needs them held without a limit (their tenant-wide permissions count).
+ * The tenant's Admin-level rule needs nothing more here: a bot role holds only bot-scoped permissions, and no
+ * set of those is Admin-level.
+ */
+export function assertCanGrantOnBot(
+  grantor: BotGrantor,
+  change: { readonly added: readonly ResolvedBotAssignment[]; readonly removed: readonly ResolvedBotAssignment[] },
+): void {
+  const touched = [...change.added, ...change.removed];
+  if (touched.some(({ role }) => role.roleId === 'bot-owner')) {
+    throw new Forbidden(
+      'The Bot Owner role is set when a bot is registered and changes hands only by transfer-ownership.',
+      'bot_owner_not_grantable',
+    );
+  }
+  if (
+    touched.some(({ role }) => role.roleId === 'bot-admin') &&
+    !(grantor.isOwner || grantor.isAdminLevel || grantor.isBotOwner)
+  ) {
+    throw new Forbidden(
+      'Only the Bot Owner or a tenant Owner or Admin grants or takes away Bot Admin.',
+      'bot_admin_requires_owner',
+    );
+  }
+  const missing = new Set<string>();
+  for (const { assignment, role } of change.added) {
+    for (const environment of assignment.environments ?? [undefined]) {
+      const held = grantor.permissionsIn(environment);
+      for (const permission of role.permissions) {
+        if (!held.has(permission)) missing.add(environment ? `${permission} (in ${environment})` : permission);
+      }
+    }
+  }
+  if (missing.size > 0) {
+    throw new Forbidden(
+      `You can only grant permissions you hold on this bot yourself; you lack ${[...missing].join(', ')}.`,
+      'escalation_denied',
+    );
+  }
+}
+
+/** Whether `required` covers `dependent`: every environment it covers, for at least as long. */
+function covers(required: BotRoleAssignment, dependent: BotRoleAssignment): boolean {
+  const environmentsCovered =
+    required.environments === undefined ||
+    dependent.environments?.every((environment) => required.environments?.includes(environment)) === true;
+  const lastsLongEnough =
+    required.expiresAt === undefined ||
+    (dependent.expiresAt !== undefined && Date.parse(required.expiresAt) >= Date.parse(dependent.expiresAt));
+  return environmentsCovered && lastsLongEnough;
+}
+
+/**
+ * Role prerequisites (SPEC §7): every role a principal will hold on a bot that `requires` another must sit
+ * beside an assignment of that role covering it (the same environments or more, lasting as long or longer), so
+ * that neither expiry nor an environment limit can leave it alone. Otherwise 409 `role_prerequisite_missing`,
+ * naming both roles. Judged on what the principal will hold (`next`, unexpired at `now`).
+ */
+export function assertPrerequisitesMet(next: readonly ResolvedBotAssignment[], now: Date): void {
+  const held = next.filter(({ assignment }) => isBotAssignmentUnexpired(assignment, now));
+  for (const { assignment, role } of held) {
+    for (const requiredId of role.requires ?? []) {
+      const required = held.find(({ role: r }) => r.roleId === requiredId);
+      if (required && covers(required.assignment, assignment)) continue;
+      const requiredName = required?.role.name ?? requiredId;
+      throw new Conflict(
+        'role_prerequisite_missing',
+        `${role.name} (${role.roleId}) requires ${requiredName} (${requiredId}) on the same bot${
+          required ? ', covering the same environments for at least as long' : ''
+        }.`,
+        { roleId: role.roleId, requiredRoleId: requiredId },
+      );
+    }
+  }
+}

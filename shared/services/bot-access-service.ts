@@ -1,0 +1,263 @@
+import {
+  botUnchangedCheck,
+  deleteGrantIfUnchanged,
+  getBot,
+  getBotGrant,
+  listGrantsOnBotPage,
+  putGrant,
+} from '../data/bot-repository';
+import { getMember, getMembers } from '../data/member-repository';
+import type { MemberRecord, ResourceGrantRecord, ResourceRoleAssignment } from '../data/records';
+import { type TransactionStep, transactWrite } from '../data/transactions';
+import type { BotCaller, RequestMeta } from '../domain/actor';
+import { assertCanGrantOnBot, assertPrerequisitesMet, sameBotAssignment } from '../domain/bot-escalation';
+import { computeBotPermissions } from '../domain/bot-permissions';
+import { InvalidState, NotFound, ValidationFailed } from '../domain/errors';
+import { isAdminLevel } from '../domain/escalation';
+import type { Permission } from '../domain/permissions';
+import { present } from '../domain/present';
+import { botEvent } from './bot-service';
+import { concurrentChange, judgedOn, retryingConcurrentChange } from './grant-guards';
+import { effectivePermissionsOf, resolveAssignableRoles, resolveRoles } from './role-resolution';
+import type { ServiceDeps } from './service-deps';
+
+export type PrincipalType = ResourceGrantRecord['principalType'];
+
+/** One principal's entry in a bot's access list. */
+export interface BotAccessEntry {
+  readonly principal: { readonly type: PrincipalType; readonly id: string; readonly label: string };
+  readonly roles: readonly ResourceRoleAssignment[];
+  /** With `?permission=`: where the principal's hold of it comes from (`tenant`, role ids, `implied`). */
+  readonly sources?: readonly string[];
+}
+
+const labelOf = (member: MemberRecord | undefined, id: string) => member?.displayName ?? member?.email ?? id;
+
+/**
+ * A page of a bot's access list (`collaborators:read` on it, checked by the route): every principal with a
+ * grant on the bot, in principal order. With `permission`, only those who hold it on the bot now (a decision
+ * naming no environment, as `authorize` takes it: their tenant-wide permissions count, suspended members hold
+ * nothing), each with its sources. People who hold it only tenant-wide, with no grant on this bot, are not in
+ * a bot's access list.
+ */
+export async function listBotAccess(
+  deps: ServiceDeps,
+  caller: BotCaller,
+  query: { permission?: Permission; limit: number; cursor?: string },
+): Promise<{ items: BotAccessEntry[]; nextCursor: string | null }> {
+  const { tenantId, botId } = caller.bot;
+  const now = deps.now();
+  const members = new Map<string, MemberRecord>();
+  const sourcesByGrant = new Map<string, string[]>();
+  const { grants, nextCursor } = await listGrantsOnBotPage(
+    deps,
+    tenantId,
+    botId,
+    { limit: query.limit, cursor: query.cursor, filterName: query.permission },
+    async (page) => {
+      const memberIds = page.filter((g) => g.principalType === 'member').map((g) => g.principalId);
+      const found =
+        memberIds.length === 0
+          ? []
+          : await getMembers(
+              deps,
+              memberIds.map((memberId) => ({ tenantId, memberId })),
+            );
+      for (const member of found) members.set(member.memberId, member);
+      const permission = query.permission;
+      if (permission === undefined) return page;
+      const holders = page.flatMap((grant) => {
+        const member = members.get(grant.principalId);
+        return grant.principalType === 'member' && member?.status === 'active' ? [{ grant, member }] : [];
+      });
+      const [tenantSets, roles] = await Promise.all([
+        effectivePermissionsOf(
+          deps,
+          tenantId,
+          holders.map(({ member }) => member),
+        ),
+        resolveRoles(
+          deps,
+          tenantId,
+          holders.flatMap(({ grant }) => grant.roles.map((a) => a.roleId)),
+        ),
+      ]);
+      return holders.flatMap(({ grant }, i) => {
+        const held = computeBotPermissions({
+          tenantPermissions: (tenantSets[i] ?? []).map((p) => ({ permission: p, sources: [] })),
+          assignments: grant.roles,
+          roles,
+          now,
+        }).find((p) => p.permission === permission);
+        if (!held) return [];
+        sourcesByGrant.set(grant.principalId, held.sources);
+        return [grant];
+      });
+    },
+  );
+  return {
+    items: grants.map((grant) => ({
+      principal: {
+        type: grant.principalType,
+        id: grant.principalId,
+        label: labelOf(members.get(grant.principalId), grant.principalId),
+      },
+      roles: grant.roles,
+      ...(query.permission !== undefined ? { sources: sourcesByGrant.get(grant.principalId) ?? [] } : {}),
+    })),
+    nextCursor,
+  };
+}
+
+/**
+ * Sets one principal's roles on a bot (`collaborators:manage` on it, checked by the route); `[]` removes their
+ * access. What changes is judged per bot (shared/domain/bot-escalation.ts): `bot-owner` never moves this way,
+ * `bot-admin` only by the Bot Owner or a tenant Owner/Admin, anything else only if the caller holds its
+ * permissions on this bot in the environments it covers; and role prerequisites hold afterwards (409
+ * `role_prerequisite_missing`). One transaction: the grant as read, the bot still there, the custom roles as
+ * judged, and one `bot_access.changed` event with before and after. Applies on the principal's next request.
+ */
+export function setBotAccess(
+  deps: ServiceDeps,
+  caller: BotCaller,
+  principal: { readonly type: PrincipalType; readonly id: string },
+  roles: readonly ResourceRoleAssignment[],
+  meta: RequestMeta,
+): Promise<BotAccessEntry> {
+  return retryingConcurrentChange(() => setBotAccessOnce(deps, caller, principal, roles, meta));
+}
+
+async function setBotAccessOnce(
+  deps: ServiceDeps,
+  caller: BotCaller,
+  principal: { readonly type: PrincipalType; readonly id: string },
+  roles: readonly ResourceRoleAssignment[],
+  meta: RequestMeta,
+): Promise<BotAccessEntry> {
+  const { tenantId, botId } = caller.bot;
+  // Groups come with SPEC §8; until then no group exists to hold a grant.
+  if (principal.type === 'group') throw new NotFound('Group', 'group_not_found');
+  // The bot again, in the same round trip: a retry after a lost race must see its current version.
+  const [bot, member, current] = await Promise.all([
+    getBot(deps, tenantId, botId),
+    getMember(deps, tenantId, principal.id),
+    getBotGrant(deps, tenantId, botId, principal),
+  ]);
+  if (!bot) throw new NotFound('Bot', 'bot_not_found');
+  if (!member) throw new NotFound('Member', 'member_not_found');
+  if (member.status === 'invited') {
+    throw new InvalidState('This member has not joined yet: give bot access with the invitation (botAccess).');
+  }
+  const foreign = roles.flatMap((assignment, i) =>
+    (assignment.environments ?? [])
+      .filter((environment) => !bot.environments.includes(environment))
+      .map((environment) => ({
+        path: `body.roles.${i}.environments`,
+        message: `the bot has no ${environment} environment`,
+      })),
+  );
+  if (foreign.length > 0) {
+    throw new ValidationFailed(
+      `This bot has only the environments ${bot.environments.join(', ')}.`,
+      foreign,
+      'environment_not_on_bot',
+    );
+  }
+
+  const before = current?.roles ?? [];
+  const added = roles.filter(
+    (a) =>
+      !sameBotAssignment(
+        a,
+        before.find((b) => b.roleId === a.roleId),
+      ),
+  );
+  const removed = before.filter((b) => !roles.some((a) => a.roleId === b.roleId));
+  const entry = (held: readonly ResourceRoleAssignment[]): BotAccessEntry => ({
+    principal: { type: principal.type, id: principal.id, label: labelOf(member, principal.id) },
+    roles: held,
+  });
+  if (added.length === 0 && removed.length === 0) return entry(before);
+
+  const now = deps.now();
+  const [addedRoles, known, callerRoles] = await Promise.all([
+    resolveAssignableRoles(deps, tenantId, added, 'body.roles', 'bot'),
+    resolveRoles(
+      deps,
+      tenantId,
+      [...roles, ...removed].map((a) => a.roleId),
+    ),
+    resolveRoles(
+      deps,
+      tenantId,
+      caller.botAssignments.map((a) => a.roleId),
+    ),
+  ]);
+  const resolved = (assignments: readonly ResourceRoleAssignment[]) =>
+    assignments.flatMap((assignment) => {
+      const role = known.get(assignment.roleId);
+      return role ? [{ assignment, role }] : [];
+    });
+  assertCanGrantOnBot(
+    {
+      isOwner: caller.isOwner,
+      isAdminLevel: isAdminLevel(caller.effectivePermissions.map((p) => p.permission)),
+      isBotOwner: caller.isBotOwner,
+      permissionsIn: (environment) =>
+        new Set(
+          computeBotPermissions({
+            tenantPermissions: caller.effectivePermissions,
+            assignments: caller.botAssignments,
+            roles: callerRoles,
+            now,
+            environment,
+          }).map((p) => p.permission),
+        ),
+    },
+    {
+      added: added.map((assignment, i) => ({ assignment, role: present(addedRoles[i], `role ${assignment.roleId}`) })),
+      removed: resolved(removed),
+    },
+  );
+  assertPrerequisitesMet(resolved(roles), now);
+
+  const next: ResourceGrantRecord = {
+    tenantId,
+    resourceType: 'bot',
+    resourceId: bot.botId,
+    principalType: principal.type,
+    principalId: principal.id,
+    roles,
+    updatedAt: now.toISOString(),
+    version: (current?.version ?? 0) + 1,
+  };
+  const grantChanged = () => concurrentChange('Access to this bot changed meanwhile; retry.');
+  const grantWrite: TransactionStep =
+    roles.length === 0 && current
+      ? { item: deleteGrantIfUnchanged(deps, current), onConditionFailed: grantChanged }
+      : { item: putGrant(deps, next, current), onConditionFailed: grantChanged };
+  const principalRef = { type: principal.type, id: principal.id };
+  await transactWrite(deps, [
+    {
+      item: botUnchangedCheck(deps, bot),
+      onConditionFailed: (found) =>
+        found === undefined
+          ? new NotFound('Bot', 'bot_not_found')
+          : concurrentChange('The bot changed meanwhile; retry.'),
+    },
+    grantWrite,
+    ...judgedOn(deps, tenantId, addedRoles),
+    {
+      item: botEvent(
+        deps,
+        caller,
+        meta,
+        'bot_access.changed',
+        bot,
+        { principal: principalRef, roles: before },
+        { principal: principalRef, roles },
+      ),
+    },
+  ]);
+  return entry(roles);
+}
