@@ -32,6 +32,7 @@ export const auditActions = [
   'bot.updated',
   'bot.deleted',
   'bot.ownership_transferred',
+  'bot_access.changed',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];
