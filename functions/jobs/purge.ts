@@ -1,5 +1,6 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../../shared/observability';
+import { purgeExpiredBotGrants } from '../../shared/services/bot-grant-expiry-service';
 import { purgeExpiredInvitations } from '../../shared/services/invitation-service';
 import { purgeExpiredAssignments } from '../../shared/services/member-admin-service';
 import { defaultServiceDeps } from '../../shared/services/service-deps';
@@ -12,6 +13,7 @@ import { defaultServiceDeps } from '../../shared/services/service-deps';
 const purgeTasks = {
   invitations: () => purgeExpiredInvitations(defaultServiceDeps()),
   roleAssignments: () => purgeExpiredAssignments(defaultServiceDeps()),
+  botGrants: () => purgeExpiredBotGrants(defaultServiceDeps()),
 };
 
 export const handler = async (_event: ScheduledEvent, _context: Context) => {

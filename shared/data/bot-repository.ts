@@ -3,8 +3,10 @@ import { InvalidCursor } from '../domain/errors';
 import { batchGetItems } from './batch-get';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type DataDeps, stripKeys } from './data-deps';
+import { expiredPage } from './expiry-index';
 import { type ItemKey, keys } from './keys';
 import { searchForm } from './member-repository';
+import { queryAllByPrefix } from './query-all';
 import type { BotRecord, ResourceGrantRecord } from './records';
 import type { TransactItem } from './transactions';
 
@@ -38,16 +40,25 @@ function searchTermDelete(deps: DataDeps, bot: BotRecord, term: string): Transac
   return { Delete: { TableName: deps.tableName, Key: keys.botSearchTerm(bot.tenantId, term, bot.botId) } };
 }
 
+/**
+ * The earliest `expiresAt` of a grant's time-bound roles, as a normalised ISO instant (inputs may carry an
+ * offset, and the expiry index compares strings), or undefined when none is time-bound.
+ */
+export function earliestExpiry(grant: Pick<ResourceGrantRecord, 'roles'>): string | undefined {
+  const instants = grant.roles
+    .map((assignment) => (assignment.expiresAt === undefined ? Number.NaN : Date.parse(assignment.expiresAt)))
+    .filter((instant) => Number.isFinite(instant));
+  return instants.length === 0 ? undefined : new Date(Math.min(...instants)).toISOString();
+}
+
+/** The item of a grant: its key, its principal's index entry and, with a time-bound role, its expiry entry. */
 export function grantItem(grant: ResourceGrantRecord): Record<string, unknown> {
+  const expiry = earliestExpiry(grant);
+  const ids = [grant.tenantId, grant.resourceType, grant.resourceId, grant.principalType, grant.principalId] as const;
   return {
-    ...keys.resourceGrant(grant.tenantId, grant.resourceType, grant.resourceId, grant.principalType, grant.principalId),
-    ...keys.resourceGrantPrincipalIndex(
-      grant.tenantId,
-      grant.resourceType,
-      grant.resourceId,
-      grant.principalType,
-      grant.principalId,
-    ),
+    ...keys.resourceGrant(...ids),
+    ...keys.resourceGrantPrincipalIndex(...ids),
+    ...(expiry === undefined ? {} : keys.resourceGrantExpiryIndex(...ids, expiry)),
     entity: 'resourceGrant',
     ...grant,
   };
@@ -221,6 +232,78 @@ export async function listGrantsOnBot(deps: DataDeps, tenantId: string, botId: s
     startKey = response.LastEvaluatedKey;
   } while (startKey);
   return grants;
+}
+
+/** The coordinates of a grant, as the expiry index and the principal index list them. */
+export type GrantRef = Pick<
+  ResourceGrantRecord,
+  'tenantId' | 'resourceType' | 'resourceId' | 'principalType' | 'principalId'
+>;
+
+const grantKeyOf = (ref: GrantRef) =>
+  keys.resourceGrant(ref.tenantId, ref.resourceType, ref.resourceId, ref.principalType, ref.principalId);
+
+/**
+ * One page of the grants whose earliest time-bound role expired at or before `now`, in one shard of the
+ * expiry index (all tenants): coordinates only; the purge reads each grant itself before changing it.
+ */
+export async function expiredGrantsPage(
+  deps: DataDeps,
+  shard: { GSI2PK: string },
+  now: Date,
+  startKey?: Record<string, unknown>,
+): Promise<{ refs: GrantRef[]; nextKey?: Record<string, unknown> }> {
+  const page = await expiredPage(
+    deps,
+    shard,
+    now,
+    ['tenantId', 'resourceType', 'resourceId', 'principalType', 'principalId'] as const,
+    startKey,
+  );
+  return { refs: page.refs as GrantRef[], nextKey: page.nextKey };
+}
+
+/** A grant and the bot it is on, in one consistent BatchGetItem (either may be missing). */
+export async function getGrantWithBot(
+  deps: DataDeps,
+  ref: GrantRef,
+): Promise<{ grant: ResourceGrantRecord | undefined; bot: BotRecord | undefined }> {
+  const [grantKey, botKey] = [grantKeyOf(ref), keys.bot(ref.tenantId, ref.resourceId)];
+  const byKey = new Map(
+    (await batchGetItems(deps, [grantKey, botKey])).map((item) => [`${String(item.PK)}|${String(item.SK)}`, item]),
+  );
+  const [grant, bot] = [byKey.get(itemId(grantKey)), byKey.get(itemId(botKey))];
+  return {
+    grant: grant ? stripKeys<ResourceGrantRecord>(grant) : undefined,
+    bot: bot ? stripKeys<BotRecord>(bot) : undefined,
+  };
+}
+
+/**
+ * Every bot grant a principal holds in a tenant: listed by the principal index (GSI1, eventually consistent),
+ * then read from the table consistently, so that versions and roles are current (one listed meanwhile
+ * deleted is left out).
+ */
+export async function listBotGrantsOfPrincipal(
+  deps: DataDeps,
+  tenantId: string,
+  principalType: ResourceGrantRecord['principalType'],
+  principalId: string,
+): Promise<ResourceGrantRecord[]> {
+  const { GSI1PK, skPrefix } = keys.grantsOfPrincipal(tenantId, principalType, principalId, 'bot');
+  const listed = await queryAllByPrefix(deps, {
+    index: 'GSI1',
+    partition: GSI1PK,
+    prefix: skPrefix,
+    attributes: ['PK', 'SK'],
+  });
+  const items = await batchGetItems(
+    deps,
+    listed.map((item) => ({ PK: String(item.PK), SK: String(item.SK) })),
+  );
+  return items
+    .map((item) => stripKeys<ResourceGrantRecord>(item))
+    .sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
 }
 
 /**

@@ -40,7 +40,9 @@
  * Bots are the first resource type (SPEC §7). A resource grant holds one principal's roles on one resource; its
  * SK starts with the resource (`GRANT#bot#<botId>#`), so every grant on a resource is one key-condition query
  * (deletion, the access list), and its GSI1 key lists a principal's grants by resource type
- * (`/members/{id}/bots`). A second resource type takes a new `<type>` value in these keys, not new keys. Bot
+ * (`/members/{id}/bots`). A grant with time-bound roles is also in GSI2 (EXPIRY#BOT_GRANT#<shard> /
+ * <earliest expiresAt>#<t>#bot#<botId>#<principalType>#<principalId>) for the purge. A second resource type
+ * takes a new `<type>` value in these keys, not new keys. Bot
  * search terms (the lower-cased name and id) make `GET /bots?q=` a prefix query on the sort key.
  *
  * The principal link also lists the custom role ids its member holds (`customRoleIds`, kept in the member's
@@ -239,6 +241,26 @@ export const keys = {
     GSI1PK: `${TENANT_PREFIX}${tenantId}#PRINCIPAL#${principalType}#${principalId}`,
     GSI1SK: `${resourceType}#${resourceId}`,
   }),
+  /**
+   * A grant holding at least one time-bound role, in GSI2 under its earliest `expiresAt` (ISO, normalised):
+   * the purge finds it by key once that instant has passed. Sharded by the principal (a ULID); a rewrite of
+   * the grant moves the entry to its next expiry, or drops it when no time-bound role is left.
+   */
+  resourceGrantExpiryIndex: (
+    tenantId: string,
+    resourceType: string,
+    resourceId: string,
+    principalType: string,
+    principalId: string,
+    earliestExpiresAt: string,
+  ) => ({
+    GSI2PK: `EXPIRY#${resourceType.toUpperCase()}_GRANT#${shardOf(principalId)}`,
+    GSI2SK: `${earliestExpiresAt}#${tenantId}#${resourceType}#${resourceId}#${principalType}#${principalId}`,
+  }),
+  resourceGrantExpiryShards: (resourceType: string) =>
+    Array.from({ length: EXPIRY_SHARDS }, (_, shard) => ({
+      GSI2PK: `EXPIRY#${resourceType.toUpperCase()}_GRANT#${shard}`,
+    })),
   /** A principal's grants on resources of one type, through GSI1. */
   grantsOfPrincipal: (tenantId: string, principalType: string, principalId: string, resourceType: string) => ({
     GSI1PK: `${TENANT_PREFIX}${tenantId}#PRINCIPAL#${principalType}#${principalId}`,

@@ -25,7 +25,7 @@ export const scheduledJobs: readonly ScheduledJob[] = [
   {
     name: 'purge',
     handler: 'functions/jobs/purge.ts',
-    description: 'Expire stale invitations (freeing their seats) and time-bound role assignments',
+    description: 'Expire stale invitations (freeing their seats), time-bound role assignments and bot roles',
     awsSchedule: 'rate(15 minutes)',
     localEverySeconds: 30,
     grants: ['main:write'],

@@ -184,7 +184,45 @@ export async function listBots(
   };
 }
 
-/** Renames a bot or changes its environments (`bots:configure` on it, checked by the route); If-Match: version. */
+/** Principals named in an `environment_in_use` answer. */
+const PRINCIPALS_NAMED = 10;
+
+/**
+ * A bot may drop an environment only when no access to it is limited to that environment (SPEC §7): such a
+ * grant would be left covering an environment the bot no longer has. Unexpired assignments only (an expired
+ * one grants nothing and goes with the next purge); assignments without a limit cover whatever the bot has.
+ * Reads every grant on the bot, so only when environments shrink.
+ */
+async function assertEnvironmentsUnused(
+  deps: ServiceDeps,
+  bot: BotRecord,
+  dropped: readonly BotEnvironment[],
+): Promise<void> {
+  const now = deps.now();
+  const limitedTo = (grant: ResourceGrantRecord) =>
+    dropped.filter((environment) =>
+      grant.roles.some(
+        (assignment) => isBotAssignmentUnexpired(assignment, now) && assignment.environments?.includes(environment),
+      ),
+    );
+  const inUse = (await listGrantsOnBot(deps, bot.tenantId, bot.botId)).filter((g) => limitedTo(g).length > 0);
+  if (inUse.length === 0) return;
+  const environments = dropped.filter((environment) => inUse.some((g) => limitedTo(g).includes(environment)));
+  const principals = inUse.slice(0, PRINCIPALS_NAMED).map((g) => ({ type: g.principalType, id: g.principalId }));
+  const more = inUse.length > principals.length ? ` and ${inUse.length - principals.length} more` : '';
+  throw new Conflict(
+    'environment_in_use',
+    `Access to this bot is limited to ${environments.join(', ')} for ${principals
+      .map((p) => `${p.type} ${p.id}`)
+      .join(', ')}${more}; change that access before removing the environment.`,
+    { environments, principals, count: inUse.length },
+  );
+}
+
+/**
+ * Renames a bot or changes its environments (`bots:configure` on it, checked by the route); If-Match: version.
+ * Dropping an environment some access is limited to is 409 `environment_in_use`, and changes nothing.
+ */
 export async function updateBot(
   deps: ServiceDeps,
   caller: BotCaller,
@@ -201,6 +239,8 @@ export async function updateBot(
     updatedAt: deps.now().toISOString(),
     version: before.version + 1,
   };
+  const dropped = before.environments.filter((environment) => !after.environments.includes(environment));
+  if (dropped.length > 0) await assertEnvironmentsUnused(deps, before, dropped);
   const [botPut, ...terms] = updateBotItems(deps, before, after);
   if (!botPut) throw new Error('updateBot returned no items');
   await transactWrite(deps, [

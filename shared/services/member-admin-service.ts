@@ -1,8 +1,9 @@
+import { deleteGrantIfUnchanged, listBotGrantsOfPrincipal } from '../data/bot-repository';
 import { keys } from '../data/keys';
 import { deleteMember, expiredAssignmentsPage, getMember, getMembers, updateMember } from '../data/member-repository';
 import { type AuditAction, outboxPut } from '../data/outbox';
 import { listPrincipalLinks } from '../data/principal-repository';
-import type { MemberRecord, MemberStatus } from '../data/records';
+import type { MemberRecord, MemberStatus, ResourceGrantRecord } from '../data/records';
 import { releaseSeats } from '../data/tenant-repository';
 import { type TransactionStep, transactWrite } from '../data/transactions';
 import { canOn } from '../domain/ability';
@@ -13,7 +14,7 @@ import { assertCanGrant, isAdminLevel } from '../domain/escalation';
 import type { Permission } from '../domain/permissions';
 import type { IdentityDirectory } from '../identity/identity-directory';
 import { logger } from '../observability';
-import { judgedOn, retryingConcurrentChange } from './grant-guards';
+import { concurrentChange, judgedOn, retryingConcurrentChange } from './grant-guards';
 import type { MemberWithPermissions } from './member-service';
 import { effectivePermissionsOf, resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
@@ -271,23 +272,62 @@ export function reactivateMember(
   );
 }
 
+/** Most items of one TransactWriteItems. */
+const TRANSACTION_LIMIT = 100;
+
+/** Bot ids named in a `member_owns_bots` answer. */
+const OWNED_BOTS_NAMED = 10;
+
+const grantChangedMeanwhile = () => concurrentChange("The member's access to a bot changed meanwhile; retry.");
+
 /**
- * Removes a suspended member for good: record, role assignments, sign-in link and email guard go, the seat
- * is freed, and the address can be invited again as a new member. The audit trail keeps their history.
+ * Removes a suspended member for good: record, role assignments, sign-in link, email guard and every bot grant
+ * they hold go, the seat is freed, and the address can be invited again as a new member. The audit trail keeps
+ * their history. A Bot Owner cannot be removed (409 `member_owns_bots`): a bot keeps exactly one owner.
  */
-export async function removeMember(
+export function removeMember(
   deps: ServiceDeps,
   caller: TenantCaller,
   memberId: string,
   expectedVersion: number | undefined,
   meta: RequestMeta,
-) {
+): Promise<void> {
+  return retryingConcurrentChange(() => removeMemberOnce(deps, caller, memberId, expectedVersion, meta));
+}
+
+/**
+ * The last transaction removes the member's items, frees the seat, writes the one `member.removed` event and
+ * deletes as many of their bot grants as fit beside them; grants beyond that are deleted first, 100 per
+ * transaction (should the request stop between them, the member is still there, with fewer grants, and
+ * repeating the DELETE finishes the job). Each grant delete is conditioned on the version read: a grant
+ * changed meanwhile (say, made Bot Owner) fails the step with `concurrent_change`, and the whole request is
+ * judged again. Repeating it is safe: what an earlier attempt deleted is simply no longer listed.
+ */
+async function removeMemberOnce(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  memberId: string,
+  expectedVersion: number | undefined,
+  meta: RequestMeta,
+): Promise<void> {
   if (!canOn(caller.ability, 'users:write', caller.tenantId)) throw new Forbidden();
   const current = await loadTarget(deps, caller, memberId, expectedVersion);
   await assertMayManage(deps, caller, current);
   if (current.status !== 'suspended')
     throw new InvalidState('Only a suspended member can be removed; suspend them first.');
-  await transactWrite(deps, [
+  const grants = await listBotGrantsOfPrincipal(deps, caller.tenantId, 'member', memberId);
+  const owned = grants.filter((g) => g.roles.some((a) => a.roleId === 'bot-owner')).map((g) => g.resourceId);
+  if (owned.length > 0) {
+    const named = owned.slice(0, OWNED_BOTS_NAMED);
+    const more = owned.length > named.length ? ` and ${owned.length - named.length} more` : '';
+    throw new Conflict(
+      'member_owns_bots',
+      `This member is the Bot Owner of ${owned.length} bot${owned.length === 1 ? '' : 's'} ` +
+        `(${named.join(', ')}${more}); transfer their ownership first.`,
+      { botIds: named, count: owned.length },
+    );
+  }
+  const memberSteps: TransactionStep[] = [
     ...deleteMember(deps, current).map(
       (item, i): TransactionStep => (i === 0 ? { item, onConditionFailed: changedMeanwhile } : { item }),
     ),
@@ -299,11 +339,27 @@ export async function removeMember(
         deps,
         'member.removed',
         current,
-        { status: current.status, email: current.email, roles: current.roles, permissions: current.permissions },
+        {
+          status: current.status,
+          email: current.email,
+          roles: current.roles,
+          permissions: current.permissions,
+          botGrants: grants.length,
+        },
         null,
       ),
     },
-  ]);
+  ];
+  const grantStep = (grant: ResourceGrantRecord): TransactionStep => ({
+    item: deleteGrantIfUnchanged(deps, grant),
+    onConditionFailed: grantChangedMeanwhile,
+  });
+  const room = TRANSACTION_LIMIT - memberSteps.length;
+  const [last, earlier] = [grants.slice(0, room), grants.slice(room)];
+  for (let start = 0; start < earlier.length; start += TRANSACTION_LIMIT) {
+    await transactWrite(deps, earlier.slice(start, start + TRANSACTION_LIMIT).map(grantStep));
+  }
+  await transactWrite(deps, [...memberSteps, ...last.map(grantStep)]);
 }
 
 /**

@@ -12,10 +12,14 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulidx';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { grantActions, REDRIVE_POLICY_ATTRIBUTES } from '../../infra/constructs/grants';
 import { dynamoDb } from '../../shared/clients';
+import { putGrant } from '../../shared/data/bot-repository';
 import { keys, OUTBOX_PREFIX } from '../../shared/data/keys';
+import type { ResourceGrantRecord } from '../../shared/data/records';
+import { transactWrite } from '../../shared/data/transactions';
 import type { Identity } from '../../shared/domain/actor';
 import type { Grant, ResourceGrant } from '../../shared/grants';
 import type { RouteDefinition } from '../../shared/http/route-definition';
@@ -248,5 +252,41 @@ describe('the outbox redrive job: every AWS call covered by its grants and their
       expect(input.ExpressionAttributeNames ?? {}).toEqual({});
       expect(input.ReturnValues ?? 'NONE').toBe('NONE');
     }
+  }, 60_000);
+});
+
+describe('the purge job: every AWS call covered by its grants, every grant used', () => {
+  it('purge (main:write), with an expired bot role to remove', async () => {
+    const job = scheduledJobs.find((j) => j.name === 'purge')!;
+    const { tenantId, owner } = await tenantWithOwner();
+    const expired: ResourceGrantRecord = {
+      tenantId,
+      resourceType: 'bot',
+      resourceId: `lp-${ulid().toLowerCase()}`,
+      principalType: 'member',
+      principalId: owner.member.memberId,
+      roles: [{ roleId: 'bot-tester', expiresAt: new Date(Date.now() - 60_000).toISOString() }],
+      updatedAt: new Date().toISOString(),
+      version: 1,
+    };
+    await transactWrite(deps(), [{ item: putGrant(deps(), expired, undefined) }]);
+
+    const { handler } = await import('../../functions/jobs/purge');
+    const event = {} as Parameters<typeof handler>[0];
+    const { calls } = await recording(() => handler(event, lambdaContext(job.name)));
+    await drainStream();
+    const grantKey = keys.resourceGrant(tenantId, 'bot', expired.resourceId, 'member', owner.member.memberId);
+    const left = await deps().db.send(
+      new GetCommand({ TableName: deps().tableName, Key: grantKey, ConsistentRead: true }),
+    );
+    expect(left.Item).toBeUndefined();
+
+    const allowed = new Set(job.grants.flatMap((grant) => grantActions[grant].map((action) => `${action} main`)));
+    const uncovered = [...new Set(calls.map((call) => `${call.action} ${call.resource}`))].filter(
+      (call) => !allowed.has(call),
+    );
+    expect(uncovered, 'calls its grants do not allow (AccessDenied in AWS)').toEqual([]);
+    expect(job.grants).toEqual(['main:write']);
+    expect(calls.some((call) => call.action === 'dynamodb:DeleteItem')).toBe(true);
   }, 60_000);
 });

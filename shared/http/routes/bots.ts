@@ -78,7 +78,15 @@ export const botRoutes = {
     grants: ['main:write'],
     request: { params: botPathSchema, body: updateBotBodySchema },
     responses: { 200: { description: 'The bot', schema: botSchema } },
-    problems: { 404: botNotFound },
+    problems: {
+      404: botNotFound,
+      409: {
+        description:
+          '`environment_in_use`: an environment the request drops is one some access to the bot is limited to ' +
+          '(`environments`: those, `principals`: up to 10 holders as `{type, id}`, `count`: all); change that ' +
+          'access first. Nothing is changed.',
+      },
+    },
   },
 
   deleteBot: {

@@ -91,12 +91,20 @@ export const memberRoutes = {
     method: 'DELETE',
     path: '/v1/tenants/{tenantId}/members/{memberId}',
     handler: 'functions/members/remove-member.ts',
-    summary: 'Remove a suspended member for good; the seat is freed',
+    summary: 'Remove a suspended member for good, with every bot grant they hold; the seat is freed',
     tags: ['members'],
     access: { kind: 'permission', permission: 'users:write' },
     grants: ['main:write'],
     request: { params: memberPathSchema },
     responses: { 204: { description: 'Removed' } },
+    problems: {
+      409: {
+        description:
+          '`invalid_state`: the member is not suspended; `member_owns_bots`: the member is the Bot Owner of bots ' +
+          '(`botIds`: up to 10 of them, `count`: all), transfer their ownership first; `concurrent_change`: ' +
+          "the member's access to a bot kept changing meanwhile, retry",
+      },
+    },
   },
 
   transferOwnership: {
