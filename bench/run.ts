@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../infra/paths';
 import { type LocalStack, startLocalStack } from '../scripts/local/stack';
 import { measureAuthorization } from './authorization';
+import { loadBots, measureBots } from './bots';
 import { measureBulkInvite } from './bulk-invite';
 import { buildBundles, measureBundles } from './bundles';
 import { installCallCounter } from './ddb-calls';
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
     if (wanted(1)) figures.push(...(await measureBundles(context({}))));
     else if (wanted(6)) await buildBundles(bundlesDir);
 
-    if ([2, 3, 4, 5, 6, 7].some(wanted)) {
+    if ([2, 3, 4, 5, 6, 7, 8].some(wanted)) {
       stack = await startLocalStack({
         persistence: 'memory',
         ports: 'auto',
@@ -92,7 +93,7 @@ async function main(): Promise<number> {
       const ctx = context(stack.env);
 
       if (wanted(3)) figures.push(...measureAuthorization(ctx));
-      const needsData = [2, 4, 6, 7].some(wanted);
+      const needsData = [2, 4, 6, 7, 8].some(wanted);
       const tenant = needsData
         ? await loadTenant(deps, {
             members: quick ? 300 : 10_000,
@@ -114,6 +115,15 @@ async function main(): Promise<number> {
         figures.push(...(await measureExport(ctx, deps, tenant, bundlesDir, drain)));
       }
       if (tenant && wanted(7)) figures.push(...(await measureBulkInvite(ctx, tenant, drain)));
+      if (tenant && wanted(8)) {
+        const bots = await loadBots(deps, tenant, {
+          bots: quick ? 100 : 1000,
+          sharesPerBot: 10,
+          crowd: quick ? 150 : 1000,
+          seed,
+        });
+        figures.push(...(await measureBots(ctx, tenant, bots)));
+      }
     }
   } finally {
     await stack?.stop();
