@@ -13,7 +13,7 @@ import {
 import { isBotAssignmentUnexpired } from '../domain/bot-permissions';
 import { type DomainError, Forbidden, ValidationFailed } from '../domain/errors';
 import { present } from '../domain/present';
-import { isBuiltInRoleId, type RoleDefinition } from '../domain/roles';
+import type { RoleDefinition } from '../domain/roles';
 import { concurrentChange } from './grant-guards';
 import { resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
@@ -49,15 +49,6 @@ export async function judgeInvitationBotAccess(
 ): Promise<RoleDefinition[]> {
   if (botAccess.length === 0) return [];
   const { tenantId } = caller;
-  const customRoleIds = new Set(
-    botAccess.flatMap((entry) => entry.roles.map((a) => a.roleId)).filter((roleId) => !isBuiltInRoleId(roleId)),
-  );
-  if (customRoleIds.size > MAX_CUSTOM_BOT_ROLES_PER_INVITATION) {
-    throw new ValidationFailed(
-      `One invitation names at most ${MAX_CUSTOM_BOT_ROLES_PER_INVITATION} different custom bot roles.`,
-      [{ path: 'body.botAccess', message: `${customRoleIds.size} different custom bot roles` }],
-    );
-  }
   const found = await getBotsWithGrants(
     deps,
     tenantId,
@@ -108,6 +99,13 @@ export async function judgeInvitationBotAccess(
     assertCanGrantOnBot(grantor, { added: assignments, removed: [] });
     assertPrerequisitesMet(assignments, now);
     judged.push(...outcome.roles);
+  }
+  const custom = new Set(judged.filter((role) => !role.builtIn).map((role) => role.roleId));
+  if (custom.size > MAX_CUSTOM_BOT_ROLES_PER_INVITATION) {
+    throw new ValidationFailed(
+      `One invitation names at most ${MAX_CUSTOM_BOT_ROLES_PER_INVITATION} different custom bot roles.`,
+      [{ path: 'body.botAccess', message: `${custom.size} different custom bot roles` }],
+    );
   }
   return judged;
 }

@@ -34,7 +34,7 @@ const invitationBotAccessInputSchema = z.strictObject({
     z.minLength(1, 'give at least one role'),
     z.maxLength(20),
     z.refine((roles) => new Set(roles.map((a) => a.roleId)).size === roles.length, 'each roleId at most once'),
-    z.meta({ description: 'Bot roles only (else 400 `role_scope_mismatch`), each at most once' }),
+    z.meta({ description: 'Bot roles only (else 400 `role_scope_mismatch`), each roleId at most once' }),
   ),
 });
 
@@ -95,10 +95,11 @@ export const createInvitationsBodySchema = z
         z.meta({
           description: [
             'Bots shared with the invitee (SPEC §7), granted together with the tenant roles when the invitation is',
-            'accepted: up to 20 bots, each once, with role assignments exactly as `PUT /bots/{botId}/access` takes',
-            'them and judged by the same rules, for the inviter, on each bot: `collaborators:manage` on it, only',
-            'permissions they hold there in the environments covered, `bot-admin` only from the Bot Owner or a',
-            'tenant Owner or Admin, prerequisites met. One refused bot refuses the whole request',
+            'accepted: up to 20 bots, each botId at most once, with role assignments exactly as',
+            '`PUT /bots/{botId}/access` takes them and judged by the same rules, for the inviter, on each bot:',
+            '`collaborators:manage` on it, only permissions they hold there in the environments covered, `bot-admin`',
+            'only from the Bot Owner or a tenant Owner or Admin, prerequisites met. At most 20 different custom bot',
+            'roles in all. One refused bot refuses the whole request',
           ].join(' '),
         }),
       ),
