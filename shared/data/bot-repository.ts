@@ -396,3 +396,20 @@ export async function listGrantsOnBotPage(
   } while (startKey && grants.length < page.limit);
   return { grants, nextCursor: encodeCursor(scope, startKey) };
 }
+
+/** Bots by id, in one consistent BatchGetItem, in the order asked; missing ones (and other tenants') left out. */
+export async function getBots(deps: DataDeps, tenantId: string, botIds: readonly string[]): Promise<BotRecord[]> {
+  if (botIds.length === 0) return [];
+  const byKey = new Map(
+    (
+      await batchGetItems(
+        deps,
+        botIds.map((botId) => keys.bot(tenantId, botId)),
+      )
+    ).map((item) => [`${String(item.PK)}|${String(item.SK)}`, item]),
+  );
+  return botIds.flatMap((botId) => {
+    const item = byKey.get(itemId(keys.bot(tenantId, botId)));
+    return item ? [stripKeys<BotRecord>(item)] : [];
+  });
+}

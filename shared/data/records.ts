@@ -87,6 +87,8 @@ export interface InvitationRecord {
   readonly memberId: string;
   readonly email: string;
   readonly roles: readonly RoleAssignment[];
+  /** Bots shared with the invitee (SPEC §7), granted on acceptance; absent when none. */
+  readonly botAccess?: readonly InvitationBotAccess[];
   readonly invitedBy: { readonly id: string; readonly email?: string };
   readonly message?: string;
   /** Validity in days, kept so that a resend resets the expiry to the same length. */
@@ -101,6 +103,12 @@ export interface InvitationRecord {
   /** SHA-256 of the current token (base64url). The token itself is never stored. */
   readonly tokenHash: string;
   readonly version: number;
+}
+
+/** One bot an invitation shares, and the roles the invitee is to hold on it. */
+export interface InvitationBotAccess {
+  readonly botId: string;
+  readonly roles: readonly ResourceRoleAssignment[];
 }
 
 export const botEnvironments = ['sandbox', 'staging', 'production'] as const;

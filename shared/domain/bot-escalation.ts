@@ -1,5 +1,7 @@
-import { type BotRoleAssignment, isBotAssignmentUnexpired } from './bot-permissions';
-import { Conflict, Forbidden } from './errors';
+import type { TenantCaller } from './actor';
+import { type BotRoleAssignment, computeBotPermissions, isBotAssignmentUnexpired } from './bot-permissions';
+import { Conflict, Forbidden, ValidationFailed } from './errors';
+import { isAdminLevel } from './escalation';
 import type { Permission } from './permissions';
 import type { RoleDefinition } from './roles';
 
@@ -22,6 +24,61 @@ export interface BotGrantor {
    * none, which counts only their grants without an environment limit).
    */
   readonly permissionsIn: (environment: string | undefined) => ReadonlySet<Permission>;
+}
+
+/**
+ * The grantor a member is on one bot: their tenant membership (`caller`) and the roles they hold on that bot
+ * (`assignments`, their grant's roles; expired ones are left out here), with `roles` resolving those roles.
+ * The one way every bot grant path (the access list, invitations) builds it.
+ */
+export function botGrantorOf(
+  caller: Pick<TenantCaller, 'isOwner' | 'effectivePermissions'>,
+  assignments: readonly BotRoleAssignment[],
+  roles: ReadonlyMap<string, RoleDefinition>,
+  now: Date,
+): BotGrantor {
+  const held = assignments.filter((assignment) => isBotAssignmentUnexpired(assignment, now));
+  return {
+    isOwner: caller.isOwner,
+    isAdminLevel: isAdminLevel(caller.effectivePermissions.map((p) => p.permission)),
+    isBotOwner: held.some((assignment) => assignment.roleId === 'bot-owner'),
+    permissionsIn: (environment) =>
+      new Set(
+        computeBotPermissions({
+          tenantPermissions: caller.effectivePermissions,
+          assignments: held,
+          roles,
+          now,
+          environment,
+        }).map((p) => p.permission),
+      ),
+  };
+}
+
+/**
+ * Every environment an assignment is limited to must be one of the bot's (SPEC §7): else 400
+ * `environment_not_on_bot`, each error at `<field>.<i>.environments`.
+ */
+export function assertEnvironmentsOnBot(
+  bot: { readonly environments: readonly string[] },
+  assignments: readonly BotRoleAssignment[],
+  field: string,
+): void {
+  const foreign = assignments.flatMap((assignment, i) =>
+    (assignment.environments ?? [])
+      .filter((environment) => !bot.environments.includes(environment))
+      .map((environment) => ({
+        path: `${field}.${i}.environments`,
+        message: `the bot has no ${environment} environment`,
+      })),
+  );
+  if (foreign.length > 0) {
+    throw new ValidationFailed(
+      `This bot has only the environments ${bot.environments.join(', ')}.`,
+      foreign,
+      'environment_not_on_bot',
+    );
+  }
 }
 
 /** Two assignments of the same role are the same grant when their limits are the same. */

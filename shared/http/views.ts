@@ -1,10 +1,10 @@
-import type { InvitationRecord, TenantRecord } from '../data/records';
+import type { InvitationRecord, ResourceRoleAssignment, TenantRecord } from '../data/records';
 import { isPermission } from '../domain/permissions';
 import type { RoleDefinition } from '../domain/roles';
 import type { BotAccessEntry } from '../services/bot-access-service';
 import type { BotWithAccess } from '../services/bot-service';
 import type { MemberWithPermissions } from '../services/member-service';
-import type { BotAccessEntryView, BotView } from './schemas/bots';
+import type { BotAccessEntryView, BotRoleAssignmentView, BotView } from './schemas/bots';
 import type { InvitationView } from './schemas/invitations';
 import type { MemberView } from './schemas/members';
 import type { RoleView } from './schemas/roles';
@@ -47,6 +47,14 @@ export const memberView = ({ member, effectivePermissions }: MemberWithPermissio
   version: member.version,
 });
 
+function botRoleAssignmentView(assignment: ResourceRoleAssignment): BotRoleAssignmentView {
+  return {
+    roleId: assignment.roleId,
+    ...(assignment.environments ? { environments: [...assignment.environments] } : {}),
+    ...(assignment.expiresAt ? { expiresAt: assignment.expiresAt } : {}),
+  };
+}
+
 export const invitationView = (invitation: InvitationRecord, now: Date): InvitationView => ({
   invitationId: invitation.invitationId,
   memberId: invitation.memberId,
@@ -55,6 +63,10 @@ export const invitationView = (invitation: InvitationRecord, now: Date): Invitat
   roles: invitation.roles.map((r) =>
     r.expiresAt ? { roleId: r.roleId, expiresAt: r.expiresAt } : { roleId: r.roleId },
   ),
+  botAccess: (invitation.botAccess ?? []).map((entry) => ({
+    botId: entry.botId,
+    roles: entry.roles.map(botRoleAssignmentView),
+  })),
   invitedBy: invitation.invitedBy.email
     ? { id: invitation.invitedBy.id, email: invitation.invitedBy.email }
     : { id: invitation.invitedBy.id },
@@ -76,10 +88,6 @@ export const botView = ({ bot, myAccess }: BotWithAccess): BotView => ({
 
 export const botAccessEntryView = (entry: BotAccessEntry): BotAccessEntryView => ({
   principal: { ...entry.principal },
-  roles: entry.roles.map((assignment) => ({
-    roleId: assignment.roleId,
-    ...(assignment.environments ? { environments: [...assignment.environments] } : {}),
-    ...(assignment.expiresAt ? { expiresAt: assignment.expiresAt } : {}),
-  })),
+  roles: entry.roles.map(botRoleAssignmentView),
   ...(entry.sources ? { sources: [...entry.sources] } : {}),
 });

@@ -10,10 +10,15 @@ import { getMember, getMembers } from '../data/member-repository';
 import type { MemberRecord, ResourceGrantRecord, ResourceRoleAssignment } from '../data/records';
 import { type TransactionStep, transactWrite } from '../data/transactions';
 import type { BotCaller, RequestMeta } from '../domain/actor';
-import { assertCanGrantOnBot, assertPrerequisitesMet, sameBotAssignment } from '../domain/bot-escalation';
+import {
+  assertCanGrantOnBot,
+  assertEnvironmentsOnBot,
+  assertPrerequisitesMet,
+  botGrantorOf,
+  sameBotAssignment,
+} from '../domain/bot-escalation';
 import { computeBotPermissions } from '../domain/bot-permissions';
-import { InvalidState, NotFound, ValidationFailed } from '../domain/errors';
-import { isAdminLevel } from '../domain/escalation';
+import { InvalidState, NotFound } from '../domain/errors';
 import type { Permission } from '../domain/permissions';
 import { present } from '../domain/present';
 import { botEvent } from './bot-service';
@@ -148,21 +153,7 @@ async function setBotAccessOnce(
   if (member.status === 'invited') {
     throw new InvalidState('This member has not joined yet: give bot access with the invitation (botAccess).');
   }
-  const foreign = roles.flatMap((assignment, i) =>
-    (assignment.environments ?? [])
-      .filter((environment) => !bot.environments.includes(environment))
-      .map((environment) => ({
-        path: `body.roles.${i}.environments`,
-        message: `the bot has no ${environment} environment`,
-      })),
-  );
-  if (foreign.length > 0) {
-    throw new ValidationFailed(
-      `This bot has only the environments ${bot.environments.join(', ')}.`,
-      foreign,
-      'environment_not_on_bot',
-    );
-  }
+  assertEnvironmentsOnBot(bot, roles, 'body.roles');
 
   const before = current?.roles ?? [];
   const added = roles.filter(
@@ -198,27 +189,10 @@ async function setBotAccessOnce(
       const role = known.get(assignment.roleId);
       return role ? [{ assignment, role }] : [];
     });
-  assertCanGrantOnBot(
-    {
-      isOwner: caller.isOwner,
-      isAdminLevel: isAdminLevel(caller.effectivePermissions.map((p) => p.permission)),
-      isBotOwner: caller.isBotOwner,
-      permissionsIn: (environment) =>
-        new Set(
-          computeBotPermissions({
-            tenantPermissions: caller.effectivePermissions,
-            assignments: caller.botAssignments,
-            roles: callerRoles,
-            now,
-            environment,
-          }).map((p) => p.permission),
-        ),
-    },
-    {
-      added: added.map((assignment, i) => ({ assignment, role: present(addedRoles[i], `role ${assignment.roleId}`) })),
-      removed: resolved(removed),
-    },
-  );
+  assertCanGrantOnBot(botGrantorOf(caller, caller.botAssignments, callerRoles, now), {
+    added: added.map((assignment, i) => ({ assignment, role: present(addedRoles[i], `role ${assignment.roleId}`) })),
+    removed: resolved(removed),
+  });
   assertPrerequisitesMet(resolved(roles), now);
 
   const next: ResourceGrantRecord = {

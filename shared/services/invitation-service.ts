@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { getBots } from '../data/bot-repository';
 import {
   deleteInvitation,
   deleteToken,
@@ -23,7 +24,7 @@ import {
 } from '../data/member-repository';
 import { type OutboxEvent, outboxPut } from '../data/outbox';
 import { customRoleIdsOf, putNewPrincipalLink } from '../data/principal-repository';
-import type { InvitationRecord, MemberRecord, TenantRecord } from '../data/records';
+import type { InvitationBotAccess, InvitationRecord, MemberRecord, TenantRecord } from '../data/records';
 import { getTenant, getTenants, releaseSeats, reserveSeats } from '../data/tenant-repository';
 import { type TransactItem, type TransactionStep, transactWrite } from '../data/transactions';
 import { canOn } from '../domain/ability';
@@ -52,6 +53,13 @@ import { IdentityAlreadyExists } from '../identity/identity-directory';
 import { hashToken, looksLikeToken, newInvitationToken } from '../security/invitation-token';
 import { seal } from '../security/sealing';
 import { isConcurrentChange, judgedOn } from './grant-guards';
+import {
+  assertMayActOnBotAccess,
+  type BotGrantPlan,
+  botGrantSteps,
+  judgeInvitationBotAccess,
+  planBotGrants,
+} from './invitation-bot-access';
 import { resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
@@ -65,7 +73,10 @@ export type InvitationFailureCode = 'invalid_email' | 'already_member' | 'alread
 export interface InviteInput {
   /** As the client sent them: trimmed and lower-cased here. */
   readonly emails: readonly string[];
-  readonly roles: readonly RoleAssignment[];
+  /** Tenant roles; `[{roleId: "member"}]` when absent (an invitation that shares bots, SPEC §7). */
+  readonly roles?: readonly RoleAssignment[];
+  /** Bots shared with the invitee, granted on acceptance. */
+  readonly botAccess?: readonly InvitationBotAccess[];
   readonly expiresInDays?: number;
   readonly message?: string;
 }
@@ -74,6 +85,9 @@ export interface InviteOutcome {
   readonly created: InvitationRecord[];
   readonly failed: { email: string; code: InvitationFailureCode }[];
 }
+
+/** The tenant role of an invitation that gives none: Member, who sees only what is shared with them (SPEC §7). */
+const DEFAULT_ROLES: readonly RoleAssignment[] = [{ roleId: 'member' }];
 
 const emailCheck = z.email();
 const addDays = (date: Date, days: number) => new Date(date.getTime() + days * 24 * 3600 * 1000);
@@ -88,6 +102,7 @@ async function draftInvitation(
     tenant: TenantRecord;
     email: string;
     roles: readonly RoleAssignment[];
+    botAccess?: readonly InvitationBotAccess[];
     validDays: number;
     message?: string;
     inviter: AuditActor;
@@ -121,6 +136,7 @@ async function draftInvitation(
     memberId: member.memberId,
     email: input.email,
     roles: input.roles,
+    ...(input.botAccess && input.botAccess.length > 0 ? { botAccess: input.botAccess } : {}),
     invitedBy: { id: input.inviter.id, email: input.inviter.email },
     issuedByOwner: input.issuedByOwner,
     ...(input.message ? { message: input.message } : {}),
@@ -155,6 +171,7 @@ async function draftInvitation(
               email: member.email,
               status: member.status,
               roles: member.roles,
+              ...(invitation.botAccess ? { botAccess: invitation.botAccess } : {}),
               invitationId: invitation.invitationId,
               expiresAt: invitation.expiresAt,
             },
@@ -190,11 +207,18 @@ export async function inviteMembers(
   meta: RequestMeta,
 ): Promise<InviteOutcome> {
   if (!canOn(caller.ability, 'users:write', caller.tenantId)) throw new Forbidden();
-  let roleDefinitions = await resolveAssignableRoles(deps, caller.tenantId, input.roles);
-  assertCanGrant(caller, { roles: roleDefinitions });
+  const roles = input.roles ?? DEFAULT_ROLES;
+  const botAccess = input.botAccess ?? [];
+  // The tenant roles, then each bot's roles, judged for the caller; any refusal refuses the whole request.
+  const judge = async () => {
+    const roleDefinitions = await resolveAssignableRoles(deps, caller.tenantId, roles);
+    assertCanGrant(caller, { roles: roleDefinitions });
+    const botRoles = await judgeInvitationBotAccess(deps, caller, botAccess);
+    return judgedOn(deps, caller.tenantId, [...roleDefinitions, ...botRoles]).map((step) => step.item);
+  };
   // Each transaction commits only on the custom roles as judged (SECURITY.md T2a); when one changed, the
   // roles are read and judged again before the next attempt.
-  let guards = judgedOn(deps, caller.tenantId, roleDefinitions).map((step) => step.item);
+  let guards = await judge();
 
   const failed = new Map<string, InvitationFailureCode>();
   const candidates: string[] = [];
@@ -228,7 +252,8 @@ export async function inviteMembers(
         draftInvitation(deps, {
           tenant: firstRead,
           email,
-          roles: input.roles,
+          roles,
+          botAccess,
           validDays: input.expiresInDays ?? DEFAULT_INVITATION_DAYS,
           message: input.message,
           inviter,
@@ -279,9 +304,7 @@ export async function inviteMembers(
       }
       if (reasons.slice(offset).some((r) => r.Code === 'ConditionalCheckFailed')) {
         // A role changed since it was judged: judge the grant on the role as it is now (which may refuse it).
-        roleDefinitions = await resolveAssignableRoles(deps, caller.tenantId, input.roles);
-        assertCanGrant(caller, { roles: roleDefinitions });
-        guards = judgedOn(deps, caller.tenantId, roleDefinitions).map((step) => step.item);
+        guards = await judge();
       } else if (lostRaces.length > 0) {
         const holders = await memberIdsByEmail(deps, caller.tenantId, lostRaces);
         const members = await getMembers(
@@ -371,8 +394,9 @@ async function requireInvitation(deps: ServiceDeps, tenantId: string, invitation
 /**
  * Resending or revoking an invitation acts on its grant (the resender becomes the inviter of record and
  * extends it; the revoker takes it away): the caller must be able to grant the invitation's roles, as for
- * members (an Admin invitation is the Owner's, a Manager's one needs Manager's permissions). Roles deleted
- * since grant nothing and are left out.
+ * members (an Admin invitation is the Owner's, a Manager's one needs Manager's permissions), and its bot
+ * roles, on each bot, as for `PUT /bots/{botId}/access`. Roles and bots deleted since grant nothing and are
+ * left out.
  */
 async function assertMayActOnGrant(deps: ServiceDeps, caller: TenantCaller, invitation: InvitationRecord) {
   const roles = await resolveRoles(
@@ -381,6 +405,7 @@ async function assertMayActOnGrant(deps: ServiceDeps, caller: TenantCaller, invi
     invitation.roles.map((r) => r.roleId),
   );
   assertCanGrant(caller, { roles: [...roles.values()] });
+  await assertMayActOnBotAccess(deps, caller, invitation.botAccess);
 }
 
 /**
@@ -486,7 +511,15 @@ export async function revokeInvitation(
       action: 'invitation.revoked',
       actor: auditActorOf(caller, meta),
       target: { type: 'invitation', id: invitationId, label: invitation.email },
-      changes: { before: { status: 'pending', memberId: member.memberId, roles: invitation.roles }, after: null },
+      changes: {
+        before: {
+          status: 'pending',
+          memberId: member.memberId,
+          roles: invitation.roles,
+          ...(invitation.botAccess ? { botAccess: invitation.botAccess } : {}),
+        },
+        after: null,
+      },
       requestId: meta.requestId,
     }),
   );
@@ -514,6 +547,11 @@ export interface InvitationPreview {
   readonly email: string;
   readonly invitedBy: { email?: string };
   readonly roles: { roleId: string; name: string; expiresAt?: string }[];
+  readonly botAccess: {
+    botId: string;
+    name: string;
+    roles: { roleId: string; name: string; environments?: string[]; expiresAt?: string }[];
+  }[];
   readonly expiresAt: string;
   readonly message?: string;
 }
@@ -523,11 +561,18 @@ async function previewOf(
   invitation: InvitationRecord,
   tenant?: TenantRecord,
 ): Promise<InvitationPreview> {
-  const roles = await resolveRoles(
-    deps,
-    invitation.tenantId,
-    invitation.roles.map((r) => r.roleId),
-  );
+  const botAccess = invitation.botAccess ?? [];
+  const [roles, bots] = await Promise.all([
+    resolveRoles(deps, invitation.tenantId, [
+      ...invitation.roles.map((r) => r.roleId),
+      ...botAccess.flatMap((entry) => entry.roles.map((r) => r.roleId)),
+    ]),
+    getBots(
+      deps,
+      invitation.tenantId,
+      botAccess.map((entry) => entry.botId),
+    ),
+  ]);
   return {
     invitationId: invitation.invitationId,
     tenantId: invitation.tenantId,
@@ -539,6 +584,23 @@ async function previewOf(
       name: roles.get(r.roleId)?.name ?? r.roleId,
       ...(r.expiresAt ? { expiresAt: r.expiresAt } : {}),
     })),
+    // A bot deleted since is left out, as accepting leaves it out.
+    botAccess: botAccess.flatMap((entry) => {
+      const bot = bots.find((b) => b.botId === entry.botId);
+      if (!bot) return [];
+      return [
+        {
+          botId: bot.botId,
+          name: bot.name,
+          roles: entry.roles.map((r) => ({
+            roleId: r.roleId,
+            name: roles.get(r.roleId)?.name ?? r.roleId,
+            ...(r.environments ? { environments: [...r.environments] } : {}),
+            ...(r.expiresAt ? { expiresAt: r.expiresAt } : {}),
+          })),
+        },
+      ];
+    }),
     expiresAt: invitation.expiresAt,
     ...(invitation.message ? { message: invitation.message } : {}),
   };
@@ -581,7 +643,10 @@ export async function acceptInvitation(
 ): Promise<{ tenantId: string; tenantName: string; memberId: string; status: 'active' }> {
   const invitation = await invitationForToken(deps, input.token);
   let member = await invitedMemberOf(deps, invitation);
-  let roles = await judgeAcceptance(deps, invitation, member);
+  let [roles, botGrants] = await Promise.all([
+    judgeAcceptance(deps, invitation, member),
+    planBotGrants(deps, invitation, member.memberId),
+  ]);
   let userId: string;
   let email: string;
   /** Set for a new identity: its password, given once the invitation is won. */
@@ -620,12 +685,16 @@ export async function acceptInvitation(
   // The join commits only on the custom roles as judged; when one changed meanwhile, it is judged again.
   for (let attempt = 1; ; attempt++) {
     try {
-      await joinTransaction(deps, invitation, member, { userId, email, displayName: input.displayName }, roles, meta);
+      const who = { userId, email, displayName: input.displayName };
+      await joinTransaction(deps, invitation, member, who, roles, botGrants, meta);
       break;
     } catch (error) {
       if (!isConcurrentChange(error) || attempt >= ACCEPT_ATTEMPTS) throw error;
       member = await invitedMemberOf(deps, invitation);
-      roles = await judgeAcceptance(deps, invitation, member);
+      [roles, botGrants] = await Promise.all([
+        judgeAcceptance(deps, invitation, member),
+        planBotGrants(deps, invitation, member.memberId),
+      ]);
     }
   }
   if (newPassword) await givePassword(directory, invitation.email, newPassword);
@@ -670,13 +739,17 @@ async function judgeAcceptance(
   return roles;
 }
 
-/** Token, invitation, member, link and `member.joined` in one transaction, conditioned on `roles` as judged. */
+/**
+ * Token, invitation, member, link, the bot grants and `member.joined` in one transaction, conditioned on
+ * `roles` (and the bot roles) as judged and on each bot as read.
+ */
 async function joinTransaction(
   deps: ServiceDeps,
   invitation: InvitationRecord,
   member: MemberRecord,
   who: { userId: string; email: string; displayName?: string },
   roles: readonly RoleDefinition[],
+  botGrants: BotGrantPlan,
   meta: RequestMeta,
 ): Promise<void> {
   const { userId, email } = who;
@@ -703,7 +776,8 @@ async function joinTransaction(
       }),
       onConditionFailed: () => new Conflict('already_member', 'You are already a member of this tenant.'),
     },
-    ...judgedOn(deps, invitation.tenantId, roles),
+    ...botGrantSteps(deps, botGrants, used),
+    ...judgedOn(deps, invitation.tenantId, [...roles, ...botGrants.roles]),
     {
       item: outboxPut(deps.tableName, {
         eventId: deps.newId(),
@@ -714,7 +788,17 @@ async function joinTransaction(
         target: { type: 'member', id: member.memberId, label: member.email },
         changes: {
           before: { status: 'invited' },
-          after: { status: 'active', userId, invitationId: invitation.invitationId },
+          after: {
+            status: 'active',
+            userId,
+            invitationId: invitation.invitationId,
+            ...(invitation.botAccess
+              ? {
+                  botAccess: botGrants.grants.map(({ grant }) => ({ botId: grant.resourceId, roles: grant.roles })),
+                  botAccessSkipped: botGrants.skipped,
+                }
+              : {}),
+          },
         },
         requestId: meta.requestId,
       }),

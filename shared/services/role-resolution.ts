@@ -77,7 +77,7 @@ export async function resolveAssignableRoles(
   deps: DataDeps & { now: () => Date },
   tenantId: string,
   assignments: readonly RoleAssignment[],
-  field: 'body.roles' | 'query.reassignTo' = 'body.roles',
+  field: 'body.roles' | 'query.reassignTo' | `body.botAccess.${number}.roles` = 'body.roles',
   scope: RoleScope = 'tenant',
 ): Promise<RoleDefinition[]> {
   const roles = await resolveRoles(

@@ -54,10 +54,14 @@ describe('error paths name the offending input', () => {
  * for this list (`invalid_cursor`: cursors are opaque), accepting without a password and without a
  * bearer token (`password_required`: the rule depends on a header), a role of the other scope where a tenant
  * or a bot role is wanted (`role_scope_mismatch`: a custom role's scope is the tenant's state, SPEC §7), and
- * a tenant-only permission in an edit of a bot role (`permission_not_bot_scoped`: the role's scope is state).
+ * a tenant-only permission in an edit of a bot role (`permission_not_bot_scoped`: the role's scope is state), and
+ * in an invitation's `botAccess` a bot that does not exist in the tenant (`unknown_bot`, like `unknown_role`) or an
+ * environment the bot does not have (`environment_not_on_bot`: the bot's environments are state).
  */
 const DOCUMENTED_400_CODES = new Set([
   'unknown_role',
+  'unknown_bot',
+  'environment_not_on_bot',
   'password_required',
   'invalid_cursor',
   'role_scope_mismatch',
@@ -69,6 +73,7 @@ const contractSeed = process.env.FUZZ_SEED === undefined ? Date.now() : Number(p
 /** Rules the document states in prose, each with the phrase that states it, and how a client follows it. */
 const DOCUMENTED_RULES = [
   { phrase: 'each roleId at most once', schemas: ['UpdateMemberRequest', 'CreateInvitationsRequest'] },
+  { phrase: 'each botId at most once', schemas: ['CreateInvitationsRequest'] },
   { phrase: 'must lie in the future', schemas: ['UpdateMemberRequest', 'CreateInvitationsRequest'] },
   { phrase: 'not before `from`', schemas: ['AuditFilter'] },
   { phrase: 'not together with actorId', schemas: ['AuditFilter'] },
@@ -85,6 +90,12 @@ function followDocumentedRules(value: unknown, now: number): unknown {
   if (Array.isArray(object.roles)) {
     const seen = new Set<unknown>();
     object.roles = (object.roles as { roleId?: unknown }[]).filter((r) => !seen.has(r.roleId) && seen.add(r.roleId));
+  }
+  if (Array.isArray(object.botAccess)) {
+    const seen = new Set<unknown>();
+    object.botAccess = (object.botAccess as { botId?: unknown }[]).filter(
+      (b) => !seen.has(b.botId) && seen.add(b.botId),
+    );
   }
   if (typeof object.expiresAt === 'string')
     object.expiresAt = new Date(now + 86_400_000 + (Date.parse(object.expiresAt) % 86_400_000) * 300).toISOString();

@@ -26,7 +26,18 @@ export const invitationRoutes = {
     method: 'POST',
     path: '/v1/tenants/{tenantId}/invitations',
     handler: 'functions/invitations/create-invitations.ts',
-    summary: 'Invite up to 100 people by email with roles; each address succeeds or fails on its own',
+    summary:
+      'Invite up to 100 people by email with tenant roles and bots shared with them (botAccess); each address succeeds or fails on its own',
+    description: [
+      'Tenant roles follow the escalation rules of granting them (only permissions the caller holds; Admin-level',
+      'power only from the Owner). `botAccess` shares up to 20 bots, each judged for the caller as',
+      '`PUT /bots/{botId}/access` judges a grant: `collaborators:manage` on the bot, only permissions the caller',
+      'holds there in the environments the assignment covers, `bot-owner` never, `bot-admin` only from the Bot',
+      'Owner or a tenant Owner or Admin, prerequisites met. Without `roles`, an invitation with `botAccess` gives',
+      'the tenant role Member. Any refusal refuses the whole request: nothing is created. Accepting grants the',
+      'tenant roles and every bot grant in one transaction (a bot deleted meanwhile is left out, and the',
+      '`member.joined` event says so).',
+    ].join(' '),
     tags: ['invitations'],
     access: { kind: 'permission', permission: 'users:write' },
     grants: ['main:write', 'outboxKey:read'],
@@ -40,12 +51,16 @@ export const invitationRoutes = {
     problems: {
       400: {
         description:
-          'Invalid input, or `invitations_invalid`: no address is a valid email, nobody was invited (`failed` says why for each)',
+          'Invalid input (`unknown_role`, `role_scope_mismatch`: a bot role in `roles` or a tenant role in `botAccess`; `unknown_bot`: no such bot in this tenant, at `body.botAccess.<i>.botId`; `environment_not_on_bot`), or `invitations_invalid`: no address is a valid email, nobody was invited (`failed` says why for each)',
         schema: invitationsProblemSchema,
+      },
+      403: {
+        description:
+          'The caller may not grant a role: `escalation_denied`, `admin_requires_owner`, `owner_not_grantable`; on a bot of `botAccess`: `forbidden` (no `collaborators:manage` on it), `escalation_denied` (a permission the caller lacks on that bot), `bot_owner_not_grantable`, `bot_admin_requires_owner`',
       },
       409: {
         description:
-          '`invitations_refused`: nobody was invited, every address is invalid, already a member, already invited or beyond the seat limit (`failed` says which)',
+          '`role_prerequisite_missing` (a bot role without the role it requires on that bot, e.g. Approver without Developer); `invitations_refused`: nobody was invited, every address is invalid, already a member, already invited or beyond the seat limit (`failed` says which)',
         schema: invitationsProblemSchema,
       },
     },
@@ -69,7 +84,8 @@ export const invitationRoutes = {
     method: 'POST',
     path: '/v1/tenants/{tenantId}/invitations/{invitationId}/resend',
     handler: 'functions/invitations/resend-invitation.ts',
-    summary: 'New link and email; the old link dies and the expiry is reset. Only by someone who may grant its roles',
+    summary:
+      'New link and email; the old link dies and the expiry is reset. Only by someone who may grant its roles, tenant and bot (403 otherwise)',
     tags: ['invitations'],
     access: { kind: 'permission', permission: 'users:write' },
     grants: ['main:write', 'outboxKey:read'],
@@ -82,7 +98,8 @@ export const invitationRoutes = {
     method: 'DELETE',
     path: '/v1/tenants/{tenantId}/invitations/{invitationId}',
     handler: 'functions/invitations/revoke-invitation.ts',
-    summary: 'Revoke an invitation; its seat is freed. Only by someone who may grant its roles',
+    summary:
+      'Revoke an invitation; its seat is freed. Only by someone who may grant its roles, tenant and bot (403 otherwise)',
     tags: ['invitations'],
     access: { kind: 'permission', permission: 'users:write' },
     grants: ['main:write'],
@@ -95,7 +112,8 @@ export const invitationRoutes = {
     method: 'GET',
     path: '/v1/invitations/lookup',
     handler: 'functions/invitations/lookup-invitation.ts',
-    summary: 'What an invitation link offers (does not consume the token)',
+    summary:
+      'What an invitation link offers: tenant, inviter, roles and the bots it shares (does not consume the token)',
     tags: ['invitee'],
     access: { kind: 'public' },
     grants: ['main:read'],

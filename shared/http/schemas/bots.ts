@@ -120,6 +120,8 @@ const botRoleAssignmentFields = {
 
 export const botRoleAssignmentSchema = z.object(botRoleAssignmentFields).check(z.meta({ id: 'BotRoleAssignment' }));
 
+export type BotRoleAssignmentView = z.infer<typeof botRoleAssignmentSchema>;
+
 export const principalTypes = ['member', 'group'] as const;
 
 export const botAccessEntrySchema = z
@@ -159,9 +161,17 @@ export const botAccessPathSchema = z.object({
   principalId: ulidSchema.check(z.meta({ description: 'Member id or group id (ULID)' })),
 });
 
+/**
+ * One role assignment on a bot as a request gives it (`PUT /bots/{botId}/access`, an invitation's `botAccess`):
+ * the one input schema for both, so the two grant paths take exactly the same assignments.
+ */
+export const botRoleAssignmentInputSchema = z
+  .strictObject(botRoleAssignmentFields)
+  .check(z.meta({ id: 'BotRoleAssignmentInput' }));
+
 export const setBotAccessBodySchema = z
   .strictObject({
-    roles: z.array(z.strictObject(botRoleAssignmentFields)).check(
+    roles: z.array(botRoleAssignmentInputSchema).check(
       z.maxLength(20),
       z.refine((roles) => new Set(roles.map((a) => a.roleId)).size === roles.length, 'each roleId at most once'),
       z.meta({

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
+import { botIdSchema, botRoleAssignmentInputSchema, botRoleAssignmentSchema } from './bots';
 import {
+  atLeastOneOf,
   EMAIL_PATTERN,
   emailOpenApi,
   intSchema,
@@ -17,9 +19,24 @@ import {
 import { ROLE_ASSIGNMENT_RULES, roleAssignmentSchema } from './members';
 
 export const MAX_INVITATIONS_PER_REQUEST = 100;
+/** Bots one invitation may share (SPEC §7): with two items each, the acceptance's transaction stays within 100. */
+export const MAX_BOTS_PER_INVITATION = 20;
 
 /** `expiresAt` is optional per assignment: a time-bound role ends at that instant. */
 const roleAssignmentInputSchema = z.strictObject({ roleId: roleIdSchema, expiresAt: z.optional(isoDateTimeSchema) });
+
+/** One bot an invitation shares: the bot and the roles the invitee will hold on it. */
+const invitationBotAccessInputSchema = z.strictObject({
+  botId: botIdSchema.check(
+    z.meta({ description: 'A bot of this tenant, else 400 `unknown_bot` (a bot of another tenant is unknown here)' }),
+  ),
+  roles: z.array(botRoleAssignmentInputSchema).check(
+    z.minLength(1, 'give at least one role'),
+    z.maxLength(20),
+    z.refine((roles) => new Set(roles.map((a) => a.roleId)).size === roles.length, 'each roleId at most once'),
+    z.meta({ description: 'Bot roles only (else 400 `role_scope_mismatch`), each roleId at most once' }),
+  ),
+});
 
 export const createInvitationsBodySchema = z
   .strictObject({
@@ -50,12 +67,42 @@ export const createInvitationsBodySchema = z
           example: 'a@x.com, b@x.com',
         }),
       ),
-    roles: z.array(roleAssignmentInputSchema).check(
-      z.minLength(1),
-      z.maxLength(10),
-      z.refine((roles) => new Set(roles.map((r) => r.roleId)).size === roles.length, 'each role at most once'),
-      z.meta({ description: `The roles the invitee receives; ${ROLE_ASSIGNMENT_RULES}` }),
-    ),
+    roles: z
+      .optional(
+        z.array(roleAssignmentInputSchema).check(
+          z.minLength(1),
+          z.maxLength(10),
+          z.refine((roles) => new Set(roles.map((r) => r.roleId)).size === roles.length, 'each role at most once'),
+        ),
+      )
+      .check(
+        z.meta({
+          description: `The tenant roles the invitee receives; ${ROLE_ASSIGNMENT_RULES}. Required without \`botAccess\`; with it, \`[{"roleId": "member"}]\` when absent (a member who sees only what is shared with them)`,
+        }),
+      ),
+    botAccess: z
+      .optional(
+        z.array(invitationBotAccessInputSchema).check(
+          z.minLength(1),
+          z.maxLength(MAX_BOTS_PER_INVITATION),
+          z.refine(
+            (entries) => new Set(entries.map((e) => e.botId)).size === entries.length,
+            'each botId at most once',
+          ),
+        ),
+      )
+      .check(
+        z.meta({
+          description: [
+            'Bots shared with the invitee (SPEC §7), granted together with the tenant roles when the invitation is',
+            'accepted: up to 20 bots, each botId at most once, with role assignments exactly as',
+            '`PUT /bots/{botId}/access` takes them and judged by the same rules, for the inviter, on each bot:',
+            '`collaborators:manage` on it, only permissions they hold there in the environments covered, `bot-admin`',
+            'only from the Bot Owner or a tenant Owner or Admin, prerequisites met. At most 20 different custom bot',
+            'roles in all. One refused bot refuses the whole request',
+          ].join(' '),
+        }),
+      ),
     expiresInDays: z
       ._default(z.number().check(z.int(), z.minimum(1), z.maximum(30)), 7)
       .check(z.meta({ description: 'Validity of the link, 1-30 days (default 7)' })),
@@ -63,9 +110,16 @@ export const createInvitationsBodySchema = z
       .optional(multiLineTextSchema({ max: 500 }))
       .check(z.meta({ description: 'A personal note included in the email' })),
   })
-  .check(z.meta({ id: 'CreateInvitationsRequest' }));
+  .check(
+    ...atLeastOneOf<{ roles?: unknown; botAccess?: unknown }>(['roles', 'botAccess'], 'give roles, botAccess or both'),
+    z.meta({ id: 'CreateInvitationsRequest' }),
+  );
 
 export const invitationStatusSchema = z.enum(['pending', 'expired']);
+
+export const invitationBotAccessSchema = z
+  .object({ botId: z.string(), roles: z.array(botRoleAssignmentSchema) })
+  .check(z.meta({ id: 'InvitationBotAccess' }));
 
 export const invitationSchema = z
   .object({
@@ -74,6 +128,9 @@ export const invitationSchema = z
     email: z.string(),
     status: invitationStatusSchema,
     roles: z.array(roleAssignmentSchema),
+    botAccess: z
+      .array(invitationBotAccessSchema)
+      .check(z.meta({ description: 'Bots shared with the invitee, granted on acceptance (`[]` when none)' })),
     invitedBy: z.object({ id: z.string(), email: z.optional(z.string()) }),
     message: z.optional(z.string()),
     expiresAt: isoDateTimeSchema,
@@ -146,6 +203,27 @@ export const invitationPreviewSchema = z
     email: z.string(),
     invitedBy: z.object({ email: z.optional(z.string()) }),
     roles: z.array(z.object({ roleId: z.string(), name: z.string(), expiresAt: z.optional(isoDateTimeSchema) })),
+    botAccess: z
+      .array(
+        z.object({
+          botId: z.string(),
+          name: z.string(),
+          roles: z.array(
+            z.object({
+              roleId: z.string(),
+              name: z.string(),
+              environments: z.optional(z.array(z.string())),
+              expiresAt: z.optional(isoDateTimeSchema),
+            }),
+          ),
+        }),
+      )
+      .check(
+        z.meta({
+          description:
+            'Bots the invitation shares, by name, with the roles on each (`[]` when none); a bot deleted since is left out, as acceptance leaves it out',
+        }),
+      ),
     expiresAt: isoDateTimeSchema,
     message: z.optional(z.string()),
   })
