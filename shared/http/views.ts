@@ -2,10 +2,11 @@ import type { InvitationRecord, TenantRecord } from '../data/records';
 import { isPermission } from '../domain/permissions';
 import type { RoleDefinition } from '../domain/roles';
 import type { BotWithAccess } from '../services/bot-service';
+import type { MemberBot } from '../services/member-bots-service';
 import type { MemberWithPermissions } from '../services/member-service';
 import type { BotView } from './schemas/bots';
 import type { InvitationView } from './schemas/invitations';
-import type { MemberView } from './schemas/members';
+import type { MemberBotView, MemberView } from './schemas/members';
 import type { RoleView } from './schemas/roles';
 import type { TenantView } from './schemas/tenants';
 
@@ -71,4 +72,19 @@ export const botView = ({ bot, myAccess }: BotWithAccess): BotView => ({
   createdAt: bot.createdAt,
   version: bot.version,
   myAccess: { roles: [...myAccess.roles], permissions: [...myAccess.permissions] },
+});
+
+export const memberBotView = ({ bot, roles, permissions }: MemberBot): MemberBotView => ({
+  bot: {
+    botId: bot.botId,
+    name: bot.name,
+    environments: [...bot.environments],
+    ownerMemberId: bot.ownerMemberId,
+  },
+  roles: roles.map((a) => ({
+    roleId: a.roleId,
+    ...(a.environments ? { environments: [...a.environments] } : {}),
+    ...(a.expiresAt ? { expiresAt: a.expiresAt } : {}),
+  })),
+  permissions: permissions.map((p) => ({ permission: p.permission, sources: [...p.sources] })),
 });

@@ -54,7 +54,8 @@ describe('error paths name the offending input', () => {
  * for this list (`invalid_cursor`: cursors are opaque), accepting without a password and without a
  * bearer token (`password_required`: the rule depends on a header), a role of the other scope where a tenant
  * or a bot role is wanted (`role_scope_mismatch`: a custom role's scope is the tenant's state, SPEC §7), and
- * a tenant-only permission in an edit of a bot role (`permission_not_bot_scoped`: the role's scope is state).
+ * a tenant-only permission in an edit of a bot role (`permission_not_bot_scoped`: the role's scope is state;
+ * also a tenant-only permission asked about one bot in POST /authorize, which its schema describes).
  */
 const DOCUMENTED_400_CODES = new Set([
   'unknown_role',
@@ -74,6 +75,7 @@ const DOCUMENTED_RULES = [
   { phrase: 'not together with actorId', schemas: ['AuditFilter'] },
   { phrase: 'takes only bot-scoped permissions', schemas: ['CreateRoleRequest'] },
   { phrase: 'Only with scope `bot`', schemas: ['CreateRoleRequest'] },
+  { phrase: 'Only with botId', schemas: ['AuthorizationCheck'] },
 ] as const;
 
 function followDocumentedRules(value: unknown, now: number): unknown {
@@ -98,6 +100,7 @@ function followDocumentedRules(value: unknown, now: number): unknown {
   if (object.scope === 'bot' && Array.isArray(object.permissions))
     object.permissions = (object.permissions as string[]).filter((p) => isPermission(p) && isBotScoped(p));
   if (object.requires !== undefined && object.scope !== 'bot') delete object.requires;
+  if (object.environment !== undefined && object.botId === undefined) delete object.environment;
   return object;
 }
 

@@ -105,6 +105,9 @@ const foreignReference: { readonly [K in TenantScopedRouteName]: 'refused' | 'ha
   updateBot: 'refused',
   deleteBot: 'refused',
   transferBotOwnership: 'refused',
+  // A's member as the path's member, or as the subject of decisions: 404 member_not_found in B.
+  listMemberBots: 'refused',
+  authorize: 'refused',
 };
 
 const hasCursor = (route: RouteDefinition) => route.request?.query?.shape.cursor !== undefined;

@@ -189,6 +189,20 @@ export const tenantScopedSamples: { readonly [K in TenantScopedRouteName]: Sampl
     params: { ...tenant(w), botId: w.bot.botId },
     body: { memberId: w.member.member.memberId },
   }),
+  listMemberBots: (w) => ({
+    params: { ...tenant(w), memberId: w.member.member.memberId },
+    query: { permission: 'inbox:read' },
+  }),
+  authorize: (w) => ({
+    params: tenant(w),
+    body: {
+      subject: { memberId: w.member.member.memberId },
+      checks: [
+        { permission: 'users:read' },
+        { permission: 'bots:configure', botId: w.bot.botId, environment: 'production' },
+      ],
+    },
+  }),
 };
 
 /** Samples of the routes outside a tenant (platform, invitee, self, meta). */
