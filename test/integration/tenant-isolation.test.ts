@@ -159,9 +159,10 @@ describe('tenant isolation (route table × B’s Owner against A)', () => {
     it('there are lists with cursors', () => expect(listRoutes.length).toBeGreaterThanOrEqual(3));
     for (const route of listRoutes) {
       it(`${route.operationId}: 400 invalid_cursor`, async () => {
+        // The sample's path (a list under a member names one of its world's), no filter.
         const first = await invoke(route, {
           identity: A.owner.identity,
-          params: { tenantId: A.tenantId },
+          params: sampleFor(route, A).params,
           query: { limit: '1' },
         });
         expect(first.status, JSON.stringify(first.body)).toBe(200);
@@ -169,7 +170,7 @@ describe('tenant isolation (route table × B’s Owner against A)', () => {
         expect(cursor, `${route.operationId} needs a second page in A`).toEqual(expect.any(String));
         const replayed = await invoke(route, {
           identity: B.owner.identity,
-          params: { tenantId: B.tenantId },
+          params: sampleFor(route, B).params,
           query: { limit: '1', cursor },
         });
         expectProblem(replayed, [400], route.operationId);
