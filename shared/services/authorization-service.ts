@@ -42,7 +42,7 @@ export interface AuthorizationAnswer {
  * each (over 100 keys, parallel BatchGetItems in the same round). Custom roles that were not read with the
  * caller (a subject's custom tenant roles, custom bot roles on those grants) cost one more read, all at once.
  *
- * Input the decisions cannot answer is refused before anything is read (400 `unknown_permission`,
+ * Input the decisions cannot answer is refused before the membership is read (400 `unknown_permission`,
  * `permission_not_bot_scoped`). A subject other than the caller needs users:read (403) and must be a member of
  * the tenant (404 `member_not_found`). A suspended or invited subject is denied every check. An unknown bot,
  * or one of another tenant (its key names this tenant, so it is never read), is `allowed: false`.
