@@ -7,7 +7,7 @@ import { type BenchContext, type Figure, figure } from './lib';
 import { batchWrite, type LoadedTenant } from './load-data';
 
 /**
- * Figure 8, bots (SPEC §7, issue 12): the lists of bots and of their access at 1,000 bots shared across the
+ * Figure 9, bots (SPEC §7, issue 12): the lists of bots and of their access at 1,000 bots shared across the
  * loaded tenant's 10,000 members, and the authorization of a bot route.
  *
  * Data: `bots` bots owned by the tenant Owner, each shared with `sharesPerBot` members drawn from the tenant
@@ -160,7 +160,7 @@ export async function measureBots(ctx: BenchContext, tenant: LoadedTenant, bots:
     if (count === 0) throw new Error(`${list.name}: the loaded data matched nothing`);
     figures.push(
       figure({
-        name: `8. ${list.name} ${list.filtered ? 'read/returned' : 'ScannedCount/Count'}`,
+        name: `9. ${list.name} ${list.filtered ? 'read/returned' : 'ScannedCount/Count'}`,
         value: list.filtered ? scanned / Math.max(returned, 1) : scanned / count,
         unit: 'ratio',
         target: list.filtered ? null : { on: 'value', max: 1.25 },
@@ -184,7 +184,7 @@ export async function measureBots(ctx: BenchContext, tenant: LoadedTenant, bots:
   );
   figures.push(
     figure({
-      name: '8. GET /bots/{id}: DynamoDB round trips (authorization and answer)',
+      name: '9. GET /bots/{id}: DynamoDB round trips (authorization and answer)',
       value: calls.length,
       unit: 'calls',
       target: { on: 'value', max: 2 },

@@ -17,11 +17,20 @@ export interface DynamoDbCall {
   readonly transactItems?: number;
   /** Time from the middleware to the answer (ms). */
   readonly ms: number;
+  /**
+   * How many calls of the same work had answered when this one was sent: calls with the same value went out
+   * together (one round trip), so the distinct values count the round trips (`roundTrips`).
+   */
+  readonly answeredBefore: number;
 }
 
 export interface CallLog {
   readonly calls: DynamoDbCall[];
+  answered: number;
 }
+
+/** Round trips of a piece of work: groups of calls sent while none of the earlier ones had answered. */
+export const roundTrips = (calls: readonly DynamoDbCall[]): number => new Set(calls.map((c) => c.answeredBefore)).size;
 
 const storage = new AsyncLocalStorage<CallLog>();
 let installed = false;
@@ -34,7 +43,11 @@ export async function installCallCounter(): Promise<void> {
   dynamoDb.middlewareStack.add(
     (next, context) => async (args) => {
       const start = performance.now();
-      const result = await next(args);
+      const answeredBefore = storage.getStore()?.answered ?? 0;
+      const result = await next(args).finally(() => {
+        const log = storage.getStore();
+        if (log) log.answered++;
+      });
       const ms = performance.now() - start;
       const log = storage.getStore();
       if (log) {
@@ -53,6 +66,7 @@ export async function installCallCounter(): Promise<void> {
           ...(responses ? { batchItems: responses.reduce((sum, items) => sum + items.length, 0) } : {}),
           ...(transactItems !== undefined ? { transactItems } : {}),
           ms,
+          answeredBefore,
         });
       }
       return result;
@@ -63,7 +77,7 @@ export async function installCallCounter(): Promise<void> {
 
 /** Runs `work` and returns what it returned with the DynamoDB calls it made (in order). */
 export async function withCallLog<T>(work: () => Promise<T>): Promise<{ result: T; calls: DynamoDbCall[] }> {
-  const log: CallLog = { calls: [] };
+  const log: CallLog = { calls: [], answered: 0 };
   const result = await storage.run(log, work);
   return { result, calls: log.calls };
 }

@@ -19,6 +19,7 @@ const titles: Record<string, string> = {
   '5': '5. Stream → audit lag',
   '6': '6. Export',
   '7': '7. Bulk invite',
+  '8': '8. Authorization decisions',
 };
 
 const out: string[] = [

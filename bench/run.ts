@@ -5,8 +5,9 @@
  * bench/results.quick.json (`--quick`: the same measurements with fewer samples and a smaller data set).
  *
  * Figure 1 builds and imports bundles in child processes before anything else runs; then the local
- * stack starts in memory (the real emulators, as `npm test` uses them), the data set is loaded, and the
- * other figures run one after another, the stream drained between them.
+ * stack starts in memory (the real emulators, as `npm test` uses them), figures 3 and 8 run (they need no
+ * data set), the data set is loaded, and the other figures run one after another, the stream drained
+ * between them.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { loadBots, measureBots } from './bots';
 import { measureBulkInvite } from './bulk-invite';
 import { buildBundles, measureBundles } from './bundles';
 import { installCallCounter } from './ddb-calls';
+import { measureDecisions } from './decisions';
 import { measureExport } from './export';
 import { measureLag } from './lag';
 import { type BenchContext, describeTarget, type Figure, formatNumber } from './lib';
@@ -77,7 +79,7 @@ async function main(): Promise<number> {
     if (wanted(1)) figures.push(...(await measureBundles(context({}))));
     else if (wanted(6)) await buildBundles(bundlesDir);
 
-    if ([2, 3, 4, 5, 6, 7, 8].some(wanted)) {
+    if ([2, 3, 4, 5, 6, 7, 8, 9].some(wanted)) {
       stack = await startLocalStack({
         persistence: 'memory',
         ports: 'auto',
@@ -93,7 +95,8 @@ async function main(): Promise<number> {
       const ctx = context(stack.env);
 
       if (wanted(3)) figures.push(...measureAuthorization(ctx));
-      const needsData = [2, 4, 6, 7, 8].some(wanted);
+      if (wanted(8)) figures.push(...(await measureDecisions(ctx, deps)));
+      const needsData = [2, 4, 6, 7, 9].some(wanted);
       const tenant = needsData
         ? await loadTenant(deps, {
             members: quick ? 300 : 10_000,
@@ -115,7 +118,7 @@ async function main(): Promise<number> {
         figures.push(...(await measureExport(ctx, deps, tenant, bundlesDir, drain)));
       }
       if (tenant && wanted(7)) figures.push(...(await measureBulkInvite(ctx, tenant, drain)));
-      if (tenant && wanted(8)) {
+      if (tenant && wanted(9)) {
         const bots = await loadBots(deps, tenant, {
           bots: quick ? 100 : 1000,
           sharesPerBot: 10,

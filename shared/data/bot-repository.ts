@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursor } from '../domain/errors';
-import { batchGetItems } from './batch-get';
+import { batchGetByKey, batchGetItems, type FoundItems } from './batch-get';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type DataDeps, stripKeys } from './data-deps';
 import { expiredPage } from './expiry-index';
@@ -188,22 +188,31 @@ export async function getBotWithGrant(
   };
 }
 
-/** Bots by id and one member's grants on them, in consistent BatchGetItems; missing bots are left out. */
-export async function getBotsWithGrants(
-  deps: DataDeps,
+/** A bot with one member's grant on it (none when they hold nothing on it). */
+export interface BotWithGrant {
+  readonly bot: BotRecord;
+  readonly grant: ResourceGrantRecord | undefined;
+}
+
+/** Keys of some bots and of one member's grants on them, to read with other items in one BatchGetItem. */
+export function botsWithGrantsKeys(tenantId: string, botIds: readonly string[], memberId: string): ItemKey[] {
+  return [
+    ...botIds.map((botId) => keys.bot(tenantId, botId)),
+    ...botIds.map((botId) => botGrantKey(tenantId, botId, memberId)),
+  ];
+}
+
+/** The bots among items read with `botsWithGrantsKeys`, in the order asked, each with the member's grant. */
+export function botsWithGrantsFrom(
+  found: FoundItems,
   tenantId: string,
   botIds: readonly string[],
   memberId: string,
-): Promise<{ bot: BotRecord; grant: ResourceGrantRecord | undefined }[]> {
-  const items = await batchGetItems(deps, [
-    ...botIds.map((botId) => keys.bot(tenantId, botId)),
-    ...botIds.map((botId) => botGrantKey(tenantId, botId, memberId)),
-  ]);
-  const byKey = new Map(items.map((item) => [`${String(item.PK)}|${String(item.SK)}`, item]));
+): BotWithGrant[] {
   return botIds.flatMap((botId) => {
-    const bot = byKey.get(itemId(keys.bot(tenantId, botId)));
+    const bot = found.get(keys.bot(tenantId, botId));
     if (!bot) return [];
-    const grant = byKey.get(itemId(botGrantKey(tenantId, botId, memberId)));
+    const grant = found.get(botGrantKey(tenantId, botId, memberId));
     return [
       {
         bot: stripKeys<BotRecord>(bot),
@@ -211,6 +220,17 @@ export async function getBotsWithGrants(
       },
     ];
   });
+}
+
+/** Bots by id and one member's grants on them, in consistent BatchGetItems; missing bots are left out. */
+export async function getBotsWithGrants(
+  deps: DataDeps,
+  tenantId: string,
+  botIds: readonly string[],
+  memberId: string,
+): Promise<BotWithGrant[]> {
+  const found = await batchGetByKey(deps, botsWithGrantsKeys(tenantId, botIds, memberId));
+  return botsWithGrantsFrom(found, tenantId, botIds, memberId);
 }
 
 /** Every grant on a bot (key-condition query, to the end). */
@@ -412,4 +432,116 @@ export async function getBots(deps: DataDeps, tenantId: string, botIds: readonly
     const item = byKey.get(itemId(keys.bot(tenantId, botId)));
     return item ? [stripKeys<BotRecord>(item)] : [];
   });
+}
+
+/** One entry of a paged walk: what was found, and the cursor that resumes the walk after it (null: none follows). */
+export interface Walked<T> {
+  readonly value: T;
+  readonly cursorAfter: () => string | null;
+}
+
+/** The walk's entries of one Query answer, each able to give the cursor after it. */
+function walked<T>(
+  scope: string,
+  items: readonly Record<string, unknown>[],
+  more: boolean,
+  keyOf: (item: Record<string, unknown>) => Record<string, unknown>,
+  toValue: (item: Record<string, unknown>) => T,
+): Walked<T>[] {
+  return items.map((item, i) => ({
+    value: toValue(item),
+    cursorAfter: () => (i === items.length - 1 && !more ? null : encodeCursor(scope, keyOf(item))),
+  }));
+}
+
+/**
+ * The bot ids a member holds a grant on, through GSI1 (a key-condition Query on their principal key, GSI1SK
+ * `bot#...`: bot id order), from `cursor` on, `chunk` at a time. The index is eventually consistent: read the
+ * bots and grants themselves (getBotsWithGrants) before trusting an entry.
+ */
+export async function* walkBotIdsOfMember(
+  deps: DataDeps,
+  tenantId: string,
+  memberId: string,
+  walk: { readonly scope: string; readonly cursor?: string; readonly chunk: number },
+): AsyncGenerator<Walked<string>[]> {
+  const { GSI1PK, skPrefix } = keys.grantsOfPrincipal(tenantId, 'member', memberId, 'bot');
+  let startKey: Record<string, unknown> | undefined = decodeCursor(walk.cursor, walk.scope, {
+    GSI1PK,
+    GSI1SK: undefined,
+    PK: keys.tenant(tenantId).PK,
+    SK: undefined,
+  });
+  if (startKey && !String(startKey.GSI1SK).startsWith(skPrefix)) throw new InvalidCursor();
+  do {
+    const response = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': GSI1PK, ':prefix': skPrefix },
+        ProjectionExpression: 'PK, SK, GSI1PK, GSI1SK, resourceId',
+        Limit: walk.chunk,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    startKey = response.LastEvaluatedKey;
+    yield walked(
+      walk.scope,
+      response.Items ?? [],
+      startKey !== undefined,
+      ({ PK, SK, GSI1PK: pk, GSI1SK: sk }) => ({ GSI1PK: pk, GSI1SK: sk, PK, SK }),
+      (item) => item.resourceId as string,
+    );
+  } while (startKey);
+}
+
+/** Every bot of a tenant in id order (consistent key-condition Query on `BOT#`), from `cursor` on, `chunk` at a time. */
+export async function* walkBotsOfTenant(
+  deps: DataDeps,
+  tenantId: string,
+  walk: { readonly scope: string; readonly cursor?: string; readonly chunk: number },
+): AsyncGenerator<Walked<BotRecord>[]> {
+  const { PK, skPrefix } = keys.botsOfTenant(tenantId);
+  let startKey: Record<string, unknown> | undefined = decodeCursor(walk.cursor, walk.scope, { PK, SK: undefined });
+  if (startKey && !String(startKey.SK).startsWith(skPrefix)) throw new InvalidCursor();
+  do {
+    const response = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.tableName,
+        ConsistentRead: true,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': PK, ':prefix': skPrefix },
+        Limit: walk.chunk,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    startKey = response.LastEvaluatedKey;
+    yield walked(
+      walk.scope,
+      response.Items ?? [],
+      startKey !== undefined,
+      (item) => ({ PK: item.PK, SK: item.SK }),
+      (item) => stripKeys<BotRecord>(item),
+    );
+  } while (startKey);
+}
+
+/** One member's grants on some bots (consistent BatchGetItems), by bot id; bots they hold nothing on are absent. */
+export async function getGrantsOfMemberOn(
+  deps: DataDeps,
+  tenantId: string,
+  botIds: readonly string[],
+  memberId: string,
+): Promise<Map<string, ResourceGrantRecord>> {
+  const items = await batchGetItems(
+    deps,
+    botIds.map((botId) => botGrantKey(tenantId, botId, memberId)),
+  );
+  return new Map(
+    items.map((item) => {
+      const grant = stripKeys<ResourceGrantRecord>(item);
+      return [grant.resourceId, grant];
+    }),
+  );
 }

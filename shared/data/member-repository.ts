@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/l
 import type { RoleAssignment } from '../domain/effective-permissions';
 import { InvalidCursor } from '../domain/errors';
 import { present } from '../domain/present';
-import { batchGetItems } from './batch-get';
+import { batchGetItems, type FoundItems } from './batch-get';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { DataDeps } from './data-deps';
 import { stripKeys } from './data-deps';
@@ -27,6 +27,12 @@ export async function getMember(deps: DataDeps, tenantId: string, memberId: stri
     new GetCommand({ TableName: deps.tableName, Key: keys.member(tenantId, memberId), ConsistentRead: true }),
   );
   return Item ? stripKeys<MemberRecord>(Item) : undefined;
+}
+
+/** The member among items read together (`batchGetByKey` with `keys.member(tenantId, memberId)`), if found. */
+export function memberFound(found: FoundItems, tenantId: string, memberId: string): MemberRecord | undefined {
+  const item = found.get(keys.member(tenantId, memberId));
+  return item ? stripKeys<MemberRecord>(item) : undefined;
 }
 
 /**

@@ -20,6 +20,18 @@ export interface Identity {
   readonly authTime?: number;
 }
 
+/**
+ * An identity whose principal link in `tenantId` was read (so they have joined that tenant), before their
+ * membership is read and judged: what a route of access `member-batched` hands its handler, which resolves
+ * the membership together with what the request names (caller-service.ts, resolveLinkedCaller).
+ */
+export interface LinkedIdentity extends Identity {
+  readonly tenantId: string;
+  readonly memberId: string;
+  /** The custom role ids the link lists (its hint), read with the member. */
+  readonly customRoleIds: readonly string[];
+}
+
 /** The caller of a tenant-scoped route: an identity plus their active membership in that tenant. */
 export interface TenantCaller extends Identity {
   readonly tenantId: string;

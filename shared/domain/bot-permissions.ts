@@ -1,5 +1,5 @@
 import type { EffectivePermission } from './effective-permissions';
-import { allPermissions, impliedBy, isBotScoped, type Permission } from './permissions';
+import { allPermissions, impliedBy, impliersOf, isBotScoped, type Permission } from './permissions';
 import type { RoleDefinition } from './roles';
 
 /** A role held on one bot: optionally limited to some environments, optionally time-bound. */
@@ -57,4 +57,49 @@ export function computeBotPermissions(input: {
     const granted = sources.get(permission);
     return granted ? [{ permission, sources: [...granted] }] : [];
   });
+}
+
+/** What `botPermissionSources` needs: the inputs of `computeBotPermissions`, the tenant-level set as a lookup. */
+export interface BotDecisionInput {
+  /** Whether the member holds a permission at tenant level (their effective set, read once per request). */
+  readonly holdsTenantWide: (permission: Permission) => boolean;
+  readonly assignments: readonly BotRoleAssignment[];
+  readonly roles: ReadonlyMap<string, RoleDefinition>;
+  readonly now: Date;
+  readonly environment?: string;
+}
+
+/** Whether an assignment grants `permission` now (active for the environment, a bot role that lists it). */
+function assignmentGrants(
+  assignment: BotRoleAssignment,
+  permission: Permission,
+  input: Omit<BotDecisionInput, 'holdsTenantWide'>,
+): boolean {
+  if (!isBotAssignmentActive(assignment, input.now, input.environment)) return false;
+  const role = input.roles.get(assignment.roleId);
+  return role?.scope === 'bot' && role.permissions.includes(permission);
+}
+
+/**
+ * The sources of one permission on one bot, exactly as `computeBotPermissions` would list them for it
+ * (`tenant`, role ids in assignment order, `implied`; empty when not held), without computing the whole set:
+ * a decision asks about one permission, and a request may ask fifty (a unit test holds the two to agreement).
+ */
+export function botPermissionSources(permission: Permission, input: BotDecisionInput): string[] {
+  const sources: string[] = [];
+  const botScoped = isBotScoped(permission);
+  if (botScoped && input.holdsTenantWide(permission)) sources.push('tenant');
+  for (const assignment of input.assignments) {
+    if (!sources.includes(assignment.roleId) && assignmentGrants(assignment, permission, input))
+      sources.push(assignment.roleId);
+  }
+  if (botScoped) {
+    const implied = impliersOf(permission).some(
+      (other) =>
+        (isBotScoped(other) && input.holdsTenantWide(other)) ||
+        input.assignments.some((assignment) => assignmentGrants(assignment, other, input)),
+    );
+    if (implied) sources.push('implied');
+  }
+  return sources;
 }

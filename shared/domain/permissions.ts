@@ -274,6 +274,19 @@ export function impliedBy(permission: Permission): Permission[] {
   return [...seen];
 }
 
+const impliers: ReadonlyMap<Permission, readonly Permission[]> = (() => {
+  const map = new Map<Permission, Permission[]>();
+  for (const permission of allPermissions) {
+    for (const implied of impliedBy(permission)) map.set(implied, [...(map.get(implied) ?? []), permission]);
+  }
+  return map;
+})();
+
+/** Every permission whose implications reach `permission` (the reverse of `impliedBy`), computed once. */
+export function impliersOf(permission: Permission): readonly Permission[] {
+  return impliers.get(permission) ?? [];
+}
+
 /**
  * The catalog as served by `GET .../permissions`: grouped by module, each permission with its scope and
  * what it implies (the closure, so an editor ticks them at once).

@@ -7,7 +7,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { config } from '../config';
-import type { BotCaller, Identity, RequestMeta, TenantCaller } from '../domain/actor';
+import type { BotCaller, Identity, LinkedIdentity, RequestMeta, TenantCaller } from '../domain/actor';
 import { DomainError, PayloadTooLarge, ServiceUnavailable } from '../domain/errors';
 import { logger } from '../observability';
 import { defaultServiceDeps, type ServiceDeps } from '../services/service-deps';
@@ -35,7 +35,9 @@ type CallerFor<K extends RouteDefinition['access']['kind']> = K extends 'public'
     ? Identity
     : K extends 'bot'
       ? BotCaller
-      : TenantCaller;
+      : K extends 'member-batched'
+        ? LinkedIdentity
+        : TenantCaller;
 
 /** What a handler receives: validated input, the authorized caller, and request metadata for auditing. */
 export interface HttpRequest<R extends RouteDefinition> {
@@ -66,7 +68,7 @@ export const json = (status: number, body: unknown, version?: number): HttpResul
 
 interface HttpState {
   identity?: Identity;
-  caller?: Identity | TenantCaller;
+  caller?: Identity | TenantCaller | LinkedIdentity;
   params?: unknown;
 }
 /** The Lambda context, carrying what the middlewares established to the handler. */

@@ -20,6 +20,14 @@ export type RouteAccess =
   | { readonly kind: 'platform-admin' }
   /** Any active member of the `{tenantId}` in the path. */
   | { readonly kind: 'member' }
+  /**
+   * Any active member of `{tenantId}`, judged by the service in the same round trip as what the request
+   * names (caller-service.ts, resolveLinkedCaller: one BatchGetItem for the member, their custom roles and
+   * the request's items). The middleware reads only the principal link, so that a non-member is refused
+   * (404) before input is validated; the handler receives a `LinkedIdentity`, not yet a caller, and must
+   * resolve it before anything else. For routes whose round trips are part of their contract (`authorize`).
+   */
+  | { readonly kind: 'member-batched' }
   /** An active member of `{tenantId}` holding `permission`. */
   | { readonly kind: 'permission'; readonly permission: Permission }
   /** An active member holding `permission`, or the member the path names (checked by the service). */

@@ -1,5 +1,6 @@
 import type { RouteDefinition } from './route-definition';
 import { auditRoutes } from './routes/audit';
+import { authorizationRoutes } from './routes/authorization';
 import { botRoutes } from './routes/bots';
 import { invitationRoutes } from './routes/invitations';
 import { meRoutes } from './routes/me';
@@ -59,6 +60,8 @@ export const routes = {
   transferBotOwnership: botRoutes.transferBotOwnership,
   listBotAccess: botRoutes.listBotAccess,
   setBotAccess: botRoutes.setBotAccess,
+  listMemberBots: memberRoutes.listMemberBots,
+  authorize: authorizationRoutes.authorize,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

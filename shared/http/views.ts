@@ -3,10 +3,11 @@ import { isPermission } from '../domain/permissions';
 import type { RoleDefinition } from '../domain/roles';
 import type { BotAccessEntry } from '../services/bot-access-service';
 import type { BotWithAccess } from '../services/bot-service';
+import type { MemberBot } from '../services/member-bots-service';
 import type { MemberWithPermissions } from '../services/member-service';
 import type { BotAccessEntryView, BotRoleAssignmentView, BotView } from './schemas/bots';
 import type { InvitationView } from './schemas/invitations';
-import type { MemberView } from './schemas/members';
+import type { MemberBotView, MemberView } from './schemas/members';
 import type { RoleView } from './schemas/roles';
 import type { TenantView } from './schemas/tenants';
 
@@ -90,4 +91,19 @@ export const botAccessEntryView = (entry: BotAccessEntry): BotAccessEntryView =>
   principal: { ...entry.principal },
   roles: entry.roles.map(botRoleAssignmentView),
   ...(entry.sources ? { sources: [...entry.sources] } : {}),
+});
+
+export const memberBotView = ({ bot, roles, permissions }: MemberBot): MemberBotView => ({
+  bot: {
+    botId: bot.botId,
+    name: bot.name,
+    environments: [...bot.environments],
+    ownerMemberId: bot.ownerMemberId,
+  },
+  roles: roles.map((a) => ({
+    roleId: a.roleId,
+    ...(a.environments ? { environments: [...a.environments] } : {}),
+    ...(a.expiresAt ? { expiresAt: a.expiresAt } : {}),
+  })),
+  permissions: permissions.map((p) => ({ permission: p.permission, sources: [...p.sources] })),
 });

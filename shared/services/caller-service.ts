@@ -1,4 +1,4 @@
-import { batchGetItems } from '../data/batch-get';
+import { batchGetByKey, type FoundItems } from '../data/batch-get';
 import { botGrantKey } from '../data/bot-repository';
 import { stripKeys } from '../data/data-deps';
 import { type ItemKey, keys } from '../data/keys';
@@ -6,7 +6,7 @@ import { getMemberWithCustomRoles, recordSignIn } from '../data/member-repositor
 import { getPrincipalLink } from '../data/principal-repository';
 import type { BotRecord, CustomRoleRecord, MemberRecord, ResourceGrantRecord } from '../data/records';
 import { buildAbility } from '../domain/ability';
-import type { BotCaller, Identity, TenantCaller } from '../domain/actor';
+import type { BotCaller, Identity, LinkedIdentity, TenantCaller } from '../domain/actor';
 import { computeBotPermissions, isBotAssignmentUnexpired } from '../domain/bot-permissions';
 import { computeEffectivePermissions, isAssignmentActive } from '../domain/effective-permissions';
 import { Forbidden, NotFound } from '../domain/errors';
@@ -63,6 +63,51 @@ export async function resolveBotCaller(
   };
 }
 
+/**
+ * The principal link of `identity` in `tenantId` (one consistent GetItem): proof they joined it, and the hint
+ * of their custom roles. Someone with no link is not a member and learns nothing (404 `tenant_not_found`).
+ */
+export async function resolveLink(deps: ServiceDeps, identity: Identity, tenantId: string): Promise<LinkedIdentity> {
+  const link = await getPrincipalLink(deps, identity.userId, tenantId);
+  if (!link) throw new NotFound('Tenant', 'tenant_not_found');
+  return { ...identity, tenantId, memberId: link.memberId, customRoleIds: link.customRoleIds ?? [] };
+}
+
+/**
+ * The caller behind a principal link, judged as every tenant route judges it (active membership, roles read
+ * fresh), with `withKeys` (the items the request names) read in the same round trip: one BatchGetItem of the
+ * member, the custom roles the link lists and those keys (parallel BatchGetItems beyond 100 keys). `found`
+ * answers the request's keys; `customRoles` are the custom roles read, for later role resolution.
+ */
+export async function resolveLinkedCaller(
+  deps: ServiceDeps,
+  linked: LinkedIdentity,
+  withKeys: readonly ItemKey[],
+): Promise<{ caller: TenantCaller; found: FoundItems; customRoles: CustomRoleRecord[] }> {
+  const memberKey = keys.member(linked.tenantId, linked.memberId);
+  const roleKeys = linked.customRoleIds.map((roleId) => keys.role(linked.tenantId, roleId));
+  const found = await batchGetByKey(deps, [memberKey, ...roleKeys, ...withKeys]);
+  const memberItem = found.get(memberKey);
+  const customRoles = roleKeys.flatMap((key) => {
+    const item = found.get(key);
+    return item ? [stripKeys<CustomRoleRecord>(item)] : [];
+  });
+  const caller = await judgeCaller(
+    deps,
+    identityOf(linked),
+    linked.tenantId,
+    memberItem ? stripKeys<MemberRecord>(memberItem) : undefined,
+    customRoles,
+  );
+  return { caller, found, customRoles };
+}
+
+/** The identity a link was read for, without the link. */
+function identityOf(linked: LinkedIdentity): Identity {
+  const { tenantId: _tenantId, memberId: _memberId, customRoleIds: _customRoleIds, ...identity } = linked;
+  return identity;
+}
+
 async function resolveCaller(
   deps: ServiceDeps,
   identity: Identity,
@@ -72,41 +117,31 @@ async function resolveCaller(
   // Two round trips: the link, then the member with the custom roles the link says it holds (and, on a bot
   // route, the bot and the member's grant on it) in one BatchGetItem. Should the member hold a custom role the
   // link does not list, resolveRoles reads it.
-  const link = await getPrincipalLink(deps, identity.userId, tenantId);
-  let member: MemberRecord | undefined;
-  let prefetchedRoles: CustomRoleRecord[] = [];
-  let bot: BotRecord | undefined;
-  let grant: ResourceGrantRecord | undefined;
-  if (link && botId === undefined) {
+  const linked = await resolveLink(deps, identity, tenantId);
+  if (botId === undefined) {
     // A tenant route: the member alone is one GetItem when the link lists no custom role.
-    ({ member, roles: prefetchedRoles } = await getMemberWithCustomRoles(
-      deps,
-      tenantId,
-      link.memberId,
-      link.customRoleIds ?? [],
-    ));
-  } else if (link) {
-    const memberKey = keys.member(tenantId, link.memberId);
-    const roleKeys = (link.customRoleIds ?? []).map((roleId) => keys.role(tenantId, roleId));
-    const botKeys: ItemKey[] =
-      botId === undefined ? [] : [keys.bot(tenantId, botId), botGrantKey(tenantId, botId, link.memberId)];
-    const byKey = new Map(
-      (await batchGetItems(deps, [memberKey, ...roleKeys, ...botKeys])).map((item) => [
-        `${String(item.PK)}|${String(item.SK)}`,
-        item,
-      ]),
-    );
-    const at = (key: ItemKey) => byKey.get(`${key.PK}|${key.SK}`);
-    const memberItem = at(memberKey);
-    member = memberItem ? stripKeys<MemberRecord>(memberItem) : undefined;
-    prefetchedRoles = roleKeys.flatMap((key) => {
-      const item = at(key);
-      return item ? [stripKeys<CustomRoleRecord>(item)] : [];
-    });
-    const [botItem, grantItem] = botKeys.map(at);
-    bot = botItem ? stripKeys<BotRecord>(botItem) : undefined;
-    grant = grantItem ? stripKeys<ResourceGrantRecord>(grantItem) : undefined;
+    const { member, roles } = await getMemberWithCustomRoles(deps, tenantId, linked.memberId, linked.customRoleIds);
+    return { caller: await judgeCaller(deps, identity, tenantId, member, roles) };
   }
+  const botKey = keys.bot(tenantId, botId);
+  const grantKey = botGrantKey(tenantId, botId, linked.memberId);
+  const { caller, found } = await resolveLinkedCaller(deps, linked, [botKey, grantKey]);
+  const [botItem, grantItem] = [found.get(botKey), found.get(grantKey)];
+  return {
+    caller,
+    ...(botItem ? { bot: stripKeys<BotRecord>(botItem) } : {}),
+    ...(grantItem ? { grant: stripKeys<ResourceGrantRecord>(grantItem) } : {}),
+  };
+}
+
+/** The member behind a link, as a caller: active, theirs, with their effective permissions read fresh. */
+async function judgeCaller(
+  deps: ServiceDeps,
+  identity: Identity,
+  tenantId: string,
+  member: MemberRecord | undefined,
+  prefetchedRoles: readonly CustomRoleRecord[],
+): Promise<TenantCaller> {
   if (!member || member.userId !== identity.userId) throw new NotFound('Tenant', 'tenant_not_found');
   if (member.status === 'suspended')
     throw new Forbidden('Your membership in this tenant is suspended.', 'member_suspended');
@@ -132,7 +167,7 @@ async function resolveCaller(
     roles,
     now,
   });
-  const caller: TenantCaller = {
+  return {
     ...identity,
     // The member's address was verified by accepting the invitation; access tokens carry no email claim.
     email: identity.email ?? member.email,
@@ -146,5 +181,4 @@ async function resolveCaller(
     ),
     isOwner: activeAssignments.some((a) => a.roleId === 'owner'),
   };
-  return { caller, ...(bot ? { bot } : {}), ...(grant ? { grant } : {}) };
 }

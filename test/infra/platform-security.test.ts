@@ -105,7 +105,7 @@ describe.each(stages)('stage %s', (stage) => {
 });
 
 it('every route that resolves a tenant member may record the sign-in (main:write or main:recordSignIn)', () => {
-  const tenantAccess = new Set(['member', 'permission', 'permission-or-self', 'owner', 'bot']);
+  const tenantAccess = new Set(['member', 'member-batched', 'permission', 'permission-or-self', 'owner', 'bot']);
   for (const route of routeList.filter((r) => tenantAccess.has(r.access.kind))) {
     expect(route.grants.includes('main:write') || route.grants.includes('main:recordSignIn'), route.operationId).toBe(
       true,

@@ -130,6 +130,9 @@ const matrix: Record<RouteName, Record<Caller, Outcome>> = {
   // Owner and Admin.
   listBotAccess: { ...usersWrite, viewer: 'ok' },
   setBotAccess: usersWrite,
+  // Another member as the subject (or the member the path names): users:read, or the member themself.
+  listMemberBots: usersRead,
+  authorize: usersRead,
 };
 
 const callers = Object.keys(member) as Caller[];
@@ -266,6 +269,8 @@ async function requestFor(operationId: RouteName) {
         params: { ...params, botId: await freshBotId() },
         body: { memberId: (await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] })).member.memberId },
       };
+    case 'authorize':
+      return { params, body: { subject: { memberId: targetMemberId }, checks: [{ permission: 'inbox:read' }] } };
     case 'createTenant':
       return { params, body: { name: 'Matrix tenant', ownerEmail: uniqueEmail('matrix'), seatLimit: 3 } };
     case 'updateTenant':

@@ -6,7 +6,7 @@ import { routeList } from '../../shared/http/routes';
 import { anyString } from '../support/fuzz';
 import { invoke } from '../support/invoke';
 import { drainStream } from '../support/local-stack';
-import { buildWorld, expectProblem, type World } from '../support/route-samples';
+import { buildWorld, expectProblem, sampleFor, type World } from '../support/route-samples';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
@@ -48,7 +48,8 @@ beforeAll(async () => {
 const page = (route: RouteDefinition, cursor?: string) =>
   invoke(route, {
     identity: world.owner.identity,
-    params: { tenantId: world.tenantId },
+    // The sample's path (a list under a member names one of the world's), no filter.
+    params: sampleFor(route, world).params,
     query: { limit: '1', ...(cursor ? { cursor } : {}) },
   });
 

@@ -54,9 +54,11 @@ describe('error paths name the offending input', () => {
  * for this list (`invalid_cursor`: cursors are opaque), accepting without a password and without a
  * bearer token (`password_required`: the rule depends on a header), a role of the other scope where a tenant
  * or a bot role is wanted (`role_scope_mismatch`: a custom role's scope is the tenant's state, SPEC §7), and
- * a tenant-only permission in an edit of a bot role (`permission_not_bot_scoped`: the role's scope is state), and
- * in an invitation's `botAccess` a bot that does not exist in the tenant (`unknown_bot`, like `unknown_role`) or an
- * environment the bot does not have (`environment_not_on_bot`: the bot's environments are state).
+ * a tenant-only permission in an edit of a bot role (`permission_not_bot_scoped`: the role's scope is state;
+ * also a tenant-only permission asked about one bot in POST /authorize, which its schema describes), and
+ * in an invitation's `botAccess` or a bot's access list a bot that does not exist in the tenant (`unknown_bot`,
+ * like `unknown_role`) or an environment the bot does not have (`environment_not_on_bot`: the bot's
+ * environments are state).
  */
 const DOCUMENTED_400_CODES = new Set([
   'unknown_role',
@@ -79,6 +81,7 @@ const DOCUMENTED_RULES = [
   { phrase: 'not together with actorId', schemas: ['AuditFilter'] },
   { phrase: 'takes only bot-scoped permissions', schemas: ['CreateRoleRequest'] },
   { phrase: 'Only with scope `bot`', schemas: ['CreateRoleRequest'] },
+  { phrase: 'Only with botId', schemas: ['AuthorizationCheck'] },
 ] as const;
 
 function followDocumentedRules(value: unknown, now: number): unknown {
@@ -109,6 +112,7 @@ function followDocumentedRules(value: unknown, now: number): unknown {
   if (object.scope === 'bot' && Array.isArray(object.permissions))
     object.permissions = (object.permissions as string[]).filter((p) => isPermission(p) && isBotScoped(p));
   if (object.requires !== undefined && object.scope !== 'bot') delete object.requires;
+  if (object.environment !== undefined && object.botId === undefined) delete object.environment;
   return object;
 }
 

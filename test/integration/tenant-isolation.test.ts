@@ -107,6 +107,9 @@ const foreignReference: { readonly [K in TenantScopedRouteName]: 'refused' | 'ha
   transferBotOwnership: 'refused',
   listBotAccess: 'refused',
   setBotAccess: 'refused',
+  // A's member as the path's member, or as the subject of decisions: 404 member_not_found in B.
+  listMemberBots: 'refused',
+  authorize: 'refused',
 };
 
 const hasCursor = (route: RouteDefinition) => route.request?.query?.shape.cursor !== undefined;
@@ -158,15 +161,18 @@ describe('tenant isolation (route table × B’s Owner against A)', () => {
     it('there are lists with cursors', () => expect(listRoutes.length).toBeGreaterThanOrEqual(3));
     for (const route of listRoutes) {
       it(`${route.operationId}: 400 invalid_cursor`, async () => {
-        // The list's own path in each tenant (a bot's access list names the tenant's bot).
-        const pathIn = (world: World) => sampleFor(route, world).params ?? { tenantId: world.tenantId };
-        const first = await invoke(route, { identity: A.owner.identity, params: pathIn(A), query: { limit: '1' } });
+        // The sample's path (a list under a member names one of its world's), no filter.
+        const first = await invoke(route, {
+          identity: A.owner.identity,
+          params: sampleFor(route, A).params,
+          query: { limit: '1' },
+        });
         expect(first.status, JSON.stringify(first.body)).toBe(200);
         const cursor = first.body.nextCursor as string;
         expect(cursor, `${route.operationId} needs a second page in A`).toEqual(expect.any(String));
         const replayed = await invoke(route, {
           identity: B.owner.identity,
-          params: pathIn(B),
+          params: sampleFor(route, B).params,
           query: { limit: '1', cursor },
         });
         expectProblem(replayed, [400], route.operationId);

@@ -177,21 +177,42 @@ export function deliveredTokens(events: readonly OutboxEvent[]) {
 }
 
 /**
- * The DynamoDB commands `work` sends through the shared document client, in order (a middleware on the
- * client for the duration of `work`: run such a test file alone in its worker, as vitest's forks pool does).
+ * The DynamoDB commands `work` sends through the shared document client, in order, and grouped into round
+ * trips: commands sent while no command sent before them had answered yet belong to one round (sent in
+ * parallel), so `[GetItem] then [BatchGetItem, BatchGetItem]` is two rounds, and three if the two batches
+ * went one after the other. A middleware on the client for the duration of `work`: run such a test file alone
+ * in its worker, as vitest's forks pool does.
  */
-export async function dynamoDbCalls<T>(work: () => Promise<T>): Promise<{ result: T; commands: string[] }> {
+export async function dynamoDbCalls<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; commands: string[]; rounds: string[][] }> {
   const commands: string[] = [];
+  const rounds: string[][] = [];
+  /** For each round, how many commands had answered when its first command was sent. */
+  const roundStarts: number[] = [];
+  let answered = 0;
   const name = `count-${Math.random()}`;
   deps().db.middlewareStack.add(
-    (next, context) => (args) => {
-      commands.push(context.commandName ?? 'unknown');
-      return next(args);
+    (next, context) => async (args) => {
+      const command = context.commandName ?? 'unknown';
+      commands.push(command);
+      // Its round: how many commands had answered when it was sent.
+      const round = answered;
+      const group = rounds.findIndex((_, i) => roundStarts[i] === round);
+      if (group === -1) {
+        roundStarts.push(round);
+        rounds.push([command]);
+      } else rounds[group]!.push(command);
+      try {
+        return await next(args);
+      } finally {
+        answered++;
+      }
     },
     { step: 'initialize', name },
   );
   try {
-    return { result: await work(), commands };
+    return { result: await work(), commands, rounds };
   } finally {
     deps().db.middlewareStack.remove(name);
   }

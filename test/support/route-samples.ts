@@ -203,6 +203,20 @@ export const tenantScopedSamples: { readonly [K in TenantScopedRouteName]: Sampl
     params: { ...tenant(w), botId: w.bot.botId, principalType: 'member', principalId: w.member.member.memberId },
     body: { roles: [{ roleId: 'bot-tester' }] },
   }),
+  listMemberBots: (w) => ({
+    params: { ...tenant(w), memberId: w.member.member.memberId },
+    query: { permission: 'inbox:read' },
+  }),
+  authorize: (w) => ({
+    params: tenant(w),
+    body: {
+      subject: { memberId: w.member.member.memberId },
+      checks: [
+        { permission: 'users:read' },
+        { permission: 'bots:configure', botId: w.bot.botId, environment: 'production' },
+      ],
+    },
+  }),
 };
 
 /** Samples of the routes outside a tenant (platform, invitee, self, meta). */

@@ -1,7 +1,13 @@
 import { canOn } from '../../domain/ability';
-import { type BotCaller, type Identity, PLATFORM_ADMIN_GROUP, type TenantCaller } from '../../domain/actor';
+import {
+  type BotCaller,
+  type Identity,
+  type LinkedIdentity,
+  PLATFORM_ADMIN_GROUP,
+  type TenantCaller,
+} from '../../domain/actor';
 import { Forbidden } from '../../domain/errors';
-import { resolveBotCaller, resolveTenantCaller } from '../../services/caller-service';
+import { resolveBotCaller, resolveLink, resolveTenantCaller } from '../../services/caller-service';
 import type { ServiceDeps } from '../../services/service-deps';
 import type { RouteAccess } from '../route-definition';
 
@@ -16,7 +22,7 @@ export async function authorize(
   identity: Identity,
   tenantId: string | undefined,
   botId?: string,
-): Promise<Identity | TenantCaller | BotCaller> {
+): Promise<Identity | TenantCaller | BotCaller | LinkedIdentity> {
   switch (access.kind) {
     case 'public':
     case 'authenticated':
@@ -40,6 +46,10 @@ export async function authorize(
       }
       return caller;
     }
+    case 'member-batched':
+      // The membership itself is judged by the service, with the request's own reads (resolveLinkedCaller).
+      if (tenantId === undefined) throw new Error('route with member-batched access has no {tenantId}');
+      return resolveLink(deps, identity, tenantId);
     case 'bot': {
       if (tenantId === undefined || botId === undefined)
         throw new Error('route with bot access has no {tenantId} or {botId}');

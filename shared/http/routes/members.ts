@@ -1,6 +1,8 @@
 import type { RouteDefinition } from '../route-definition';
 import {
+  listMemberBotsQuerySchema,
   listMembersQuerySchema,
+  memberBotPageSchema,
   memberPageSchema,
   memberPathSchema,
   memberSchema,
@@ -39,6 +41,33 @@ export const memberRoutes = {
     grants: ['main:read', 'main:recordSignIn'],
     request: { params: memberPathSchema },
     responses: { 200: { description: 'The member', schema: memberSchema } },
+  },
+
+  listMemberBots: {
+    operationId: 'listMemberBots',
+    method: 'GET',
+    path: '/v1/tenants/{tenantId}/members/{memberId}/bots',
+    handler: 'functions/members/list-member-bots.ts',
+    summary:
+      "The bots where a member holds a permission (or any access), each with the member's roles and effective permissions on it and their sources (users:read, or the member themself); cursor-paginated, pages never silently short",
+    tags: ['members', 'bots'],
+    access: { kind: 'permission-or-self', permission: 'users:read' },
+    grants: ['main:read', 'main:recordSignIn'],
+    request: { params: memberPathSchema, query: listMemberBotsQuerySchema },
+    responses: {
+      200: {
+        description:
+          "A page of the member's bots in bot id order. A member holding the permission tenant-wide (without `permission`: any bot-scoped permission, e.g. the Owner or an Admin) has it on every bot of the tenant. A suspended member's bots are listed too (what they hold, though every decision denies them)",
+        schema: memberBotPageSchema,
+      },
+    },
+    problems: {
+      400: {
+        description:
+          '`invalid_cursor`: the cursor belongs to another list or filter, or the member gained or lost permissions held tenant-wide since it was issued (start again); `validation_failed`',
+      },
+      404: { description: '`member_not_found`: no such member in this tenant' },
+    },
   },
 
   updateMember: {

@@ -2,6 +2,8 @@ import * as z from 'zod/mini';
 import { botEnvironments } from '../../data/records';
 import {
   atLeastOneOf,
+  botEnvironmentSchema,
+  botIdSchema,
   intSchema,
   isoDateTimeSchema,
   memberIdSchema,
@@ -14,17 +16,7 @@ import {
   ulidSchema,
 } from './common';
 
-/** Bot ids are chosen by the bot builder or minted here (a ULID): a safe id that never holds a key separator. */
-export const BOT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-
-export const botIdSchema = z
-  .string()
-  .check(
-    z.regex(BOT_ID_PATTERN, 'must be 1-64 letters, digits, _ or -, starting with a letter or digit'),
-    z.meta({ description: 'Bot id: 1-64 letters, digits, `_` or `-`, starting with a letter or digit' }),
-  );
-
-export const botEnvironmentSchema = z.enum(botEnvironments).check(z.meta({ id: 'BotEnvironment' }));
+export { BOT_ID_PATTERN, botEnvironmentSchema, botIdSchema } from './common';
 
 const environmentsSchema = z.array(botEnvironmentSchema).check(
   z.minLength(1),

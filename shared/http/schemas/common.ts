@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 // Types only: the `z.meta({ id, ... })` options zod-openapi adds to zod.
 import type {} from 'zod-openapi';
 import '../../zod-locale';
+import { botEnvironments } from '../../data/records';
 import { allPermissions, type Permission } from '../../domain/permissions';
 import { botBuiltInRoleIds, builtInRoleIds, tenantBuiltInRoleIds } from '../../domain/roles';
 import { firstRefusedCharacter, MULTI_LINE_TEXT, SINGLE_LINE_TEXT } from '../../domain/text';
@@ -28,6 +29,22 @@ export const roleIdSchema = z.union([z.enum(builtInRoleIds), ulidSchema]).check(
 export const permissionSchema = z
   .enum(allPermissions as readonly Permission[] as [Permission, ...Permission[]])
   .check(z.meta({ id: 'Permission' }));
+
+/*
+ * Bot ids and environments: here rather than in bots.ts because routes of other resources name bots too
+ * (a member's bots, authorization checks), and a handler's bundle should build only its own resource's schemas.
+ */
+/** Bot ids are chosen by the bot builder or minted here (a ULID): a safe id that never holds a key separator. */
+export const BOT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export const botIdSchema = z
+  .string()
+  .check(
+    z.regex(BOT_ID_PATTERN, 'must be 1-64 letters, digits, _ or -, starting with a letter or digit'),
+    z.meta({ description: 'Bot id: 1-64 letters, digits, `_` or `-`, starting with a letter or digit' }),
+  );
+
+export const botEnvironmentSchema = z.enum(botEnvironments).check(z.meta({ id: 'BotEnvironment' }));
 
 /** The address pattern `z.email()` checks, without its anchors: also the OpenAPI `pattern` of email fields. */
 export const EMAIL_PATTERN = z.regexes.email.source.replace(/^\^|\$$/g, '');

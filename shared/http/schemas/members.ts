@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
+import { botScopedPermissions, type Permission } from '../../domain/permissions';
 import {
   atLeastOneOf,
+  botEnvironmentSchema,
   intSchema,
   isoDateTimeSchema,
   memberIdSchema,
@@ -100,3 +102,59 @@ export const updateMemberBodySchema = z
 export const transferOwnershipBodySchema = z
   .strictObject({ memberId: memberIdSchema })
   .check(z.meta({ id: 'TransferOwnershipRequest' }));
+
+/** `GET /members/{memberId}/bots` (SPEC §7): the bots where a member holds a permission, or any access. */
+export const listMemberBotsQuerySchema = z.extend(paginationQuerySchema, {
+  permission: z.optional(z.enum(botScopedPermissions as readonly Permission[] as [Permission, ...Permission[]])).check(
+    z.meta({
+      description:
+        'A bot-scoped permission: only bots where the member holds it (tenant-wide, or through unexpired roles on the bot without an environment limit). Without it: every bot the member has any access to',
+    }),
+  ),
+});
+
+export const memberBotSchema = z
+  .object({
+    bot: z.object({
+      botId: z.string(),
+      name: z.string(),
+      environments: z.array(botEnvironmentSchema),
+      ownerMemberId: z.string(),
+    }),
+    roles: z
+      .array(
+        z.object({
+          roleId: z.string(),
+          environments: z.optional(z.array(botEnvironmentSchema)),
+          expiresAt: z.optional(isoDateTimeSchema),
+        }),
+      )
+      .check(
+        z.meta({
+          description: 'The roles the member holds on the bot (unexpired), with their environment limits and expiry',
+        }),
+      ),
+    permissions: z
+      .array(
+        z.object({
+          permission: permissionSchema,
+          sources: z.array(z.string()).check(
+            z.meta({
+              description:
+                '"tenant" (held tenant-wide), the ids of the roles held on the bot granting it, or "implied"',
+            }),
+          ),
+        }),
+      )
+      .check(
+        z.meta({
+          description:
+            "The member's effective permissions on the bot, as a decision naming no environment sees them (roles limited to some environments add nothing here)",
+        }),
+      ),
+  })
+  .check(z.meta({ id: 'MemberBot' }));
+
+export const memberBotPageSchema = pageOf(memberBotSchema, 'MemberBotPage');
+
+export type MemberBotView = z.infer<typeof memberBotSchema>;
