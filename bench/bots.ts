@@ -118,6 +118,22 @@ export async function measureBots(ctx: BenchContext, tenant: LoadedTenant, bots:
       expected: bots.crowd + 1 + 1, // the crowd, the Owner, the anchor (bot 0 is every fourth)
     },
     {
+      // The anchor holds Developer on every fourth bot: their GSI1 grants, each bot read by key.
+      name: 'GET /members/{id}/bots?permission=flows:write',
+      route: routes.listMemberBots,
+      params: { tenantId, memberId: tenant.anchors.active.memberId },
+      query: { permission: 'flows:write' },
+      expected: bots.anchorBots,
+    },
+    {
+      // The Owner holds every bot-scoped permission tenant-wide: every bot, paged over BOT#.
+      name: 'GET /members/{owner}/bots',
+      route: routes.listMemberBots,
+      params: { tenantId, memberId: owner.member.memberId },
+      query: {},
+      expected: bots.botIds.length,
+    },
+    {
       name: 'GET /bots/{id}/access?permission=flows:write',
       route: routes.listBotAccess,
       params: { tenantId, botId: bots.crowdedBotId },
