@@ -1,4 +1,5 @@
 import type { RouteDefinition } from './route-definition';
+import { accessRequestRoutes } from './routes/access-requests';
 import { auditRoutes } from './routes/audit';
 import { botRoutes } from './routes/bots';
 import { invitationRoutes } from './routes/invitations';
@@ -59,6 +60,14 @@ export const routes = {
   transferBotOwnership: botRoutes.transferBotOwnership,
   listBotAccess: botRoutes.listBotAccess,
   setBotAccess: botRoutes.setBotAccess,
+  createAccessRequest: accessRequestRoutes.createAccessRequest,
+  listAccessRequests: accessRequestRoutes.listAccessRequests,
+  getAccessRequest: accessRequestRoutes.getAccessRequest,
+  approveAccessRequest: accessRequestRoutes.approveAccessRequest,
+  denyAccessRequest: accessRequestRoutes.denyAccessRequest,
+  cancelAccessRequest: accessRequestRoutes.cancelAccessRequest,
+  listMyNotifications: meRoutes.listMyNotifications,
+  markNotificationRead: meRoutes.markNotificationRead,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

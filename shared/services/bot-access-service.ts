@@ -10,7 +10,12 @@ import { getMember, getMembers } from '../data/member-repository';
 import type { MemberRecord, ResourceGrantRecord, ResourceRoleAssignment } from '../data/records';
 import { type TransactionStep, transactWrite } from '../data/transactions';
 import type { BotCaller, RequestMeta } from '../domain/actor';
-import { assertCanGrantOnBot, assertPrerequisitesMet, sameBotAssignment } from '../domain/bot-escalation';
+import {
+  assertCanGrantOnBot,
+  assertPrerequisitesMet,
+  type BotGrantor,
+  sameBotAssignment,
+} from '../domain/bot-escalation';
 import { computeBotPermissions } from '../domain/bot-permissions';
 import { InvalidState, NotFound, ValidationFailed } from '../domain/errors';
 import { isAdminLevel } from '../domain/escalation';
@@ -127,6 +132,34 @@ export function setBotAccess(
   return retryingConcurrentChange(() => setBotAccessOnce(deps, caller, principal, roles, meta));
 }
 
+/**
+ * The caller of a bot as a grantor on it (shared/domain/bot-escalation.ts): what they hold on it in each
+ * environment, from their unexpired roles there and their tenant-wide permissions. Every path that grants bot
+ * roles judges the actor with it: the access list, and the approval of an access request.
+ */
+export async function grantorOnBot(deps: ServiceDeps, caller: BotCaller, now: Date): Promise<BotGrantor> {
+  const callerRoles = await resolveRoles(
+    deps,
+    caller.tenantId,
+    caller.botAssignments.map((a) => a.roleId),
+  );
+  return {
+    isOwner: caller.isOwner,
+    isAdminLevel: isAdminLevel(caller.effectivePermissions.map((p) => p.permission)),
+    isBotOwner: caller.isBotOwner,
+    permissionsIn: (environment) =>
+      new Set(
+        computeBotPermissions({
+          tenantPermissions: caller.effectivePermissions,
+          assignments: caller.botAssignments,
+          roles: callerRoles,
+          now,
+          environment,
+        }).map((p) => p.permission),
+      ),
+  };
+}
+
 async function setBotAccessOnce(
   deps: ServiceDeps,
   caller: BotCaller,
@@ -180,45 +213,24 @@ async function setBotAccessOnce(
   if (added.length === 0 && removed.length === 0) return entry(before);
 
   const now = deps.now();
-  const [addedRoles, known, callerRoles] = await Promise.all([
+  const [addedRoles, known, grantor] = await Promise.all([
     resolveAssignableRoles(deps, tenantId, added, 'body.roles', 'bot'),
     resolveRoles(
       deps,
       tenantId,
       [...roles, ...removed].map((a) => a.roleId),
     ),
-    resolveRoles(
-      deps,
-      tenantId,
-      caller.botAssignments.map((a) => a.roleId),
-    ),
+    grantorOnBot(deps, caller, now),
   ]);
   const resolved = (assignments: readonly ResourceRoleAssignment[]) =>
     assignments.flatMap((assignment) => {
       const role = known.get(assignment.roleId);
       return role ? [{ assignment, role }] : [];
     });
-  assertCanGrantOnBot(
-    {
-      isOwner: caller.isOwner,
-      isAdminLevel: isAdminLevel(caller.effectivePermissions.map((p) => p.permission)),
-      isBotOwner: caller.isBotOwner,
-      permissionsIn: (environment) =>
-        new Set(
-          computeBotPermissions({
-            tenantPermissions: caller.effectivePermissions,
-            assignments: caller.botAssignments,
-            roles: callerRoles,
-            now,
-            environment,
-          }).map((p) => p.permission),
-        ),
-    },
-    {
-      added: added.map((assignment, i) => ({ assignment, role: present(addedRoles[i], `role ${assignment.roleId}`) })),
-      removed: resolved(removed),
-    },
-  );
+  assertCanGrantOnBot(grantor, {
+    added: added.map((assignment, i) => ({ assignment, role: present(addedRoles[i], `role ${assignment.roleId}`) })),
+    removed: resolved(removed),
+  });
   assertPrerequisitesMet(resolved(roles), now);
 
   const next: ResourceGrantRecord = {

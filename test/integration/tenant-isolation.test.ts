@@ -107,6 +107,13 @@ const foreignReference: { readonly [K in TenantScopedRouteName]: 'refused' | 'ha
   transferBotOwnership: 'refused',
   listBotAccess: 'refused',
   setBotAccess: 'refused',
+  createAccessRequest: 'refused',
+  // B's Owner lists B's requests (tenant-wide); A's ids are not a filter it takes.
+  listAccessRequests: 'harmless',
+  getAccessRequest: 'refused',
+  approveAccessRequest: 'refused',
+  denyAccessRequest: 'refused',
+  cancelAccessRequest: 'refused',
 };
 
 const hasCursor = (route: RouteDefinition) => route.request?.query?.shape.cursor !== undefined;
