@@ -140,9 +140,18 @@ export async function listAccessRequestsPage(
     new QueryCommand({
       TableName: deps.tableName,
       IndexName: query.index,
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
-      ExpressionAttributeValues: { ':pk': query.pk, ':prefix': query.prefix },
+      // DynamoDB refuses an empty begins_with: a whole partition is the key condition on its own.
+      ...(query.prefix === ''
+        ? {
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': pkName },
+            ExpressionAttributeValues: { ':pk': query.pk },
+          }
+        : {
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+            ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
+            ExpressionAttributeValues: { ':pk': query.pk, ':prefix': query.prefix },
+          }),
       ScanIndexForward: false,
       Limit: page.limit,
       ExclusiveStartKey: startKey,
