@@ -135,7 +135,14 @@ export async function listAccessRequestsPage(
     ? { PK: `TENANT#${tenantId}`, SK: undefined, [pkName]: query.pk, [skName]: undefined }
     : { PK: query.pk, SK: undefined };
   const startKey = decodeCursor(page.cursor, scope, expected);
-  if (startKey && !String(startKey[skName]).startsWith(query.prefix)) throw new InvalidCursor();
+  if (
+    startKey &&
+    !(
+      String(startKey[skName]).startsWith(query.prefix) &&
+      String(startKey.SK).startsWith(keys.accessRequestsOfTenant(tenantId).skPrefix)
+    )
+  )
+    throw new InvalidCursor();
   const response = await deps.db.send(
     new QueryCommand({
       TableName: deps.tableName,

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidCursor } from '../domain/errors';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { DataDeps } from './data-deps';
 import { stripKeys } from './data-deps';
@@ -48,6 +49,12 @@ export async function listNotificationsPage(
   const startKey = page.unread
     ? decodeCursor(page.cursor, scope, { PK, SK: undefined, GSI1PK: unread.GSI1PK, GSI1SK: undefined })
     : decodeCursor(page.cursor, scope, { PK, SK: undefined });
+  // A start key outside the list (forged) would reach DynamoDB as an invalid key: refused here.
+  if (startKey) {
+    const sk = String(startKey.SK);
+    if (!sk.startsWith(skPrefix) || (page.unread && startKey.GSI1SK !== sk.slice(skPrefix.length)))
+      throw new InvalidCursor();
+  }
   const response = await deps.db.send(
     new QueryCommand({
       TableName: deps.tableName,
