@@ -9,13 +9,21 @@ import { sesMailer } from '../shared/email/mailer';
 import { logger } from '../shared/observability';
 import { auditWriter } from '../shared/outbox/effects/audit-writer';
 import { invitationMailer } from '../shared/outbox/effects/invitation-mailer';
+import { notifier } from '../shared/outbox/effects/notifier';
 import { applyEffects, keyedSequencer, type OutboxEffect, outboxEventOf } from '../shared/outbox/outbox-consumer';
+import { defaultServiceDeps } from '../shared/services/service-deps';
 
 const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'eventId', expiresAfterSeconds: 7 * 24 * 3600 });
+/** Notification emails: one per event and recipient (the notifier's `key`). */
+const notificationIdempotencyConfig = new IdempotencyConfig({
+  eventKeyJmesPath: 'key',
+  expiresAfterSeconds: 7 * 24 * 3600,
+});
 
 /**
  * Effects of outbox events, in order: the audit entry first (the record of what happened), then the
- * invitation email. Both are idempotent on the event id, so a redelivered record repeats neither.
+ * invitation email, then notifications (in-app and email). Each is idempotent on the event id (the notifier on
+ * the event id and recipient), so a redelivered record repeats none.
  */
 const effects: readonly OutboxEffect[] = [
   auditWriter({ deps: { db: dynamoDb, auditTableName: config().AUDIT_TABLE_NAME } }),
@@ -30,6 +38,19 @@ const effects: readonly OutboxEffect[] = [
       expiryAttr: 'ttl',
     }),
     idempotencyConfig,
+  }),
+  notifier({
+    deps: defaultServiceDeps(),
+    mailer: sesMailer(config().SENDER_EMAIL),
+    appUrl: config().APP_URL,
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: config().TABLE_NAME,
+      keyAttr: 'PK',
+      sortKeyAttr: 'SK',
+      staticPkValue: 'IDEMPOTENCY#notifier',
+      expiryAttr: 'ttl',
+    }),
+    idempotencyConfig: notificationIdempotencyConfig,
   }),
 ];
 
@@ -63,6 +84,7 @@ function recordHandler(inTenantOrder: ReturnType<typeof keyedSequencer>) {
 /** DynamoDB stream → outbox effects, with partial batch failure reporting (Lambda retries from the failed record). */
 export const handler = (event: DynamoDBStreamEvent, context: Context) => {
   idempotencyConfig.registerLambdaContext(context);
+  notificationIdempotencyConfig.registerLambdaContext(context);
   // A processor per invocation: it holds the batch's state, and invocations may overlap in one process locally.
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
   return processPartialResponse(event, recordHandler(keyedSequencer()), processor, { context });

@@ -1,5 +1,6 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../../shared/observability';
+import { purgeExpiredAccessRequests } from '../../shared/services/access-request-service';
 import { purgeExpiredBotGrants } from '../../shared/services/bot-grant-expiry-service';
 import { purgeExpiredInvitations } from '../../shared/services/invitation-service';
 import { purgeExpiredAssignments } from '../../shared/services/member-admin-service';
@@ -14,6 +15,7 @@ const purgeTasks = {
   invitations: () => purgeExpiredInvitations(defaultServiceDeps()),
   roleAssignments: () => purgeExpiredAssignments(defaultServiceDeps()),
   botGrants: () => purgeExpiredBotGrants(defaultServiceDeps()),
+  accessRequests: () => purgeExpiredAccessRequests(defaultServiceDeps()),
 };
 
 export const handler = async (_event: ScheduledEvent, _context: Context) => {

@@ -45,6 +45,21 @@
  * takes a new `<type>` value in these keys, not new keys. Bot
  * search terms (the lower-cased name and id) make `GET /bots?q=` a prefix query on the sort key.
  *
+ * Access requests (SPEC §9): the request is `TENANT#<t>` / `ACCESSREQ#<requestId>` (every request of a tenant,
+ * in id order, is one key-condition query) and carries a key in each GSI, so that each filter of
+ * `GET /access-requests` is a key-condition query too: GSI1 by status
+ * (`TENANT#<t>#ACCESSREQ#STATUS#<status>` / `<requestId>`), GSI2 by requester
+ * (`TENANT#<t>#ACCESSREQ#REQUESTER#<memberId>` / `<status>#<requestId>`) and GSI3 by bot
+ * (`TENANT#<t>#ACCESSREQ#BOT#<botId>` / `<status>#<requestId>`); a status change rewrites them in the request's
+ * transaction. While a request is pending, a guard `TENANT#<t>` / `PENDINGREQ#<botId>#<memberId>` (written with
+ * attribute_not_exists, deleted when it leaves pending) keeps it the only pending one of that member on that
+ * bot; the guard also carries the expiry entry (GSI2 `EXPIRY#ACCESS_REQUEST#<shard>` /
+ * `<expiresAt>#<t>#<requestId>`), so the purge finds exactly the pending requests that are due.
+ *
+ * Notifications are per person, not per tenant: `USER#<userId>` / `NOTIF#<notificationId>` (ids are
+ * time-ordered ULIDs, so the partition lists newest first), beside the principal links; while unread, also in
+ * GSI1 (`USER#<userId>#UNREAD` / `<notificationId>`, removed when read: a sparse index for `?unread=true`).
+ *
  * The principal link also lists the custom role ids its member holds (`customRoleIds`, kept in the member's
  * transactions), so that authorization reads the member and those roles in one BatchGetItem.
  */
@@ -56,6 +71,8 @@ export const OUTBOX_PREFIX = 'OUTBOX#';
 export const AUDIT_EXPORT_PREFIX = 'EXPORT#';
 export const BOT_PREFIX = 'BOT#';
 export const GRANT_PREFIX = 'GRANT#';
+export const ACCESS_REQUEST_PREFIX = 'ACCESSREQ#';
+export const NOTIFICATION_PREFIX = 'NOTIF#';
 
 /** Partitions per expiry index (and of the undelivered-outbox index): the jobs query each; writes spread over them. */
 export const EXPIRY_SHARDS = 4;
@@ -266,4 +283,59 @@ export const keys = {
     GSI1PK: `${TENANT_PREFIX}${tenantId}#PRINCIPAL#${principalType}#${principalId}`,
     skPrefix: `${resourceType}#`,
   }),
+  accessRequest: (tenantId: string, requestId: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `${ACCESS_REQUEST_PREFIX}${requestId}`,
+  }),
+  /** Every access request of a tenant, in id order (time order). */
+  accessRequestsOfTenant: (tenantId: string) => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    skPrefix: ACCESS_REQUEST_PREFIX,
+  }),
+  /** The three list keys of a request: by status (GSI1), by requester (GSI2), by bot (GSI3). */
+  accessRequestIndexes: (tenantId: string, requestId: string, status: string, requesterId: string, botId: string) => ({
+    GSI1PK: `${TENANT_PREFIX}${tenantId}#ACCESSREQ#STATUS#${status}`,
+    GSI1SK: requestId,
+    GSI2PK: `${TENANT_PREFIX}${tenantId}#ACCESSREQ#REQUESTER#${requesterId}`,
+    GSI2SK: `${status}#${requestId}`,
+    GSI3PK: `${TENANT_PREFIX}${tenantId}#ACCESSREQ#BOT#${botId}`,
+    GSI3SK: `${status}#${requestId}`,
+  }),
+  accessRequestsWithStatus: (tenantId: string, status: string) => ({
+    GSI1PK: `${TENANT_PREFIX}${tenantId}#ACCESSREQ#STATUS#${status}`,
+    skPrefix: '',
+  }),
+  /** A requester's requests; `status` narrows them by sort-key prefix. */
+  accessRequestsOfRequester: (tenantId: string, requesterId: string, status?: string) => ({
+    GSI2PK: `${TENANT_PREFIX}${tenantId}#ACCESSREQ#REQUESTER#${requesterId}`,
+    skPrefix: status === undefined ? '' : `${status}#`,
+  }),
+  /** A bot's requests; `status` narrows them by sort-key prefix. */
+  accessRequestsOfBot: (tenantId: string, botId: string, status?: string) => ({
+    GSI3PK: `${TENANT_PREFIX}${tenantId}#ACCESSREQ#BOT#${botId}`,
+    skPrefix: status === undefined ? '' : `${status}#`,
+  }),
+  /** The one pending request of a member on a bot: exists exactly while that request is pending. */
+  pendingAccessRequestGuard: (tenantId: string, botId: string, memberId: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `PENDINGREQ#${botId}#${memberId}`,
+  }),
+  pendingAccessRequestExpiryIndex: (tenantId: string, requestId: string, expiresAt: string) => ({
+    GSI2PK: `EXPIRY#ACCESS_REQUEST#${shardOf(requestId)}`,
+    GSI2SK: `${expiresAt}#${tenantId}#${requestId}`,
+  }),
+  pendingAccessRequestExpiryShards: () =>
+    Array.from({ length: EXPIRY_SHARDS }, (_, shard) => ({ GSI2PK: `EXPIRY#ACCESS_REQUEST#${shard}` })),
+
+  notification: (userId: string, notificationId: string): ItemKey => ({
+    PK: `USER#${userId}`,
+    SK: `${NOTIFICATION_PREFIX}${notificationId}`,
+  }),
+  notificationsOfUser: (userId: string) => ({ PK: `USER#${userId}`, skPrefix: NOTIFICATION_PREFIX }),
+  /** Present only while the notification is unread. */
+  unreadNotificationIndex: (userId: string, notificationId: string) => ({
+    GSI1PK: `USER#${userId}#UNREAD`,
+    GSI1SK: notificationId,
+  }),
+  unreadNotificationsOfUser: (userId: string) => ({ GSI1PK: `USER#${userId}#UNREAD`, skPrefix: '' }),
 } as const;

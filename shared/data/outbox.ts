@@ -33,6 +33,11 @@ export const auditActions = [
   'bot.deleted',
   'bot.ownership_transferred',
   'bot_access.changed',
+  'access_request.created',
+  'access_request.approved',
+  'access_request.denied',
+  'access_request.cancelled',
+  'access_request.expired',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -145,3 +145,65 @@ export interface ResourceGrantRecord {
   /** Starts at 1; every write of the grant is conditioned on the version it read (or on its absence). */
   readonly version: number;
 }
+
+export const accessRequestStatuses = ['pending', 'approved', 'denied', 'cancelled', 'expired'] as const;
+export type AccessRequestStatus = (typeof accessRequestStatuses)[number];
+
+/** A role asked for on a bot, optionally limited to some of its environments. */
+export interface RequestedBotRole {
+  readonly roleId: string;
+  readonly environments?: readonly BotEnvironment[];
+}
+
+/**
+ * A member's request for roles on one bot (SPEC §9): pending until approved, denied, cancelled or expired
+ * (14 days, by the purge). Only a pending request changes, and only once.
+ */
+export interface AccessRequestRecord {
+  readonly tenantId: string;
+  readonly requestId: string;
+  readonly botId: string;
+  /** The bot's name when the request was made (notifications and lists name it without a read). */
+  readonly botName: string;
+  /** The requester's member id. */
+  readonly requesterId: string;
+  readonly requesterEmail: string;
+  readonly roles: readonly RequestedBotRole[];
+  readonly reason?: string;
+  readonly status: AccessRequestStatus;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  /** Set when it leaves pending. */
+  readonly decidedAt?: string;
+  /** The member who approved or denied it (`system` when it expired, the requester when cancelled). */
+  readonly decidedBy?: string;
+  /** The roles granted on approval (a subset of `roles`), with `expiresAt` when the approval gave one. */
+  readonly approvedRoles?: readonly ResourceRoleAssignment[];
+  readonly denialReason?: string;
+  readonly version: number;
+}
+
+/** Kinds of in-app notification (SPEC §9). */
+export const notificationTypes = [
+  'access_request.created',
+  'access_request.approved',
+  'access_request.denied',
+  'invitation.accepted',
+  'invitation.declined',
+] as const;
+export type NotificationType = (typeof notificationTypes)[number];
+
+/** An in-app notification to one person (a Cognito identity), whichever tenant it comes from. */
+export interface NotificationRecord {
+  /** Deterministic from the outbox event and the recipient, time-ordered (shared/domain/notification-id.ts). */
+  readonly notificationId: string;
+  readonly userId: string;
+  readonly type: NotificationType;
+  readonly tenantId: string;
+  readonly createdAt: string;
+  readonly readAt?: string;
+  /** What the notification is about: ids and names, enough to show it and link to it. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** The outbox event it came from. */
+  readonly eventId: string;
+}

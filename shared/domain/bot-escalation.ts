@@ -119,21 +119,81 @@ export function assertCanGrantOnBot(
       'bot_admin_requires_owner',
     );
   }
+  const missing = permissionsNotHeld(grantor.permissionsIn, change.added);
+  if (missing.length > 0) {
+    throw new Forbidden(
+      `You can only grant permissions you hold on this bot yourself; you lack ${missing.join(', ')}.`,
+      'escalation_denied',
+    );
+  }
+}
+
+/**
+ * The permissions of `assignments` that someone holding `permissionsIn` lacks, in an environment each
+ * assignment covers (`flows:write (in production)`), or in decisions naming none for an assignment without a
+ * limit. Empty when they hold all of them: what an escalation check refuses, and what makes an access request
+ * ask for nothing new.
+ */
+export function permissionsNotHeld(
+  permissionsIn: BotGrantor['permissionsIn'],
+  assignments: readonly ResolvedBotAssignment[],
+): string[] {
   const missing = new Set<string>();
-  for (const { assignment, role } of change.added) {
+  for (const { assignment, role } of assignments) {
     for (const environment of assignment.environments ?? [undefined]) {
-      const held = grantor.permissionsIn(environment);
+      const held = permissionsIn(environment);
       for (const permission of role.permissions) {
         if (!held.has(permission)) missing.add(environment ? `${permission} (in ${environment})` : permission);
       }
     }
   }
-  if (missing.size > 0) {
-    throw new Forbidden(
-      `You can only grant permissions you hold on this bot yourself; you lack ${[...missing].join(', ')}.`,
-      'escalation_denied',
-    );
+  return [...missing];
+}
+
+/**
+ * Roles given on top of what a principal holds on a bot (an approved access request): each added role is
+ * merged with the principal's assignment of the same role, if any. The one that covers the other wins (the
+ * held one when it covers the new one: nothing changes); otherwise one assignment covering both (environments
+ * united, the later expiry). Expired assignments are replaced. `changed` are the assignments of `next` that
+ * differ from what was held: the grant the escalation rules judge.
+ */
+export function mergeBotAssignments<A extends BotRoleAssignment>(
+  held: readonly A[],
+  added: readonly A[],
+  now: Date,
+): { next: A[]; changed: A[] } {
+  const next = [...held];
+  const changed: A[] = [];
+  for (const assignment of added) {
+    const at = next.findIndex((a) => a.roleId === assignment.roleId);
+    const existing = at === -1 ? undefined : next[at];
+    if (existing === undefined || !isBotAssignmentUnexpired(existing, now)) {
+      if (existing === undefined) next.push(assignment);
+      else next[at] = assignment;
+      changed.push(assignment);
+      continue;
+    }
+    if (covers(existing, assignment)) continue;
+    const merged = covers(assignment, existing)
+      ? assignment
+      : ({
+          ...assignment,
+          environments:
+            existing.environments === undefined || assignment.environments === undefined
+              ? undefined
+              : [...new Set([...existing.environments, ...assignment.environments])],
+          expiresAt:
+            existing.expiresAt === undefined || assignment.expiresAt === undefined
+              ? undefined
+              : Date.parse(existing.expiresAt) >= Date.parse(assignment.expiresAt)
+                ? existing.expiresAt
+                : assignment.expiresAt,
+        } as A);
+    const clean = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined)) as A;
+    next[at] = clean;
+    changed.push(clean);
   }
+  return { next, changed };
 }
 
 /** Whether `required` covers `dependent`: every environment it covers, for at least as long. */

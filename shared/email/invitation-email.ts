@@ -14,7 +14,8 @@ const HTML_ENTITIES: Readonly<Record<string, string>> = {
   '"': '&quot;',
   "'": '&#39;',
 };
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+/** HTML-escapes text from users (names, emails, messages) for an email's HTML part. */
+export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 
 /** Subject, text and HTML of an invitation email; every value from users is escaped in the HTML part. */
 export function renderInvitationEmail(delivery: InvitationDelivery, token: string, appUrl: string): RenderedEmail {

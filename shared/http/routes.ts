@@ -1,4 +1,5 @@
 import type { RouteDefinition } from './route-definition';
+import { accessRequestRoutes } from './routes/access-requests';
 import { auditRoutes } from './routes/audit';
 import { authorizationRoutes } from './routes/authorization';
 import { botRoutes } from './routes/bots';
@@ -62,6 +63,14 @@ export const routes = {
   setBotAccess: botRoutes.setBotAccess,
   listMemberBots: memberRoutes.listMemberBots,
   authorize: authorizationRoutes.authorize,
+  createAccessRequest: accessRequestRoutes.createAccessRequest,
+  listAccessRequests: accessRequestRoutes.listAccessRequests,
+  getAccessRequest: accessRequestRoutes.getAccessRequest,
+  approveAccessRequest: accessRequestRoutes.approveAccessRequest,
+  denyAccessRequest: accessRequestRoutes.denyAccessRequest,
+  cancelAccessRequest: accessRequestRoutes.cancelAccessRequest,
+  listMyNotifications: meRoutes.listMyNotifications,
+  markNotificationRead: meRoutes.markNotificationRead,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

@@ -1,12 +1,20 @@
-import type { InvitationRecord, ResourceRoleAssignment, TenantRecord } from '../data/records';
+import type {
+  AccessRequestRecord,
+  InvitationRecord,
+  NotificationRecord,
+  ResourceRoleAssignment,
+  TenantRecord,
+} from '../data/records';
 import { isPermission } from '../domain/permissions';
 import type { RoleDefinition } from '../domain/roles';
 import type { BotAccessEntry } from '../services/bot-access-service';
 import type { BotWithAccess } from '../services/bot-service';
 import type { MemberBot } from '../services/member-bots-service';
 import type { MemberWithPermissions } from '../services/member-service';
+import type { AccessRequestView } from './schemas/access-requests';
 import type { BotAccessEntryView, BotRoleAssignmentView, BotView } from './schemas/bots';
 import type { InvitationView } from './schemas/invitations';
+import type { NotificationView } from './schemas/me';
 import type { MemberBotView, MemberView } from './schemas/members';
 import type { RoleView } from './schemas/roles';
 import type { TenantView } from './schemas/tenants';
@@ -106,4 +114,39 @@ export const memberBotView = ({ bot, roles, permissions }: MemberBot): MemberBot
     ...(a.expiresAt ? { expiresAt: a.expiresAt } : {}),
   })),
   permissions: permissions.map((p) => ({ permission: p.permission, sources: [...p.sources] })),
+});
+
+const assignmentView = (assignment: { roleId: string; environments?: readonly string[]; expiresAt?: string }) => ({
+  roleId: assignment.roleId,
+  ...(assignment.environments ? { environments: [...assignment.environments] } : {}),
+  ...(assignment.expiresAt ? { expiresAt: assignment.expiresAt } : {}),
+});
+
+export const accessRequestView = (request: AccessRequestRecord): AccessRequestView => ({
+  requestId: request.requestId,
+  botId: request.botId,
+  botName: request.botName,
+  requesterId: request.requesterId,
+  requesterEmail: request.requesterEmail,
+  roles: request.roles.map(assignmentView) as AccessRequestView['roles'],
+  reason: request.reason ?? null,
+  status: request.status,
+  createdAt: request.createdAt,
+  expiresAt: request.expiresAt,
+  ...(request.decidedAt ? { decidedAt: request.decidedAt } : {}),
+  ...(request.decidedBy ? { decidedBy: request.decidedBy } : {}),
+  ...(request.approvedRoles
+    ? { approvedRoles: request.approvedRoles.map(assignmentView) as AccessRequestView['roles'] }
+    : {}),
+  ...(request.denialReason ? { denialReason: request.denialReason } : {}),
+  version: request.version,
+});
+
+export const notificationView = (notification: NotificationRecord): NotificationView => ({
+  notificationId: notification.notificationId,
+  type: notification.type,
+  tenantId: notification.tenantId,
+  createdAt: notification.createdAt,
+  ...(notification.readAt ? { readAt: notification.readAt } : {}),
+  data: { ...notification.data },
 });

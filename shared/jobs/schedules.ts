@@ -25,7 +25,8 @@ export const scheduledJobs: readonly ScheduledJob[] = [
   {
     name: 'purge',
     handler: 'functions/jobs/purge.ts',
-    description: 'Expire stale invitations (freeing their seats), time-bound role assignments and bot roles',
+    description:
+      'Expire stale invitations (freeing their seats), time-bound role assignments and bot roles, and pending access requests',
     awsSchedule: 'rate(15 minutes)',
     localEverySeconds: 30,
     grants: ['main:write'],
@@ -73,14 +74,14 @@ export interface StreamConsumer {
 }
 
 /**
- * Outbox events → audit entries and invitation emails. Reads and writes the main table (reads for
- * emails, deletes processed outbox items), reads the audit chain head and appends audit entries
+ * Outbox events → audit entries, invitation emails and notifications. Reads and writes the main table (reads
+ * for emails and recipients, in-app notifications, idempotency records, deletes processed outbox items), reads the audit chain head and appends audit entries
  * (conditional PutItem only), unseals invitation tokens and sends email.
  */
 export const streamConsumer = {
   name: 'streamConsumer',
   handler: 'functions/stream-consumer.ts',
-  description: 'Outbox events from the main table stream: audit entries and invitation emails',
+  description: 'Outbox events from the main table stream: audit entries, invitation emails and notifications',
   // New outbox items, and redriven ones (the redrive job's UpdateItem: nothing else modifies an outbox item).
   filter: { eventNames: ['INSERT', 'MODIFY'], attribute: 'PK', prefix: OUTBOX_PREFIX },
   batchSize: 25,

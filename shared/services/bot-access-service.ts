@@ -14,6 +14,7 @@ import {
   assertCanGrantOnBot,
   assertEnvironmentsOnBot,
   assertPrerequisitesMet,
+  type BotGrantor,
   botGrantorOf,
   sameBotAssignment,
 } from '../domain/bot-escalation';
@@ -132,6 +133,20 @@ export function setBotAccess(
   return retryingConcurrentChange(() => setBotAccessOnce(deps, caller, principal, roles, meta));
 }
 
+/**
+ * The caller of a bot as a grantor on it (shared/domain/bot-escalation.ts): what they hold on it in each
+ * environment, from their unexpired roles there and their tenant-wide permissions. Every path that grants bot
+ * roles judges the actor with it: the access list, and the approval of an access request.
+ */
+export async function grantorOnBot(deps: ServiceDeps, caller: BotCaller, now: Date): Promise<BotGrantor> {
+  const callerRoles = await resolveRoles(
+    deps,
+    caller.tenantId,
+    caller.botAssignments.map((a) => a.roleId),
+  );
+  return botGrantorOf(caller, caller.botAssignments, callerRoles, now);
+}
+
 async function setBotAccessOnce(
   deps: ServiceDeps,
   caller: BotCaller,
@@ -171,25 +186,21 @@ async function setBotAccessOnce(
   if (added.length === 0 && removed.length === 0) return entry(before);
 
   const now = deps.now();
-  const [addedRoles, known, callerRoles] = await Promise.all([
+  const [addedRoles, known, grantor] = await Promise.all([
     resolveAssignableRoles(deps, tenantId, added, 'body.roles', 'bot'),
     resolveRoles(
       deps,
       tenantId,
       [...roles, ...removed].map((a) => a.roleId),
     ),
-    resolveRoles(
-      deps,
-      tenantId,
-      caller.botAssignments.map((a) => a.roleId),
-    ),
+    grantorOnBot(deps, caller, now),
   ]);
   const resolved = (assignments: readonly ResourceRoleAssignment[]) =>
     assignments.flatMap((assignment) => {
       const role = known.get(assignment.roleId);
       return role ? [{ assignment, role }] : [];
     });
-  assertCanGrantOnBot(botGrantorOf(caller, caller.botAssignments, callerRoles, now), {
+  assertCanGrantOnBot(grantor, {
     added: added.map((assignment, i) => ({ assignment, role: present(addedRoles[i], `role ${assignment.roleId}`) })),
     removed: resolved(removed),
   });

@@ -41,11 +41,25 @@ export async function resolveBotCaller(
 ): Promise<BotCaller> {
   const { caller, bot, grant } = await resolveCaller(deps, identity, tenantId, botId);
   if (!bot) throw new NotFound('Bot', 'bot_not_found');
+  return botCallerOf(deps, caller, bot, grant);
+}
+
+/**
+ * A tenant caller as the caller of one bot, from the bot and their grant on it (read by whoever calls this):
+ * their unexpired roles there and their effective permissions on it. For services that reach a bot through
+ * something else than the path (an access request names its bot).
+ */
+export async function botCallerOf(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  bot: BotRecord,
+  grant: ResourceGrantRecord | undefined,
+): Promise<BotCaller> {
   const now = deps.now();
   const botRoles = (grant?.roles ?? []).filter((assignment) => isBotAssignmentUnexpired(assignment, now));
   const roles = await resolveRoles(
     deps,
-    tenantId,
+    caller.tenantId,
     botRoles.map((a) => a.roleId),
   );
   return {

@@ -48,3 +48,17 @@ export async function retryingConcurrentChange<T>(run: () => Promise<T>): Promis
     }
   }
 }
+
+/**
+ * A transaction cancelled only because another transaction held one of its items (TransactionConflict), no
+ * condition having failed: repeating the request, read and judged again, settles it.
+ */
+export function isTransientConflict(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const codes = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
+    (reason) => reason.Code ?? 'None',
+  );
+  return (
+    codes.includes('TransactionConflict') && codes.every((code) => code === 'None' || code === 'TransactionConflict')
+  );
+}

@@ -788,6 +788,7 @@ async function joinTransaction(
         target: { type: 'member', id: member.memberId, label: member.email },
         changes: {
           before: { status: 'invited' },
+          // invitedBy: whom the notifier tells (shared/services/notification-service.ts).
           after: {
             status: 'active',
             userId,
@@ -798,6 +799,7 @@ async function joinTransaction(
                   botAccessSkipped: botGrants.skipped,
                 }
               : {}),
+            invitedBy: invitation.invitedBy.id,
           },
         },
         requestId: meta.requestId,
@@ -834,7 +836,10 @@ export async function declineInvitation(deps: ServiceDeps, token: string, meta: 
       action: 'invitation.declined',
       actor: { id: `invitee:${member.memberId}`, email: invitation.email, ip: meta.ip, userAgent: meta.userAgent },
       target: { type: 'invitation', id: invitation.invitationId, label: invitation.email },
-      changes: { before: { status: 'pending', memberId: member.memberId }, after: null },
+      changes: {
+        before: { status: 'pending', memberId: member.memberId, invitedBy: invitation.invitedBy.id },
+        after: null,
+      },
       requestId: meta.requestId,
     }),
   );

@@ -114,6 +114,11 @@ beforeAll(async () => {
     invitations: created3.slice(1).map((invitation, i) => ({ ...invitation, token: tokens[i + 1]! })),
     exportId: exported.body.exportId,
     bot: { botId: bot.body.botId, name: bot.body.name },
+    // No access requests or notifications made over HTTP here: their ids are well-formed unknowns (404s).
+    otherBot: { botId: bot.body.botId, name: bot.body.name },
+    requester: person(invitees[0]!),
+    accessRequests: { approve: ulid(), deny: ulid(), cancel: ulid() },
+    notificationId: ulid(),
   };
 }, 60_000);
 

@@ -1,12 +1,15 @@
 import { ulid } from 'ulidx';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '../../shared/domain/actor';
+import { notificationIdOf } from '../../shared/domain/notification-id';
 import { type RouteName, routeList } from '../../shared/http/routes';
+import { createAccessRequest } from '../../shared/services/access-request-service';
 import { requestAuditExport } from '../../shared/services/audit-service';
 import { registerBot } from '../../shared/services/bot-service';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { transferOwnership } from '../../shared/services/member-admin-service';
+import { recordNotification } from '../../shared/services/notification-service';
 import { createRole } from '../../shared/services/role-service';
 import {
   deps,
@@ -26,7 +29,8 @@ import { drainStream } from '../support/local-stack';
  * It is checked against the real handlers and DynamoDB Local. A route added to the route table without
  * a row here fails the first test, so no route goes unreviewed.
  *
- *   ok  = 2xx     403 = forbidden     404 = tenant not visible (non-members learn nothing)
+ *   ok  = 2xx     403 = forbidden     404 = tenant (or access request) not visible (non-members learn nothing)
+ *   409 = allowed to ask, but nothing to ask for (access requests of those who hold everything)
  */
 type Caller =
   | 'owner'
@@ -39,7 +43,7 @@ type Caller =
   | 'nonMember'
   | 'platformAdmin'
   | 'anonymous';
-type Outcome = 'ok' | 401 | 403 | 404;
+type Outcome = 'ok' | 401 | 403 | 404 | 409;
 
 /** `custom` holds only a custom role with users:read, audit:read and inbox:read. */
 const member = {
@@ -133,6 +137,18 @@ const matrix: Record<RouteName, Record<Caller, Outcome>> = {
   // Another member as the subject (or the member the path names): users:read, or the member themself.
   listMemberBots: usersRead,
   authorize: usersRead,
+  // Any active member may ask for access (each caller asks for Bot Admin on a fresh bot: Owner and Admin hold
+  // all of it tenant-wide already, 409). Deciding needs collaborators:manage on the bot (Owner, Admin); the
+  // others are neither its requester nor an approver: 404, they learn nothing of it. Cancelling: the
+  // requester only (Owner and Admin may decide, not withdraw: 403).
+  createAccessRequest: { ...member, owner: 409, admin: 409 },
+  listAccessRequests: usersWrite,
+  getAccessRequest: { ...usersWrite, manager: 404, viewer: 404, custom: 404, agent: 404 },
+  approveAccessRequest: { ...usersWrite, manager: 404, viewer: 404, custom: 404, agent: 404 },
+  denyAccessRequest: { ...usersWrite, manager: 404, viewer: 404, custom: 404, agent: 404 },
+  cancelAccessRequest: { ...usersWrite, owner: 403, admin: 403, manager: 404, viewer: 404, custom: 404, agent: 404 },
+  listMyNotifications: anyIdentity,
+  markNotificationRead: anyIdentity,
 };
 
 const callers = Object.keys(member) as Caller[];
@@ -196,8 +212,32 @@ async function freshExportId() {
   return (await requestAuditExport(deps(), owner, { action: 'member.' }, meta())).exportId;
 }
 
+/** A pending access request of a fresh Member for Developer on a fresh bot of the Owner's. */
+async function freshAccessRequestId() {
+  const requester = await memberIn(tenantId, { roles: [{ roleId: 'member' }] });
+  const caller = await resolveTenantCaller(deps(), requester.identity, tenantId);
+  const botId = await freshBotId();
+  return (await createAccessRequest(deps(), caller, { botId, roles: [{ roleId: 'bot-developer' }] }, meta())).requestId;
+}
+
+/** An unread notification of the caller's (any identity: notifications are per person, not per tenant). */
+async function freshNotificationId(identity: Identity | undefined) {
+  const occurredAt = new Date().toISOString();
+  const eventId = ulid();
+  const userId = identity?.userId ?? `sub-${ulid()}`;
+  await recordNotification(
+    deps(),
+    { type: 'invitation.declined', tenantId, tenantName: 'Matrix', occurredAt, eventId, data: {}, recipients: [] },
+    { userId, email: identity?.email ?? 'nobody@example.com' },
+  );
+  return notificationIdOf(eventId, userId, occurredAt);
+}
+
 /** A valid request for each route, so that only the caller decides the outcome. */
-async function requestFor(operationId: RouteName) {
+async function requestFor(
+  operationId: RouteName,
+  caller: Caller,
+): Promise<{ params?: Record<string, string>; query?: Record<string, string>; body?: unknown }> {
   const params = { tenantId, memberId: targetMemberId, roleId: 'viewer' };
   switch (operationId) {
     case 'createRole':
@@ -271,6 +311,18 @@ async function requestFor(operationId: RouteName) {
       };
     case 'authorize':
       return { params, body: { subject: { memberId: targetMemberId }, checks: [{ permission: 'inbox:read' }] } };
+    case 'createAccessRequest':
+      return { params, body: { botId: await freshBotId(), roles: [{ roleId: 'bot-admin' }] } };
+    case 'listAccessRequests':
+      return { params, query: { botId: await freshBotId() } };
+    case 'getAccessRequest':
+    case 'denyAccessRequest':
+    case 'cancelAccessRequest':
+      return { params: { ...params, requestId: await freshAccessRequestId() }, body: {} };
+    case 'approveAccessRequest':
+      return { params: { ...params, requestId: await freshAccessRequestId() }, body: {} };
+    case 'markNotificationRead':
+      return { params: { ...params, notificationId: await freshNotificationId(identities[caller]) } };
     case 'createTenant':
       return { params, body: { name: 'Matrix tenant', ownerEmail: uniqueEmail('matrix'), seatLimit: 3 } };
     case 'updateTenant':
@@ -291,7 +343,7 @@ describe('authorization matrix', () => {
       it(`${route.operationId} as ${caller} → ${expected}`, async () => {
         const result = await invoke(route, {
           identity: identities[caller],
-          ...(await requestFor(route.operationId as RouteName)),
+          ...(await requestFor(route.operationId as RouteName, caller)),
         });
         if (route.operationId === 'transferOwnership' && result.status === 204) {
           // Hand the tenant back, so the other rows still run against the original Owner.

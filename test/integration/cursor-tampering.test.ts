@@ -27,7 +27,8 @@ vi.mock('../../shared/data/cursor', async (importOriginal) => {
 
 /**
  * Cursor tampering (SPEC §4, ASVS V8.2.3) on every list route of the route table (those whose query has
- * `cursor`), in-process against DynamoDB Local, with real cursors of a tenant's lists:
+ * `cursor`), in-process against DynamoDB Local, with real cursors of a tenant's lists (or, for `/v1/me` lists,
+ * of a person's: "another tenant" below reads "another person" there):
  * 1. any edit of the opaque text is 400 invalid_cursor;
  * 2. a cursor forged with full knowledge of the format (digest recomputed over the tenant's own scope,
  *    captured from the code) must stay inside the tenant's list: another tenant's partition, missing or
@@ -48,10 +49,14 @@ beforeAll(async () => {
 const page = (route: RouteDefinition, cursor?: string) =>
   invoke(route, {
     identity: world.owner.identity,
-    // The sample's path (a list under a member names one of the world's), no filter.
-    params: sampleFor(route, world).params,
+    // The list's own path (a bot's access list names the world's bot).
+    params: sampleFor(route, world).params ?? {},
     query: { limit: '1', ...(cursor ? { cursor } : {}) },
   });
+
+/** Whose list a route's cursor belongs to: the tenant's, or for the caller's own lists (/v1/me) the person's. */
+const ownerOfList = (route: RouteDefinition, w: World) =>
+  route.path.startsWith('/v1/tenants/{tenantId}') ? w.tenantId : w.owner.identity.userId;
 
 async function realCursor(route: RouteDefinition): Promise<string> {
   const first = await page(route);
@@ -93,7 +98,8 @@ describe('cursor tampering', () => {
     it(`${route.operationId}: a forged key stays in the tenant's own list, never a 5xx`, async () => {
       const cursor = await realCursor(route);
       const scopeOfRoute = lastScope.value;
-      expect(scopeOfRoute).toContain(world.tenantId);
+      const [mine, theirs] = [ownerOfList(route, world), ownerOfList(route, other)];
+      expect(scopeOfRoute).toContain(mine);
       const { k } = JSON.parse(decode(cursor)) as { k: Record<string, string> };
       // Sanity: re-encoding the real key with the captured scope gives a cursor the route accepts.
       expect((await page(route, encodeCursor(scopeOfRoute, k)!)).status, `${route.operationId}: scope capture`).toBe(
@@ -101,8 +107,8 @@ describe('cursor tampering', () => {
       );
       const names = Object.keys(k);
       const forged = fc.oneof(
-        fc.constantFrom(...names.filter((n) => k[n]!.includes(world.tenantId))).map((name) => ({
-          key: { ...k, [name]: k[name]!.replace(world.tenantId, other.tenantId) },
+        fc.constantFrom(...names.filter((n) => k[n]!.includes(mine))).map((name) => ({
+          key: { ...k, [name]: k[name]!.replace(mine, theirs) },
           refused: true,
         })),
         fc
@@ -152,6 +158,7 @@ describe('cursor tampering', () => {
           } else {
             const text = JSON.stringify(result.body);
             expect(text.includes(other.tenantId), `${label} showed another tenant`).toBe(false);
+            expect(text.includes(theirs), `${label} showed another person's list`).toBe(false);
           }
         }),
         { numRuns: 80, seed },

@@ -27,11 +27,11 @@ import { routeList } from '../../shared/http/routes';
 import { scheduledJobs } from '../../shared/jobs/schedules';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
-import { deps, meta, platformAdmin, tenantWithOwner } from '../support/fixtures';
+import { deps, meta, tenantWithOwner } from '../support/fixtures';
 import { lambdaContext } from '../support/http-event';
 import { invoke } from '../support/invoke';
 import { drainStream, sesFault } from '../support/local-stack';
-import { buildWorld, sampleFor, type World } from '../support/route-samples';
+import { buildWorld, sampleCaller, sampleFor, type World } from '../support/route-samples';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
@@ -161,7 +161,7 @@ beforeAll(async () => {
 let signedInAt = Math.floor(Date.now() / 1000);
 function callerFor(route: RouteDefinition, world: World): Identity | undefined {
   if (route.access.kind === 'public') return undefined;
-  const identity = route.access.kind === 'platform-admin' ? platformAdmin : world.owner.identity;
+  const identity = sampleCaller(route, world) ?? world.owner.identity;
   return { ...identity, authTime: ++signedInAt };
 }
 

@@ -68,6 +68,8 @@ const DOCUMENTED_400_CODES = new Set([
   'invalid_cursor',
   'role_scope_mismatch',
   'permission_not_bot_scoped',
+  'bot_owner_not_requestable',
+  'roles_not_requested',
 ]);
 const RUNS_PER_ROUTE = Number(process.env.CONTRACT_RUNS_PER_ROUTE ?? 25);
 const contractSeed = process.env.FUZZ_SEED === undefined ? Date.now() : Number(process.env.FUZZ_SEED);
@@ -109,6 +111,7 @@ function followDocumentedRules(value: unknown, now: number): unknown {
   )
     [object.from, object.to] = [object.to, object.from];
   if (object.actorId !== undefined && object.targetId !== undefined) delete object.targetId;
+  if (object.mine === 'true' && object.botId !== undefined) delete object.botId;
   if (object.scope === 'bot' && Array.isArray(object.permissions))
     object.permissions = (object.permissions as string[]).filter((p) => isPermission(p) && isBotScoped(p));
   if (object.requires !== undefined && object.scope !== 'bot') delete object.requires;

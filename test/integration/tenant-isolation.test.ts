@@ -110,6 +110,13 @@ const foreignReference: { readonly [K in TenantScopedRouteName]: 'refused' | 'ha
   // A's member as the path's member, or as the subject of decisions: 404 member_not_found in B.
   listMemberBots: 'refused',
   authorize: 'refused',
+  createAccessRequest: 'refused',
+  // B's Owner lists B's requests (tenant-wide); A's ids are not a filter it takes.
+  listAccessRequests: 'harmless',
+  getAccessRequest: 'refused',
+  approveAccessRequest: 'refused',
+  denyAccessRequest: 'refused',
+  cancelAccessRequest: 'refused',
 };
 
 const hasCursor = (route: RouteDefinition) => route.request?.query?.shape.cursor !== undefined;

@@ -1,12 +1,16 @@
 import { ulid } from 'ulidx';
 import { expect } from 'vitest';
+import type { Identity } from '../../shared/domain/actor';
+import { notificationIdOf } from '../../shared/domain/notification-id';
 import { isTenantScoped, type RouteDefinition } from '../../shared/http/route-definition';
 import type { RouteName, routes } from '../../shared/http/routes';
+import { createAccessRequest } from '../../shared/services/access-request-service';
 import { requestAuditExport } from '../../shared/services/audit-service';
 import { setBotAccess } from '../../shared/services/bot-access-service';
 import { registerBot } from '../../shared/services/bot-service';
 import { resolveBotCaller, resolveTenantCaller } from '../../shared/services/caller-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
+import { recordNotification } from '../../shared/services/notification-service';
 import { createRole } from '../../shared/services/role-service';
 import {
   capturing,
@@ -14,6 +18,7 @@ import {
   deps,
   memberIn,
   meta,
+  platformAdmin,
   type TestMember,
   tenantWithOwner,
   uniqueEmail,
@@ -47,6 +52,17 @@ export interface World {
   readonly exportId: string;
   /** A bot the Owner registered (and so its Bot Owner). */
   readonly bot: { readonly botId: string; readonly name: string };
+  /** A second bot of the Owner's, so that a world holds several pending access requests. */
+  readonly otherBot: { readonly botId: string; readonly name: string };
+  /** An active Member (no tenant permissions) with a pending access request on `otherBot`. */
+  readonly requester: TestMember;
+  /**
+   * Pending access requests: `member`'s on `bot` (approve sample) and on `otherBot` (deny sample), and
+   * `requester`'s on `otherBot` (cancel sample).
+   */
+  readonly accessRequests: { readonly approve: string; readonly deny: string; readonly cancel: string };
+  /** An unread notification of the Owner's. */
+  readonly notificationId: string;
 }
 
 /** Every string of a world that must never appear in a response to someone outside it. */
@@ -59,7 +75,11 @@ export function secretsOf(world: World): string[] {
     world.exportId,
     world.bot.botId,
     world.bot.name,
-    ...[world.owner, world.admin, world.member, world.suspended].flatMap((m) => [
+    world.otherBot.botId,
+    world.otherBot.name,
+    ...Object.values(world.accessRequests),
+    world.notificationId,
+    ...[world.owner, world.admin, world.member, world.suspended, world.requester].flatMap((m) => [
       m.member.memberId,
       m.member.email,
       m.identity.userId,
@@ -121,6 +141,44 @@ export async function buildWorld(label: string): Promise<World> {
     [{ roleId: 'bot-tester' }],
     meta(),
   );
+  const otherBot = await registerBot(
+    deps(),
+    ownerCaller,
+    { name: `${label} other bot ${ulid()}`, botId: `${slug}-other-${ulid()}` },
+    meta(),
+  );
+  const requester = await memberIn(tenantId, {
+    roles: [{ roleId: 'member' }],
+    email: uniqueEmail(`${slug}-requester`),
+  });
+  const memberCaller = await resolveTenantCaller(deps(), member.identity, tenantId);
+  const ask = async (caller: typeof memberCaller, botId: string, roleId: string) =>
+    (await createAccessRequest(deps(), caller, { botId, roles: [{ roleId }], reason: `${label} needs it` }, meta()))
+      .requestId;
+  const accessRequests = {
+    approve: await ask(memberCaller, bot.bot.botId, 'bot-developer'),
+    deny: await ask(memberCaller, otherBot.bot.botId, 'bot-developer'),
+    cancel: await ask(
+      await resolveTenantCaller(deps(), requester.identity, tenantId),
+      otherBot.bot.botId,
+      'bot-tester',
+    ),
+  };
+  const occurredAt = new Date().toISOString();
+  const eventId = ulid();
+  await recordNotification(
+    deps(),
+    {
+      type: 'access_request.created',
+      tenantId,
+      tenantName,
+      occurredAt,
+      eventId,
+      data: { tenantName, requestId: accessRequests.approve, botId: bot.bot.botId, botName: bot.bot.name },
+      recipients: [],
+    },
+    { userId: owner.identity.userId, email: owner.member.email },
+  );
   return {
     tenantId,
     tenantName,
@@ -132,6 +190,10 @@ export async function buildWorld(label: string): Promise<World> {
     invitations,
     exportId: exported.exportId,
     bot: { botId: bot.bot.botId, name: bot.bot.name },
+    otherBot: { botId: otherBot.bot.botId, name: otherBot.bot.name },
+    requester,
+    accessRequests,
+    notificationId: notificationIdOf(eventId, owner.identity.userId, occurredAt),
   };
 }
 
@@ -140,6 +202,19 @@ export interface SampleRequest {
   readonly query?: Record<string, string>;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
+  /**
+   * Who succeeds with this sample when it is not the Owner (asking for access, withdrawing a request):
+   * suites that need the sample to succeed call it as them (`sampleCaller`); invoke ignores the field.
+   */
+  readonly actor?: 'member' | 'requester';
+}
+
+/** The caller with whom a route's sample succeeds: nobody, a platform admin, the sample's actor, or the Owner. */
+export function sampleCaller(route: RouteDefinition, world: World): Identity | undefined {
+  if (route.access.kind === 'public') return undefined;
+  if (route.access.kind === 'platform-admin') return platformAdmin;
+  const actor = sampleFor(route, world).actor;
+  return actor ? world[actor].identity : world.owner.identity;
 }
 
 /** The routes whose path starts with `/v1/tenants/{tenantId}`, as a type. */
@@ -217,6 +292,22 @@ export const tenantScopedSamples: { readonly [K in TenantScopedRouteName]: Sampl
       ],
     },
   }),
+  createAccessRequest: (w) => ({
+    params: tenant(w),
+    body: { botId: w.bot.botId, roles: [{ roleId: 'bot-developer', environments: ['production'] }], reason: 'sample' },
+    actor: 'requester',
+  }),
+  listAccessRequests: (w) => ({ params: tenant(w), query: { status: 'pending' } }),
+  getAccessRequest: (w) => ({ params: { ...tenant(w), requestId: w.accessRequests.approve } }),
+  approveAccessRequest: (w) => ({
+    params: { ...tenant(w), requestId: w.accessRequests.approve },
+    body: { roles: [{ roleId: 'bot-developer' }] },
+  }),
+  denyAccessRequest: (w) => ({
+    params: { ...tenant(w), requestId: w.accessRequests.deny },
+    body: { reason: 'Not now' },
+  }),
+  cancelAccessRequest: (w) => ({ params: { ...tenant(w), requestId: w.accessRequests.cancel }, actor: 'requester' }),
 };
 
 /** Samples of the routes outside a tenant (platform, invitee, self, meta). */
@@ -228,6 +319,8 @@ export const globalSamples: { readonly [K in Exclude<RouteName, TenantScopedRout
   acceptInvitation: (w) => ({ body: { token: w.invitations[0]!.token, password: `Pw-${ulid()}-x9!` } }),
   declineInvitation: (w) => ({ body: { token: w.invitations[0]!.token } }),
   listMyInvitations: () => ({}),
+  listMyNotifications: () => ({ query: { unread: 'true' } }),
+  markNotificationRead: (w) => ({ params: { notificationId: w.notificationId } }),
 };
 
 /** The sample of any route; throws (failing the calling test) for a route that has none. */

@@ -77,6 +77,10 @@ function anyWorld(): World {
     suspended: person(),
     customRole: { roleId: ulid(), name: 'Faults role' },
     bot: { botId: ulid(), name: 'Faults bot' },
+    otherBot: { botId: ulid(), name: 'Faults other bot' },
+    requester: person(),
+    accessRequests: { approve: ulid(), deny: ulid(), cancel: ulid() },
+    notificationId: ulid(),
     invitations: [0, 1].map(() => ({
       invitationId: ulid(),
       memberId: ulid(),
