@@ -29,6 +29,7 @@ import {
 } from '../domain/actor';
 import {
   assertCanGrantOnBot,
+  assertEnvironmentsOnBot,
   assertPrerequisitesMet,
   mergeBotAssignments,
   permissionsNotHeld,
@@ -85,25 +86,6 @@ function requestEvent(
     changes: { before, after },
     requestId,
   });
-}
-
-/** Each named environment must be one of the bot's (400 `environment_not_on_bot`). */
-function assertEnvironmentsOnBot(bot: BotRecord, roles: readonly RequestedBotRole[], field: string): void {
-  const foreign = roles.flatMap((assignment, i) =>
-    (assignment.environments ?? [])
-      .filter((environment) => !bot.environments.includes(environment))
-      .map((environment) => ({
-        path: `${field}.${i}.environments`,
-        message: `the bot has no ${environment} environment`,
-      })),
-  );
-  if (foreign.length > 0) {
-    throw new ValidationFailed(
-      `This bot has only the environments ${bot.environments.join(', ')}.`,
-      foreign,
-      'environment_not_on_bot',
-    );
-  }
 }
 
 /** Bot roles that may be asked for: existing bot roles (400 `unknown_role`, `role_scope_mismatch`), never Bot Owner. */
