@@ -1,6 +1,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../../shared/observability';
 import { purgeExpiredBotGrants } from '../../shared/services/bot-grant-expiry-service';
+import { purgeExpiredGroupRoles } from '../../shared/services/group-service';
 import { purgeExpiredInvitations } from '../../shared/services/invitation-service';
 import { purgeExpiredAssignments } from '../../shared/services/member-admin-service';
 import { defaultServiceDeps } from '../../shared/services/service-deps';
@@ -14,6 +15,7 @@ const purgeTasks = {
   invitations: () => purgeExpiredInvitations(defaultServiceDeps()),
   roleAssignments: () => purgeExpiredAssignments(defaultServiceDeps()),
   botGrants: () => purgeExpiredBotGrants(defaultServiceDeps()),
+  groupRoles: () => purgeExpiredGroupRoles(defaultServiceDeps()),
 };
 
 export const handler = async (_event: ScheduledEvent, _context: Context) => {

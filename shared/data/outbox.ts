@@ -33,6 +33,11 @@ export const auditActions = [
   'bot.deleted',
   'bot.ownership_transferred',
   'bot_access.changed',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'group.member_added',
+  'group.member_removed',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

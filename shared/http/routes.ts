@@ -2,6 +2,7 @@ import type { RouteDefinition } from './route-definition';
 import { auditRoutes } from './routes/audit';
 import { authorizationRoutes } from './routes/authorization';
 import { botRoutes } from './routes/bots';
+import { groupRoutes } from './routes/groups';
 import { invitationRoutes } from './routes/invitations';
 import { meRoutes } from './routes/me';
 import { memberRoutes } from './routes/members';
@@ -62,6 +63,14 @@ export const routes = {
   setBotAccess: botRoutes.setBotAccess,
   listMemberBots: memberRoutes.listMemberBots,
   authorize: authorizationRoutes.authorize,
+  listGroups: groupRoutes.listGroups,
+  getGroup: groupRoutes.getGroup,
+  createGroup: groupRoutes.createGroup,
+  updateGroup: groupRoutes.updateGroup,
+  deleteGroup: groupRoutes.deleteGroup,
+  listGroupMembers: groupRoutes.listGroupMembers,
+  addGroupMember: groupRoutes.addGroupMember,
+  removeGroupMember: groupRoutes.removeGroupMember,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

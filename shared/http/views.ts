@@ -1,4 +1,10 @@
-import type { InvitationRecord, ResourceRoleAssignment, TenantRecord } from '../data/records';
+import type {
+  GroupRecord,
+  InvitationRecord,
+  MemberRecord,
+  ResourceRoleAssignment,
+  TenantRecord,
+} from '../data/records';
 import { isPermission } from '../domain/permissions';
 import type { RoleDefinition } from '../domain/roles';
 import type { BotAccessEntry } from '../services/bot-access-service';
@@ -6,6 +12,7 @@ import type { BotWithAccess } from '../services/bot-service';
 import type { MemberBot } from '../services/member-bots-service';
 import type { MemberWithPermissions } from '../services/member-service';
 import type { BotAccessEntryView, BotRoleAssignmentView, BotView } from './schemas/bots';
+import type { GroupMemberView, GroupView } from './schemas/groups';
 import type { InvitationView } from './schemas/invitations';
 import type { MemberBotView, MemberView } from './schemas/members';
 import type { RoleView } from './schemas/roles';
@@ -33,7 +40,7 @@ export const roleView = (role: RoleDefinition): RoleView => ({
   ...(role.requires ? { requires: [...role.requires] } : {}),
 });
 
-export const memberView = ({ member, effectivePermissions }: MemberWithPermissions): MemberView => ({
+export const memberView = ({ member, effectivePermissions, groups }: MemberWithPermissions): MemberView => ({
   memberId: member.memberId,
   tenantId: member.tenantId,
   email: member.email,
@@ -42,6 +49,7 @@ export const memberView = ({ member, effectivePermissions }: MemberWithPermissio
   roles: member.roles.map((r) => (r.expiresAt ? { roleId: r.roleId, expiresAt: r.expiresAt } : { roleId: r.roleId })),
   permissions: member.permissions.filter(isPermission),
   effectivePermissions,
+  groups: groups.map((g) => ({ groupId: g.groupId, name: g.name })),
   invitedAt: member.invitedAt,
   ...(member.joinedAt ? { joinedAt: member.joinedAt } : {}),
   ...(member.lastLoginAt ? { lastLoginAt: member.lastLoginAt } : {}),
@@ -106,4 +114,21 @@ export const memberBotView = ({ bot, roles, permissions }: MemberBot): MemberBot
     ...(a.expiresAt ? { expiresAt: a.expiresAt } : {}),
   })),
   permissions: permissions.map((p) => ({ permission: p.permission, sources: [...p.sources] })),
+});
+
+export const groupView = (group: GroupRecord): GroupView => ({
+  groupId: group.groupId,
+  name: group.name,
+  description: group.description,
+  roles: group.roles.map((r) => (r.expiresAt ? { roleId: r.roleId, expiresAt: r.expiresAt } : { roleId: r.roleId })),
+  createdAt: group.createdAt,
+  updatedAt: group.updatedAt,
+  version: group.version,
+});
+
+export const groupMemberView = (member: MemberRecord): GroupMemberView => ({
+  memberId: member.memberId,
+  email: member.email,
+  displayName: member.displayName,
+  status: member.status,
 });

@@ -86,6 +86,12 @@ beforeAll(async () => {
     body: { name: `Fuzz bot ${ulid()}` },
   });
   expect(bot.status).toBe(201);
+  const group = await api(`/v1/tenants/${tenantId}/groups`, {
+    method: 'POST',
+    token: ownerToken,
+    body: { name: `Fuzz group ${ulid()}` },
+  });
+  expect(group.status).toBe(201);
   const members = (await api(`/v1/tenants/${tenantId}/members`, { token: ownerToken })).body.items as {
     memberId: string;
     email: string;
@@ -114,6 +120,7 @@ beforeAll(async () => {
     invitations: created3.slice(1).map((invitation, i) => ({ ...invitation, token: tokens[i + 1]! })),
     exportId: exported.body.exportId,
     bot: { botId: bot.body.botId, name: bot.body.name },
+    group: { groupId: group.body.groupId, name: group.body.name },
   };
 }, 60_000);
 

@@ -5,6 +5,7 @@ import { type RouteName, routeList } from '../../shared/http/routes';
 import { requestAuditExport } from '../../shared/services/audit-service';
 import { registerBot } from '../../shared/services/bot-service';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
+import { addGroupMember, createGroup, updateGroup } from '../../shared/services/group-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { transferOwnership } from '../../shared/services/member-admin-service';
 import { createRole } from '../../shared/services/role-service';
@@ -133,6 +134,14 @@ const matrix: Record<RouteName, Record<Caller, Outcome>> = {
   // Another member as the subject (or the member the path names): users:read, or the member themself.
   listMemberBots: usersRead,
   authorize: usersRead,
+  listGroups: usersRead,
+  getGroup: usersRead,
+  listGroupMembers: usersRead,
+  createGroup: usersWrite,
+  updateGroup: usersWrite,
+  deleteGroup: usersWrite,
+  addGroupMember: usersWrite,
+  removeGroupMember: usersWrite,
 };
 
 const callers = Object.keys(member) as Caller[];
@@ -184,6 +193,14 @@ async function freshRoleId() {
 async function freshBotId() {
   const owner = await resolveTenantCaller(deps(), identities.owner!, tenantId);
   return (await registerBot(deps(), owner, { name: `Matrix bot ${ulid()}` }, meta())).bot.botId;
+}
+
+/** A group the Owner made (with Viewer, which Admins hold too), fresh for each request. */
+async function freshGroupId() {
+  const owner = await resolveTenantCaller(deps(), identities.owner!, tenantId);
+  const group = await createGroup(deps(), owner, { name: `Matrix group ${ulid()}` }, meta());
+  await updateGroup(deps(), owner, group.groupId, { roles: [{ roleId: 'viewer' }] }, undefined, meta());
+  return group.groupId;
 }
 
 /** Whoever became Owner in a transfer, so the test can hand ownership back. */
@@ -271,6 +288,24 @@ async function requestFor(operationId: RouteName) {
       };
     case 'authorize':
       return { params, body: { subject: { memberId: targetMemberId }, checks: [{ permission: 'inbox:read' }] } };
+    case 'createGroup':
+      return { params, body: { name: `Matrix group ${ulid()}` } };
+    case 'getGroup':
+    case 'deleteGroup':
+    case 'listGroupMembers':
+      return { params: { ...params, groupId: await freshGroupId() } };
+    case 'updateGroup':
+      return { params: { ...params, groupId: await freshGroupId() }, body: { description: 'changed' } };
+    case 'addGroupMember':
+    case 'removeGroupMember': {
+      const groupId = await freshGroupId();
+      const joiner = (await memberIn(tenantId, { roles: [{ roleId: 'member' }] })).member.memberId;
+      if (operationId === 'removeGroupMember') {
+        const owner = await resolveTenantCaller(deps(), identities.owner!, tenantId);
+        await addGroupMember(deps(), owner, groupId, joiner, meta());
+      }
+      return { params: { ...params, groupId, memberId: joiner } };
+    }
     case 'createTenant':
       return { params, body: { name: 'Matrix tenant', ownerEmail: uniqueEmail('matrix'), seatLimit: 3 } };
     case 'updateTenant':

@@ -110,6 +110,14 @@ const foreignReference: { readonly [K in TenantScopedRouteName]: 'refused' | 'ha
   // A's member as the path's member, or as the subject of decisions: 404 member_not_found in B.
   listMemberBots: 'refused',
   authorize: 'refused',
+  listGroups: 'harmless',
+  createGroup: 'harmless',
+  getGroup: 'refused',
+  updateGroup: 'refused',
+  deleteGroup: 'refused',
+  listGroupMembers: 'refused',
+  addGroupMember: 'refused',
+  removeGroupMember: 'refused',
 };
 
 const hasCursor = (route: RouteDefinition) => route.request?.query?.shape.cursor !== undefined;

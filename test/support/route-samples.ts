@@ -6,6 +6,7 @@ import { requestAuditExport } from '../../shared/services/audit-service';
 import { setBotAccess } from '../../shared/services/bot-access-service';
 import { registerBot } from '../../shared/services/bot-service';
 import { resolveBotCaller, resolveTenantCaller } from '../../shared/services/caller-service';
+import { addGroupMember, createGroup, updateGroup } from '../../shared/services/group-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { createRole } from '../../shared/services/role-service';
 import {
@@ -47,6 +48,8 @@ export interface World {
   readonly exportId: string;
   /** A bot the Owner registered (and so its Bot Owner). */
   readonly bot: { readonly botId: string; readonly name: string };
+  /** A group carrying Viewer, with `member` and `admin` in it (so that its member list has a second page). */
+  readonly group: { readonly groupId: string; readonly name: string };
 }
 
 /** Every string of a world that must never appear in a response to someone outside it. */
@@ -59,6 +62,8 @@ export function secretsOf(world: World): string[] {
     world.exportId,
     world.bot.botId,
     world.bot.name,
+    world.group.groupId,
+    world.group.name,
     ...[world.owner, world.admin, world.member, world.suspended].flatMap((m) => [
       m.member.memberId,
       m.member.email,
@@ -121,6 +126,10 @@ export async function buildWorld(label: string): Promise<World> {
     [{ roleId: 'bot-tester' }],
     meta(),
   );
+  const group = await createGroup(deps(), ownerCaller, { name: `${label} group ${ulid()}` }, meta());
+  await updateGroup(deps(), ownerCaller, group.groupId, { roles: [{ roleId: 'viewer' }] }, undefined, meta());
+  for (const joiner of [member, admin])
+    await addGroupMember(deps(), ownerCaller, group.groupId, joiner.member.memberId, meta());
   return {
     tenantId,
     tenantName,
@@ -132,6 +141,7 @@ export async function buildWorld(label: string): Promise<World> {
     invitations,
     exportId: exported.exportId,
     bot: { botId: bot.bot.botId, name: bot.bot.name },
+    group: { groupId: group.groupId, name: group.name },
   };
 }
 
@@ -206,6 +216,21 @@ export const tenantScopedSamples: { readonly [K in TenantScopedRouteName]: Sampl
   listMemberBots: (w) => ({
     params: { ...tenant(w), memberId: w.member.member.memberId },
     query: { permission: 'inbox:read' },
+  }),
+  listGroups: (w) => ({ params: tenant(w), query: { limit: '1' } }),
+  getGroup: (w) => ({ params: { ...tenant(w), groupId: w.group.groupId } }),
+  createGroup: (w) => ({ params: tenant(w), body: { name: `Sample group ${ulid()}` } }),
+  updateGroup: (w) => ({
+    params: { ...tenant(w), groupId: w.group.groupId },
+    body: { description: 'changed from outside' },
+  }),
+  deleteGroup: (w) => ({ params: { ...tenant(w), groupId: w.group.groupId } }),
+  listGroupMembers: (w) => ({ params: { ...tenant(w), groupId: w.group.groupId }, query: { limit: '1' } }),
+  addGroupMember: (w) => ({
+    params: { ...tenant(w), groupId: w.group.groupId, memberId: w.suspended.member.memberId },
+  }),
+  removeGroupMember: (w) => ({
+    params: { ...tenant(w), groupId: w.group.groupId, memberId: w.member.member.memberId },
   }),
   authorize: (w) => ({
     params: tenant(w),

@@ -77,6 +77,7 @@ function anyWorld(): World {
     suspended: person(),
     customRole: { roleId: ulid(), name: 'Faults role' },
     bot: { botId: ulid(), name: 'Faults bot' },
+    group: { groupId: ulid(), name: 'Faults group' },
     invitations: [0, 1].map(() => ({
       invitationId: ulid(),
       memberId: ulid(),
