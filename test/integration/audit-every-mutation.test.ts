@@ -8,6 +8,7 @@ import type { RouteDefinition } from '../../shared/http/route-definition';
 import { routeList, routes } from '../../shared/http/routes';
 import { registerBot } from '../../shared/services/bot-service';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
+import { addGroupMember, createGroup } from '../../shared/services/group-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { createRole } from '../../shared/services/role-service';
 import { auditDeps, chainOf } from '../support/audit';
@@ -358,6 +359,80 @@ const samples: Record<string, () => Promise<Sample>> = {
         action: 'bot_access.changed',
         actor: { id: tenant.owner.identity.userId },
         target: { type: 'bot', id: bot.botId },
+      }),
+    };
+  },
+  createGroup: async () => {
+    const tenant = await tenantWithOwner();
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId },
+      body: { name: `Group ${ulid()}` },
+      expect: (body) => ({
+        tenantId: tenant.tenantId,
+        action: 'group.created',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'group', id: body.groupId },
+      }),
+    };
+  },
+  updateGroup: async () => {
+    const tenant = await tenantWithOwner();
+    const group = await createGroup(deps(), await ownerCaller(tenant), { name: `Group ${ulid()}` }, meta());
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId, groupId: group.groupId },
+      body: { roles: [{ roleId: 'viewer' }] },
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'group.updated',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'group', id: group.groupId },
+      }),
+    };
+  },
+  deleteGroup: async () => {
+    const tenant = await tenantWithOwner();
+    const group = await createGroup(deps(), await ownerCaller(tenant), { name: `Group ${ulid()}` }, meta());
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId, groupId: group.groupId },
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'group.deleted',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'group', id: group.groupId },
+      }),
+    };
+  },
+  addGroupMember: async () => {
+    const tenant = await tenantWithOwner();
+    const group = await createGroup(deps(), await ownerCaller(tenant), { name: `Group ${ulid()}` }, meta());
+    const joiner = await memberIn(tenant.tenantId, { roles: [{ roleId: 'member' }] });
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId, groupId: group.groupId, memberId: joiner.member.memberId },
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'group.member_added',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'group', id: group.groupId },
+      }),
+    };
+  },
+  removeGroupMember: async () => {
+    const tenant = await tenantWithOwner();
+    const group = await createGroup(deps(), await ownerCaller(tenant), { name: `Group ${ulid()}` }, meta());
+    const leaver = await memberIn(tenant.tenantId, { roles: [{ roleId: 'member' }] });
+    await addGroupMember(deps(), await ownerCaller(tenant), group.groupId, leaver.member.memberId, meta());
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId, groupId: group.groupId, memberId: leaver.member.memberId },
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'group.member_removed',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'group', id: group.groupId },
       }),
     };
   },
