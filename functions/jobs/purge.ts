@@ -2,6 +2,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../../shared/observability';
 import { purgeExpiredAccessRequests } from '../../shared/services/access-request-service';
 import { purgeExpiredBotGrants } from '../../shared/services/bot-grant-expiry-service';
+import { purgeExpiredGroupRoles } from '../../shared/services/group-service';
 import { purgeExpiredInvitations } from '../../shared/services/invitation-service';
 import { purgeExpiredAssignments } from '../../shared/services/member-admin-service';
 import { defaultServiceDeps } from '../../shared/services/service-deps';
@@ -16,6 +17,7 @@ const purgeTasks = {
   roleAssignments: () => purgeExpiredAssignments(defaultServiceDeps()),
   botGrants: () => purgeExpiredBotGrants(defaultServiceDeps()),
   accessRequests: () => purgeExpiredAccessRequests(defaultServiceDeps()),
+  groupRoles: () => purgeExpiredGroupRoles(defaultServiceDeps()),
 };
 
 export const handler = async (_event: ScheduledEvent, _context: Context) => {

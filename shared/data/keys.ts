@@ -20,6 +20,9 @@
  * | bot                | TENANT#<t>              | BOT#<botId>               | -                                              |
  * | bot search term    | TENANT#<t>              | BOTSEARCH#<term>#<botId>  | -                                              |
  * | resource grant     | TENANT#<t>              | GRANT#<type>#<id>#<principalType>#<principalId> | TENANT#<t>#PRINCIPAL#<principalType>#<principalId> / <type>#<id> |
+ * | group              | TENANT#<t>              | GROUP#<groupId>           | -                                              |
+ * | group-name guard   | TENANT#<t>              | GROUPNAME#<nameKey>       | -                                              |
+ * | group membership   | TENANT#<t>              | GROUPMEMBER#<groupId>#<memberId> | -                                       |
  *
  * Invitations also use GSI2 (EXPIRY#INVITATION#<shard> / <expiresAt>#<t>#<id>) so the purge finds every
  * expired invitation of every tenant with key-condition queries, and GSI3 (EMAIL#<email> /
@@ -62,6 +65,12 @@
  *
  * The principal link also lists the custom role ids its member holds (`customRoleIds`, kept in the member's
  * transactions), so that authorization reads the member and those roles in one BatchGetItem.
+ *
+ * Groups (SPEC §8): a membership item per (group, member) under the group's prefix makes a group's members one
+ * key-condition query; the member record and its principal link both hold the member's group ids (a string
+ * set `groupIds`, changed in the membership's transaction), so that authorization reads the member's groups in
+ * the same BatchGetItem as the member, and the limit of 50 groups is a condition on the member's own item.
+ * A group with time-bound roles is in GSI2 (EXPIRY#GROUP_ROLE#<shard> / <earliest expiresAt>#<t>#<groupId>).
  */
 
 export const TENANT_PREFIX = 'TENANT#';
@@ -73,6 +82,7 @@ export const BOT_PREFIX = 'BOT#';
 export const GRANT_PREFIX = 'GRANT#';
 export const ACCESS_REQUEST_PREFIX = 'ACCESSREQ#';
 export const NOTIFICATION_PREFIX = 'NOTIF#';
+export const GROUP_PREFIX = 'GROUP#';
 
 /** Partitions per expiry index (and of the undelivered-outbox index): the jobs query each; writes spread over them. */
 export const EXPIRY_SHARDS = 4;
@@ -278,6 +288,33 @@ export const keys = {
     Array.from({ length: EXPIRY_SHARDS }, (_, shard) => ({
       GSI2PK: `EXPIRY#${resourceType.toUpperCase()}_GRANT#${shard}`,
     })),
+  group: (tenantId: string, groupId: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `${GROUP_PREFIX}${groupId}`,
+  }),
+  /** Partition + sort-key prefix of all groups of a tenant, by group id. */
+  groupsOfTenant: (tenantId: string) => ({ PK: `${TENANT_PREFIX}${tenantId}`, skPrefix: GROUP_PREFIX }),
+  /** Keeps group names unique, case-insensitively and among look-alikes (`nameKey`: roleNameKey of the name). */
+  groupNameGuard: (tenantId: string, nameKey: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `GROUPNAME#${nameKey}`,
+  }),
+  groupMembership: (tenantId: string, groupId: string, memberId: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `GROUPMEMBER#${groupId}#${memberId}`,
+  }),
+  /** Every membership of one group, by member id. */
+  membersOfGroup: (tenantId: string, groupId: string) => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    skPrefix: `GROUPMEMBER#${groupId}#`,
+  }),
+  groupRoleExpiryIndex: (tenantId: string, groupId: string, earliestExpiresAt: string) => ({
+    GSI2PK: `EXPIRY#GROUP_ROLE#${shardOf(groupId)}`,
+    GSI2SK: `${earliestExpiresAt}#${tenantId}#${groupId}`,
+  }),
+  groupRoleExpiryShards: () =>
+    Array.from({ length: EXPIRY_SHARDS }, (_, shard) => ({ GSI2PK: `EXPIRY#GROUP_ROLE#${shard}` })),
+
   /** A principal's grants on resources of one type, through GSI1. */
   grantsOfPrincipal: (tenantId: string, principalType: string, principalId: string, resourceType: string) => ({
     GSI1PK: `${TENANT_PREFIX}${tenantId}#PRINCIPAL#${principalType}#${principalId}`,

@@ -371,8 +371,11 @@ export function putNewMember(deps: DataDeps, member: MemberRecord): TransactItem
   ];
 }
 
-/** Attributes the sign-in bookkeeping owns: a member update must not write them back from a stale read. */
-const SIGN_IN_ATTRIBUTES = new Set(['lastLoginAt']);
+/**
+ * Attributes other writes own (the sign-in bookkeeping, group memberships: shared/data/group-repository.ts):
+ * a member update must not write them back from a stale read.
+ */
+const SIGN_IN_ATTRIBUTES = new Set(['lastLoginAt', 'groupIds']);
 
 /**
  * Changes a member from `before` to `after` if it is still at `before.version` (optimistic concurrency),

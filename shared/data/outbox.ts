@@ -38,6 +38,11 @@ export const auditActions = [
   'access_request.denied',
   'access_request.cancelled',
   'access_request.expired',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'group.member_added',
+  'group.member_removed',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -32,6 +32,32 @@ export interface MemberRecord {
   readonly invitedBy?: string;
   readonly joinedAt?: string;
   readonly lastLoginAt?: string;
+  /**
+   * The groups the member belongs to (a DynamoDB string set, absent when none): written only by membership
+   * changes (shared/data/group-repository.ts), never by `updateMember`, and mirrored on the principal link.
+   */
+  readonly groupIds?: ReadonlySet<string>;
+  readonly version: number;
+}
+
+/** A group of members (SPEC §8): the tenant roles it carries reach every member of it. */
+export interface GroupRecord {
+  readonly tenantId: string;
+  readonly groupId: string;
+  readonly name: string;
+  /** `roleNameKey(name)`: the key of the name guard. */
+  readonly nameKey: string;
+  readonly description: string;
+  readonly roles: readonly RoleAssignment[];
+  /**
+   * Moved on by every membership added: an edit of the group's roles, judged on the members it read,
+   * commits only if none was added since (as a custom role's `holdersRevision`). Not part of `version`.
+   */
+  readonly membersRevision?: number;
+  /** Set while a deletion removes many memberships in several transactions: the group grants nothing. */
+  readonly deleting?: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
   readonly version: number;
 }
 
@@ -78,6 +104,8 @@ export interface PrincipalLinkRecord {
    * stays the authority; a link without it (written before it existed) costs one more read, no more.
    */
   readonly customRoleIds?: readonly string[];
+  /** The member's group ids (a string set, as on the member record, in the same transactions). */
+  readonly groupIds?: ReadonlySet<string>;
 }
 
 export interface InvitationRecord {

@@ -30,6 +30,8 @@ export interface LinkedIdentity extends Identity {
   readonly memberId: string;
   /** The custom role ids the link lists (its hint), read with the member. */
   readonly customRoleIds: readonly string[];
+  /** The group ids the link lists, read with the member (sorted). */
+  readonly groupIds: readonly string[];
 }
 
 /** The caller of a tenant-scoped route: an identity plus their active membership in that tenant. */

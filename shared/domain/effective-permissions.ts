@@ -9,7 +9,10 @@ export interface RoleAssignment {
 
 export interface EffectivePermission {
   readonly permission: Permission;
-  /** Role ids granting it, `direct` for a direct grant, `implied` when another held permission implies it. */
+  /**
+   * Role ids granting it, `direct` for a direct grant, `group:<groupId>` for a group's role, `implied` when
+   * another held permission implies it.
+   */
   readonly sources: string[];
 }
 
@@ -17,8 +20,15 @@ export function isAssignmentActive(assignment: RoleAssignment, now: Date): boole
   return assignment.expiresAt === undefined || Date.parse(assignment.expiresAt) > now.getTime();
 }
 
+/** The roles a group carries to one of its members (SPEC §8). */
+export interface GroupRoles {
+  readonly groupId: string;
+  readonly roles: readonly RoleAssignment[];
+}
+
 /**
- * Effective permissions = union over unexpired role assignments + direct grants + everything those imply.
+ * Effective permissions = union over unexpired role assignments (the member's own, source the role id, and
+ * those of their groups, source `group:<groupId>`) + direct grants + everything those imply.
  * Evaluated on every request with the current time, so an expiring assignment stops granting at its instant
  * whether or not the purge job has run. Roles that no longer exist (deleted custom roles) grant nothing.
  * The result is in catalog order so that responses are stable.
@@ -28,6 +38,8 @@ export function computeEffectivePermissions(input: {
   readonly directPermissions: readonly string[];
   readonly roles: ReadonlyMap<string, RoleDefinition>;
   readonly now: Date;
+  /** The member's groups with the roles they carry (resolved in `roles` too). */
+  readonly groups?: readonly GroupRoles[];
 }): EffectivePermission[] {
   const sources = new Map<Permission, Set<string>>();
   const grant = (permission: Permission, source: string) => {
@@ -40,6 +52,15 @@ export function computeEffectivePermissions(input: {
     if (!isAssignmentActive(assignment, input.now)) continue;
     const role = input.roles.get(assignment.roleId);
     for (const permission of role?.permissions ?? []) grant(permission, assignment.roleId);
+  }
+  for (const group of input.groups ?? []) {
+    for (const assignment of group.roles) {
+      if (!isAssignmentActive(assignment, input.now)) continue;
+      const role = input.roles.get(assignment.roleId);
+      // Groups carry tenant roles only; a bot role here would grant tenant-wide.
+      if (role?.scope === 'bot') continue;
+      for (const permission of role?.permissions ?? []) grant(permission, `group:${group.groupId}`);
+    }
   }
   for (const permission of input.directPermissions) {
     if (isPermission(permission)) grant(permission, 'direct');

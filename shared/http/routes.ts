@@ -3,6 +3,7 @@ import { accessRequestRoutes } from './routes/access-requests';
 import { auditRoutes } from './routes/audit';
 import { authorizationRoutes } from './routes/authorization';
 import { botRoutes } from './routes/bots';
+import { groupRoutes } from './routes/groups';
 import { invitationRoutes } from './routes/invitations';
 import { meRoutes } from './routes/me';
 import { memberRoutes } from './routes/members';
@@ -71,6 +72,14 @@ export const routes = {
   cancelAccessRequest: accessRequestRoutes.cancelAccessRequest,
   listMyNotifications: meRoutes.listMyNotifications,
   markNotificationRead: meRoutes.markNotificationRead,
+  listGroups: groupRoutes.listGroups,
+  getGroup: groupRoutes.getGroup,
+  createGroup: groupRoutes.createGroup,
+  updateGroup: groupRoutes.updateGroup,
+  deleteGroup: groupRoutes.deleteGroup,
+  listGroupMembers: groupRoutes.listGroupMembers,
+  addGroupMember: groupRoutes.addGroupMember,
+  removeGroupMember: groupRoutes.removeGroupMember,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

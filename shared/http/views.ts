@@ -1,6 +1,8 @@
 import type {
   AccessRequestRecord,
+  GroupRecord,
   InvitationRecord,
+  MemberRecord,
   NotificationRecord,
   ResourceRoleAssignment,
   TenantRecord,
@@ -13,6 +15,7 @@ import type { MemberBot } from '../services/member-bots-service';
 import type { MemberWithPermissions } from '../services/member-service';
 import type { AccessRequestView } from './schemas/access-requests';
 import type { BotAccessEntryView, BotRoleAssignmentView, BotView } from './schemas/bots';
+import type { GroupMemberView, GroupView } from './schemas/groups';
 import type { InvitationView } from './schemas/invitations';
 import type { NotificationView } from './schemas/me';
 import type { MemberBotView, MemberView } from './schemas/members';
@@ -41,7 +44,7 @@ export const roleView = (role: RoleDefinition): RoleView => ({
   ...(role.requires ? { requires: [...role.requires] } : {}),
 });
 
-export const memberView = ({ member, effectivePermissions }: MemberWithPermissions): MemberView => ({
+export const memberView = ({ member, effectivePermissions, groups }: MemberWithPermissions): MemberView => ({
   memberId: member.memberId,
   tenantId: member.tenantId,
   email: member.email,
@@ -50,6 +53,7 @@ export const memberView = ({ member, effectivePermissions }: MemberWithPermissio
   roles: member.roles.map((r) => (r.expiresAt ? { roleId: r.roleId, expiresAt: r.expiresAt } : { roleId: r.roleId })),
   permissions: member.permissions.filter(isPermission),
   effectivePermissions,
+  groups: groups.map((g) => ({ groupId: g.groupId, name: g.name })),
   invitedAt: member.invitedAt,
   ...(member.joinedAt ? { joinedAt: member.joinedAt } : {}),
   ...(member.lastLoginAt ? { lastLoginAt: member.lastLoginAt } : {}),
@@ -149,4 +153,21 @@ export const notificationView = (notification: NotificationRecord): Notification
   createdAt: notification.createdAt,
   ...(notification.readAt ? { readAt: notification.readAt } : {}),
   data: { ...notification.data },
+});
+
+export const groupView = (group: GroupRecord): GroupView => ({
+  groupId: group.groupId,
+  name: group.name,
+  description: group.description,
+  roles: group.roles.map((r) => (r.expiresAt ? { roleId: r.roleId, expiresAt: r.expiresAt } : { roleId: r.roleId })),
+  createdAt: group.createdAt,
+  updatedAt: group.updatedAt,
+  version: group.version,
+});
+
+export const groupMemberView = (member: MemberRecord): GroupMemberView => ({
+  memberId: member.memberId,
+  email: member.email,
+  displayName: member.displayName,
+  status: member.status,
 });

@@ -1,4 +1,5 @@
 import { botsWithGrantsFrom, botsWithGrantsKeys } from '../data/bot-repository';
+import { getGroups, groupIdsOf } from '../data/group-repository';
 import { keys } from '../data/keys';
 import { memberFound } from '../data/member-repository';
 import type { MemberStatus } from '../data/records';
@@ -17,6 +18,7 @@ import {
 import { computeEffectivePermissions, isAssignmentActive } from '../domain/effective-permissions';
 import { Forbidden, NotFound } from '../domain/errors';
 import { resolveLinkedCaller } from './caller-service';
+import { groupRolesOf } from './group-roles';
 import { resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
@@ -80,11 +82,14 @@ export async function authorize(
     ]),
   );
   const subjectAssignments = subject ? subject.roles.filter((assignment) => isAssignmentActive(assignment, now)) : [];
+  // Another member's groups were not on the caller's link: one more read, with the roles below.
+  const subjectGroups = subject ? groupRolesOf(subject, await getGroups(deps, tenantId, groupIdsOf(subject))) : [];
   const roles = await resolveRoles(
     deps,
     tenantId,
     [
       ...subjectAssignments.map((a) => a.roleId),
+      ...subjectGroups.flatMap((group) => group.roles.map((a) => a.roleId)),
       ...[...bots.values()].flatMap((standing) =>
         standing.assignments.filter((a) => isBotAssignmentUnexpired(a, now)).map((a) => a.roleId),
       ),
@@ -97,6 +102,7 @@ export async function authorize(
         directPermissions: subject.permissions,
         roles,
         now,
+        groups: subjectGroups,
       })
     : caller.effectivePermissions;
   const context = decisionContext({ active: true, effectivePermissions, bots, roles, now });

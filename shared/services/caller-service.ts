@@ -1,15 +1,17 @@
 import { batchGetByKey, type FoundItems } from '../data/batch-get';
 import { botGrantKey } from '../data/bot-repository';
 import { stripKeys } from '../data/data-deps';
+import { getGroups, groupIdsOf, groupKeysOf } from '../data/group-repository';
 import { type ItemKey, keys } from '../data/keys';
-import { getMemberWithCustomRoles, recordSignIn } from '../data/member-repository';
+import { getMember, recordSignIn } from '../data/member-repository';
 import { getPrincipalLink } from '../data/principal-repository';
-import type { BotRecord, CustomRoleRecord, MemberRecord, ResourceGrantRecord } from '../data/records';
+import type { BotRecord, CustomRoleRecord, GroupRecord, MemberRecord, ResourceGrantRecord } from '../data/records';
 import { buildAbility } from '../domain/ability';
 import type { BotCaller, Identity, LinkedIdentity, TenantCaller } from '../domain/actor';
 import { computeBotPermissions, isBotAssignmentUnexpired } from '../domain/bot-permissions';
 import { computeEffectivePermissions, isAssignmentActive } from '../domain/effective-permissions';
 import { Forbidden, NotFound } from '../domain/errors';
+import { groupRolesOf } from './group-roles';
 import { resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
@@ -84,14 +86,21 @@ export async function botCallerOf(
 export async function resolveLink(deps: ServiceDeps, identity: Identity, tenantId: string): Promise<LinkedIdentity> {
   const link = await getPrincipalLink(deps, identity.userId, tenantId);
   if (!link) throw new NotFound('Tenant', 'tenant_not_found');
-  return { ...identity, tenantId, memberId: link.memberId, customRoleIds: link.customRoleIds ?? [] };
+  return {
+    ...identity,
+    tenantId,
+    memberId: link.memberId,
+    customRoleIds: link.customRoleIds ?? [],
+    groupIds: groupIdsOf(link),
+  };
 }
 
 /**
  * The caller behind a principal link, judged as every tenant route judges it (active membership, roles read
  * fresh), with `withKeys` (the items the request names) read in the same round trip: one BatchGetItem of the
- * member, the custom roles the link lists and those keys (parallel BatchGetItems beyond 100 keys). `found`
- * answers the request's keys; `customRoles` are the custom roles read, for later role resolution.
+ * member, the custom roles and the groups the link lists and those keys (parallel BatchGetItems beyond 100
+ * keys). `found` answers the request's keys; `customRoles` are the custom roles read, for later role
+ * resolution. A custom role that only a group carries is not on the link: it costs one more read.
  */
 export async function resolveLinkedCaller(
   deps: ServiceDeps,
@@ -100,25 +109,60 @@ export async function resolveLinkedCaller(
 ): Promise<{ caller: TenantCaller; found: FoundItems; customRoles: CustomRoleRecord[] }> {
   const memberKey = keys.member(linked.tenantId, linked.memberId);
   const roleKeys = linked.customRoleIds.map((roleId) => keys.role(linked.tenantId, roleId));
-  const found = await batchGetByKey(deps, [memberKey, ...roleKeys, ...withKeys]);
+  const groupKeys = groupKeysOf(linked.tenantId, linked.groupIds);
+  const found = await batchGetByKey(deps, [memberKey, ...roleKeys, ...groupKeys, ...withKeys]);
   const memberItem = found.get(memberKey);
   const customRoles = roleKeys.flatMap((key) => {
     const item = found.get(key);
     return item ? [stripKeys<CustomRoleRecord>(item)] : [];
   });
+  const groups = new Map(
+    groupKeys.flatMap((key) => {
+      const item = found.get(key);
+      if (!item) return [];
+      const group = stripKeys<GroupRecord>(item);
+      return [[group.groupId, group] as const];
+    }),
+  );
+  const member = memberItem ? stripKeys<MemberRecord>(memberItem) : undefined;
   const caller = await judgeCaller(
     deps,
     identityOf(linked),
     linked.tenantId,
-    memberItem ? stripKeys<MemberRecord>(memberItem) : undefined,
+    member,
     customRoles,
+    await groupsAsOfMember(deps, linked, member, groups),
   );
   return { caller, found, customRoles };
 }
 
+/**
+ * The member's groups: those read with the member when the link listed the same groups as the member (it is
+ * written in the same transactions; a difference means a membership changed between the two reads), else
+ * read again, by the member record, which is the authority.
+ */
+function groupsAsOfMember(
+  deps: ServiceDeps,
+  linked: LinkedIdentity,
+  member: MemberRecord | undefined,
+  read: ReadonlyMap<string, GroupRecord>,
+): Promise<ReadonlyMap<string, GroupRecord>> {
+  if (!member) return Promise.resolve(read);
+  const wanted = groupIdsOf(member);
+  if (wanted.length === linked.groupIds.length && wanted.every((id, i) => id === linked.groupIds[i]))
+    return Promise.resolve(read);
+  return getGroups(deps, linked.tenantId, wanted);
+}
+
 /** The identity a link was read for, without the link. */
 function identityOf(linked: LinkedIdentity): Identity {
-  const { tenantId: _tenantId, memberId: _memberId, customRoleIds: _customRoleIds, ...identity } = linked;
+  const {
+    tenantId: _tenantId,
+    memberId: _memberId,
+    customRoleIds: _customRoleIds,
+    groupIds: _groupIds,
+    ...identity
+  } = linked;
   return identity;
 }
 
@@ -133,9 +177,13 @@ async function resolveCaller(
   // link does not list, resolveRoles reads it.
   const linked = await resolveLink(deps, identity, tenantId);
   if (botId === undefined) {
-    // A tenant route: the member alone is one GetItem when the link lists no custom role.
-    const { member, roles } = await getMemberWithCustomRoles(deps, tenantId, linked.memberId, linked.customRoleIds);
-    return { caller: await judgeCaller(deps, identity, tenantId, member, roles) };
+    // A tenant route: the member alone is one GetItem when the link lists no custom role and no group.
+    if (linked.customRoleIds.length === 0 && linked.groupIds.length === 0) {
+      const member = await getMember(deps, tenantId, linked.memberId);
+      return { caller: await judgeCaller(deps, identity, tenantId, member, [], new Map()) };
+    }
+    const { caller } = await resolveLinkedCaller(deps, linked, []);
+    return { caller };
   }
   const botKey = keys.bot(tenantId, botId);
   const grantKey = botGrantKey(tenantId, botId, linked.memberId);
@@ -155,6 +203,7 @@ async function judgeCaller(
   tenantId: string,
   member: MemberRecord | undefined,
   prefetchedRoles: readonly CustomRoleRecord[],
+  groups: ReadonlyMap<string, GroupRecord>,
 ): Promise<TenantCaller> {
   if (!member || member.userId !== identity.userId) throw new NotFound('Tenant', 'tenant_not_found');
   if (member.status === 'suspended')
@@ -169,10 +218,14 @@ async function judgeCaller(
       await recordSignIn(deps, tenantId, member.memberId, signedInAt);
   }
   const activeAssignments = member.roles.filter((assignment) => isAssignmentActive(assignment, now));
+  const carried = groupRolesOf(member, groups);
   const roles = await resolveRoles(
     deps,
     tenantId,
-    activeAssignments.map((a) => a.roleId),
+    [
+      ...activeAssignments.map((a) => a.roleId),
+      ...carried.flatMap((group) => group.roles.filter((a) => isAssignmentActive(a, now)).map((a) => a.roleId)),
+    ],
     { prefetched: prefetchedRoles },
   );
   const effectivePermissions = computeEffectivePermissions({
@@ -180,6 +233,7 @@ async function judgeCaller(
     directPermissions: member.permissions,
     roles,
     now,
+    groups: carried,
   });
   return {
     ...identity,

@@ -1,3 +1,4 @@
+import { getGroups, groupIdsOf } from '../data/group-repository';
 import { getMembersWithCustomRoles } from '../data/member-repository';
 import { listPrincipalLinks } from '../data/principal-repository';
 import type { MemberStatus } from '../data/records';
@@ -5,6 +6,7 @@ import { getTenants } from '../data/tenant-repository';
 import { type Identity, PLATFORM_ADMIN_GROUP } from '../domain/actor';
 import { computeEffectivePermissions, type EffectivePermission } from '../domain/effective-permissions';
 import { present } from '../domain/present';
+import { groupRolesOf } from './group-roles';
 import { resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
@@ -41,13 +43,18 @@ export async function getMe(deps: ServiceDeps, identity: Identity): Promise<Me> 
     members
       .filter(({ member }) => member.userId === identity.userId && tenants.has(member.tenantId))
       .map(async ({ member, prefetched }) => {
-        // Only an active membership has permissions; a role the link does not list is read here.
+        // Only an active membership has permissions; a role the link does not list is read here, and so are
+        // the member's groups.
+        const carried =
+          member.status === 'active' && groupIdsOf(member).length > 0
+            ? groupRolesOf(member, await getGroups(deps, member.tenantId, groupIdsOf(member)))
+            : [];
         const roles =
           member.status === 'active'
             ? await resolveRoles(
                 deps,
                 member.tenantId,
-                member.roles.map((r) => r.roleId),
+                [...member.roles, ...carried.flatMap((group) => group.roles)].map((r) => r.roleId),
                 { prefetched },
               )
             : new Map();
@@ -63,6 +70,7 @@ export async function getMe(deps: ServiceDeps, identity: Identity): Promise<Me> 
                   directPermissions: member.permissions,
                   roles,
                   now,
+                  groups: carried,
                 })
               : [],
         };

@@ -1,4 +1,5 @@
 import { deleteGrantIfUnchanged, listBotGrantsOfPrincipal } from '../data/bot-repository';
+import { deleteMembershipsOf } from '../data/group-repository';
 import { keys } from '../data/keys';
 import { deleteMember, expiredAssignmentsPage, getMember, getMembers, updateMember } from '../data/member-repository';
 import { type AuditAction, outboxPut } from '../data/outbox';
@@ -8,14 +9,15 @@ import { releaseSeats } from '../data/tenant-repository';
 import { type TransactionStep, transactWrite } from '../data/transactions';
 import { canOn } from '../domain/ability';
 import { auditActorOf, type RequestMeta, SYSTEM_ACTOR, type TenantCaller } from '../domain/actor';
-import { computeEffectivePermissions, isAssignmentActive, type RoleAssignment } from '../domain/effective-permissions';
+import { isAssignmentActive, type RoleAssignment } from '../domain/effective-permissions';
 import { Conflict, Forbidden, InvalidState, NotFound, PreconditionFailed } from '../domain/errors';
 import { assertCanGrant, isAdminLevel } from '../domain/escalation';
 import type { Permission } from '../domain/permissions';
+import { present } from '../domain/present';
 import type { IdentityDirectory } from '../identity/identity-directory';
 import { logger } from '../observability';
 import { concurrentChange, judgedOn, retryingConcurrentChange } from './grant-guards';
-import type { MemberWithPermissions } from './member-service';
+import { type MemberWithPermissions, withEffectivePermissions } from './member-service';
 import { effectivePermissionsOf, resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
@@ -28,18 +30,13 @@ async function loadTarget(deps: ServiceDeps, caller: TenantCaller, memberId: str
   return member;
 }
 
+async function detailsOf(deps: ServiceDeps, member: MemberRecord): Promise<MemberWithPermissions> {
+  const [details] = await withEffectivePermissions(deps, member.tenantId, [member]);
+  return present(details, 'member details');
+}
+
 async function effectiveOf(deps: ServiceDeps, member: MemberRecord) {
-  const roles = await resolveRoles(
-    deps,
-    member.tenantId,
-    member.roles.map((r) => r.roleId),
-  );
-  return computeEffectivePermissions({
-    assignments: member.roles,
-    directPermissions: member.permissions,
-    roles,
-    now: deps.now(),
-  });
+  return (await detailsOf(deps, member)).effectivePermissions;
 }
 
 /**
@@ -155,7 +152,12 @@ async function updateMemberAccessOnce(
     roles.filter((a) => !addedRoles.some((added) => added.roleId === a.roleId)).map((a) => a.roleId),
   );
   const judged = [...kept.values(), ...addedDefinitions];
-  const resulting = await effectivePermissionsOf(deps, caller.tenantId, [{ roles, permissions }], judged);
+  const resulting = await effectivePermissionsOf(
+    deps,
+    caller.tenantId,
+    [{ roles, permissions, groupIds: current.groupIds }],
+    judged,
+  );
   assertCanGrant(caller, { roles: addedDefinitions, permissions: addedPermissions, resulting });
   // A grant commits only on the custom roles it was judged on, as they were read; an edit of one of them
   // that read its holders before this commits fails instead (SECURITY.md T2a). Taking away needs neither.
@@ -167,7 +169,7 @@ async function updateMemberAccessOnce(
   const permissionsChanged = JSON.stringify(permissions) !== JSON.stringify([...current.permissions].sort());
   const nameChanged = displayName !== current.displayName;
   if (!(rolesChanged || permissionsChanged || nameChanged)) {
-    return { member: current, effectivePermissions: await effectiveOf(deps, current) };
+    return detailsOf(deps, current);
   }
   const next: MemberRecord = { ...current, roles, permissions, displayName, version: current.version + 1 };
   const action: AuditAction = rolesChanged
@@ -187,7 +189,7 @@ async function updateMemberAccessOnce(
     ...guards,
     { item: event(caller, meta, deps, action, current, pick(current), pick(next)) },
   ]);
-  return { member: next, effectivePermissions: await effectiveOf(deps, next) };
+  return detailsOf(deps, next);
 }
 
 async function changeStatus(
@@ -331,6 +333,8 @@ async function removeMemberOnce(
     ...deleteMember(deps, current).map(
       (item, i): TransactionStep => (i === 0 ? { item, onConditionFailed: changedMeanwhile } : { item }),
     ),
+    // Their group memberships go with them (the group ids on the member and link go with those items).
+    ...deleteMembershipsOf(deps, current).map((item): TransactionStep => ({ item })),
     { item: releaseSeats(deps, caller.tenantId, 1) },
     {
       item: event(

@@ -1,11 +1,12 @@
 import type { DataDeps } from '../data/data-deps';
-import type { CustomRoleRecord } from '../data/records';
+import type { CustomRoleRecord, GroupRecord } from '../data/records';
 import { getCustomRoles } from '../data/role-repository';
 import { computeEffectivePermissions, type RoleAssignment } from '../domain/effective-permissions';
 import { ValidationFailed } from '../domain/errors';
 import { isPermission, type Permission } from '../domain/permissions';
 import { present } from '../domain/present';
 import { builtInRoles, isBuiltInRoleId, type RoleDefinition, type RoleScope } from '../domain/roles';
+import { groupRolesOf, groupsOfMembers } from './group-roles';
 
 export function customRoleDefinition(role: CustomRoleRecord): RoleDefinition {
   return {
@@ -109,27 +110,42 @@ export async function resolveAssignableRoles(
 }
 
 /**
- * The effective permissions each of `members` holds now, their roles resolved in one read; `replacing`
- * stands in for roles as they are about to be (an edit not yet written). For the escalation check of
- * grants to people who hold something already (shared/domain/escalation.ts, `resulting`).
+ * The effective permissions each of `members` holds now, their roles (and their groups' roles) resolved in one
+ * read; `replacing` stands in for roles as they are about to be (an edit not yet written), `groups` for the
+ * groups as they are about to be (else the members' groups are read). For the escalation check of grants to
+ * people who hold something already (shared/domain/escalation.ts, `resulting`).
  */
 export async function effectivePermissionsOf(
   deps: DataDeps & { now: () => Date },
   tenantId: string,
-  members: readonly { readonly roles: readonly RoleAssignment[]; readonly permissions: readonly string[] }[],
+  members: readonly {
+    readonly roles: readonly RoleAssignment[];
+    readonly permissions: readonly string[];
+    readonly groupIds?: Iterable<string>;
+  }[],
   replacing: readonly RoleDefinition[] = [],
+  options: { readonly groups?: ReadonlyMap<string, GroupRecord> } = {},
 ): Promise<Permission[][]> {
+  const groups = options.groups ?? (await groupsOfMembers(deps, tenantId, members));
+  const carried = members.map((member) => groupRolesOf(member, groups));
   const given = new Set(replacing.map((role) => role.roleId));
   const roles = await resolveRoles(
     deps,
     tenantId,
-    members.flatMap((member) => member.roles.map((a) => a.roleId)).filter((roleId) => !given.has(roleId)),
+    [
+      ...members.flatMap((member) => member.roles.map((a) => a.roleId)),
+      ...carried.flat().flatMap((group) => group.roles.map((a) => a.roleId)),
+    ].filter((roleId) => !given.has(roleId)),
   );
   for (const role of replacing) roles.set(role.roleId, role);
   const now = deps.now();
-  return members.map((member) =>
-    computeEffectivePermissions({ assignments: member.roles, directPermissions: member.permissions, roles, now }).map(
-      (p) => p.permission,
-    ),
+  return members.map((member, i) =>
+    computeEffectivePermissions({
+      assignments: member.roles,
+      directPermissions: member.permissions,
+      roles,
+      now,
+      groups: carried[i],
+    }).map((p) => p.permission),
   );
 }

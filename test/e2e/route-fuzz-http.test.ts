@@ -86,6 +86,12 @@ beforeAll(async () => {
     body: { name: `Fuzz bot ${ulid()}` },
   });
   expect(bot.status).toBe(201);
+  const group = await api(`/v1/tenants/${tenantId}/groups`, {
+    method: 'POST',
+    token: ownerToken,
+    body: { name: `Fuzz group ${ulid()}` },
+  });
+  expect(group.status).toBe(201);
   const members = (await api(`/v1/tenants/${tenantId}/members`, { token: ownerToken })).body.items as {
     memberId: string;
     email: string;
@@ -119,6 +125,7 @@ beforeAll(async () => {
     requester: person(invitees[0]!),
     accessRequests: { approve: ulid(), deny: ulid(), cancel: ulid() },
     notificationId: ulid(),
+    group: { groupId: group.body.groupId, name: group.body.name },
   };
 }, 60_000);
 

@@ -9,6 +9,7 @@ import { routeList, routes } from '../../shared/http/routes';
 import { createAccessRequest } from '../../shared/services/access-request-service';
 import { registerBot } from '../../shared/services/bot-service';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
+import { addGroupMember, createGroup } from '../../shared/services/group-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { createRole } from '../../shared/services/role-service';
 import { auditDeps, chainOf } from '../support/audit';
@@ -381,6 +382,80 @@ const samples: Record<string, () => Promise<Sample>> = {
   approveAccessRequest: async () => decisionSample('approve'),
   denyAccessRequest: async () => decisionSample('deny'),
   cancelAccessRequest: async () => decisionSample('cancel'),
+  createGroup: async () => {
+    const tenant = await tenantWithOwner();
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId },
+      body: { name: `Group ${ulid()}` },
+      expect: (body) => ({
+        tenantId: tenant.tenantId,
+        action: 'group.created',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'group', id: body.groupId },
+      }),
+    };
+  },
+  updateGroup: async () => {
+    const tenant = await tenantWithOwner();
+    const group = await createGroup(deps(), await ownerCaller(tenant), { name: `Group ${ulid()}` }, meta());
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId, groupId: group.groupId },
+      body: { roles: [{ roleId: 'viewer' }] },
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'group.updated',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'group', id: group.groupId },
+      }),
+    };
+  },
+  deleteGroup: async () => {
+    const tenant = await tenantWithOwner();
+    const group = await createGroup(deps(), await ownerCaller(tenant), { name: `Group ${ulid()}` }, meta());
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId, groupId: group.groupId },
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'group.deleted',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'group', id: group.groupId },
+      }),
+    };
+  },
+  addGroupMember: async () => {
+    const tenant = await tenantWithOwner();
+    const group = await createGroup(deps(), await ownerCaller(tenant), { name: `Group ${ulid()}` }, meta());
+    const joiner = await memberIn(tenant.tenantId, { roles: [{ roleId: 'member' }] });
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId, groupId: group.groupId, memberId: joiner.member.memberId },
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'group.member_added',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'group', id: group.groupId },
+      }),
+    };
+  },
+  removeGroupMember: async () => {
+    const tenant = await tenantWithOwner();
+    const group = await createGroup(deps(), await ownerCaller(tenant), { name: `Group ${ulid()}` }, meta());
+    const leaver = await memberIn(tenant.tenantId, { roles: [{ roleId: 'member' }] });
+    await addGroupMember(deps(), await ownerCaller(tenant), group.groupId, leaver.member.memberId, meta());
+    return {
+      identity: tenant.owner.identity,
+      params: { tenantId: tenant.tenantId, groupId: group.groupId, memberId: leaver.member.memberId },
+      expect: () => ({
+        tenantId: tenant.tenantId,
+        action: 'group.member_removed',
+        actor: { id: tenant.owner.identity.userId },
+        target: { type: 'group', id: group.groupId },
+      }),
+    };
+  },
   createAuditExport: async () => {
     const tenant = await tenantWithOwner();
     return {

@@ -7,6 +7,7 @@ import { createAccessRequest } from '../../shared/services/access-request-servic
 import { requestAuditExport } from '../../shared/services/audit-service';
 import { registerBot } from '../../shared/services/bot-service';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
+import { addGroupMember, createGroup, updateGroup } from '../../shared/services/group-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { transferOwnership } from '../../shared/services/member-admin-service';
 import { recordNotification } from '../../shared/services/notification-service';
@@ -149,6 +150,14 @@ const matrix: Record<RouteName, Record<Caller, Outcome>> = {
   cancelAccessRequest: { ...usersWrite, owner: 403, admin: 403, manager: 404, viewer: 404, custom: 404, agent: 404 },
   listMyNotifications: anyIdentity,
   markNotificationRead: anyIdentity,
+  listGroups: usersRead,
+  getGroup: usersRead,
+  listGroupMembers: usersRead,
+  createGroup: usersWrite,
+  updateGroup: usersWrite,
+  deleteGroup: usersWrite,
+  addGroupMember: usersWrite,
+  removeGroupMember: usersWrite,
 };
 
 const callers = Object.keys(member) as Caller[];
@@ -200,6 +209,14 @@ async function freshRoleId() {
 async function freshBotId() {
   const owner = await resolveTenantCaller(deps(), identities.owner!, tenantId);
   return (await registerBot(deps(), owner, { name: `Matrix bot ${ulid()}` }, meta())).bot.botId;
+}
+
+/** A group the Owner made (with Viewer, which Admins hold too), fresh for each request. */
+async function freshGroupId() {
+  const owner = await resolveTenantCaller(deps(), identities.owner!, tenantId);
+  const group = await createGroup(deps(), owner, { name: `Matrix group ${ulid()}` }, meta());
+  await updateGroup(deps(), owner, group.groupId, { roles: [{ roleId: 'viewer' }] }, undefined, meta());
+  return group.groupId;
 }
 
 /** Whoever became Owner in a transfer, so the test can hand ownership back. */
@@ -323,6 +340,24 @@ async function requestFor(
       return { params: { ...params, requestId: await freshAccessRequestId() }, body: {} };
     case 'markNotificationRead':
       return { params: { ...params, notificationId: await freshNotificationId(identities[caller]) } };
+    case 'createGroup':
+      return { params, body: { name: `Matrix group ${ulid()}` } };
+    case 'getGroup':
+    case 'deleteGroup':
+    case 'listGroupMembers':
+      return { params: { ...params, groupId: await freshGroupId() } };
+    case 'updateGroup':
+      return { params: { ...params, groupId: await freshGroupId() }, body: { description: 'changed' } };
+    case 'addGroupMember':
+    case 'removeGroupMember': {
+      const groupId = await freshGroupId();
+      const joiner = (await memberIn(tenantId, { roles: [{ roleId: 'member' }] })).member.memberId;
+      if (operationId === 'removeGroupMember') {
+        const owner = await resolveTenantCaller(deps(), identities.owner!, tenantId);
+        await addGroupMember(deps(), owner, groupId, joiner, meta());
+      }
+      return { params: { ...params, groupId, memberId: joiner } };
+    }
     case 'createTenant':
       return { params, body: { name: 'Matrix tenant', ownerEmail: uniqueEmail('matrix'), seatLimit: 3 } };
     case 'updateTenant':

@@ -117,6 +117,14 @@ const foreignReference: { readonly [K in TenantScopedRouteName]: 'refused' | 'ha
   approveAccessRequest: 'refused',
   denyAccessRequest: 'refused',
   cancelAccessRequest: 'refused',
+  listGroups: 'harmless',
+  createGroup: 'harmless',
+  getGroup: 'refused',
+  updateGroup: 'refused',
+  deleteGroup: 'refused',
+  listGroupMembers: 'refused',
+  addGroupMember: 'refused',
+  removeGroupMember: 'refused',
 };
 
 const hasCursor = (route: RouteDefinition) => route.request?.query?.shape.cursor !== undefined;

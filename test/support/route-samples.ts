@@ -9,6 +9,7 @@ import { requestAuditExport } from '../../shared/services/audit-service';
 import { setBotAccess } from '../../shared/services/bot-access-service';
 import { registerBot } from '../../shared/services/bot-service';
 import { resolveBotCaller, resolveTenantCaller } from '../../shared/services/caller-service';
+import { addGroupMember, createGroup, updateGroup } from '../../shared/services/group-service';
 import { inviteMembers } from '../../shared/services/invitation-service';
 import { recordNotification } from '../../shared/services/notification-service';
 import { createRole } from '../../shared/services/role-service';
@@ -63,6 +64,8 @@ export interface World {
   readonly accessRequests: { readonly approve: string; readonly deny: string; readonly cancel: string };
   /** An unread notification of the Owner's. */
   readonly notificationId: string;
+  /** A group carrying Viewer, with `member` and `admin` in it (so that its member list has a second page). */
+  readonly group: { readonly groupId: string; readonly name: string };
 }
 
 /** Every string of a world that must never appear in a response to someone outside it. */
@@ -79,6 +82,8 @@ export function secretsOf(world: World): string[] {
     world.otherBot.name,
     ...Object.values(world.accessRequests),
     world.notificationId,
+    world.group.groupId,
+    world.group.name,
     ...[world.owner, world.admin, world.member, world.suspended, world.requester].flatMap((m) => [
       m.member.memberId,
       m.member.email,
@@ -179,6 +184,10 @@ export async function buildWorld(label: string): Promise<World> {
     },
     { userId: owner.identity.userId, email: owner.member.email },
   );
+  const group = await createGroup(deps(), ownerCaller, { name: `${label} group ${ulid()}` }, meta());
+  await updateGroup(deps(), ownerCaller, group.groupId, { roles: [{ roleId: 'viewer' }] }, undefined, meta());
+  for (const joiner of [member, admin])
+    await addGroupMember(deps(), ownerCaller, group.groupId, joiner.member.memberId, meta());
   return {
     tenantId,
     tenantName,
@@ -194,6 +203,7 @@ export async function buildWorld(label: string): Promise<World> {
     requester,
     accessRequests,
     notificationId: notificationIdOf(eventId, owner.identity.userId, occurredAt),
+    group: { groupId: group.groupId, name: group.name },
   };
 }
 
@@ -281,6 +291,21 @@ export const tenantScopedSamples: { readonly [K in TenantScopedRouteName]: Sampl
   listMemberBots: (w) => ({
     params: { ...tenant(w), memberId: w.member.member.memberId },
     query: { permission: 'inbox:read' },
+  }),
+  listGroups: (w) => ({ params: tenant(w), query: { limit: '1' } }),
+  getGroup: (w) => ({ params: { ...tenant(w), groupId: w.group.groupId } }),
+  createGroup: (w) => ({ params: tenant(w), body: { name: `Sample group ${ulid()}` } }),
+  updateGroup: (w) => ({
+    params: { ...tenant(w), groupId: w.group.groupId },
+    body: { description: 'changed from outside' },
+  }),
+  deleteGroup: (w) => ({ params: { ...tenant(w), groupId: w.group.groupId } }),
+  listGroupMembers: (w) => ({ params: { ...tenant(w), groupId: w.group.groupId }, query: { limit: '1' } }),
+  addGroupMember: (w) => ({
+    params: { ...tenant(w), groupId: w.group.groupId, memberId: w.suspended.member.memberId },
+  }),
+  removeGroupMember: (w) => ({
+    params: { ...tenant(w), groupId: w.group.groupId, memberId: w.member.member.memberId },
   }),
   authorize: (w) => ({
     params: tenant(w),

@@ -81,6 +81,7 @@ function anyWorld(): World {
     requester: person(),
     accessRequests: { approve: ulid(), deny: ulid(), cancel: ulid() },
     notificationId: ulid(),
+    group: { groupId: ulid(), name: 'Faults group' },
     invitations: [0, 1].map(() => ({
       invitationId: ulid(),
       memberId: ulid(),

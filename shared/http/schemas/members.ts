@@ -28,7 +28,11 @@ export const ROLE_ASSIGNMENT_RULES =
 export const effectivePermissionSchema = z
   .object({
     permission: permissionSchema,
-    sources: z.array(z.string()).check(z.meta({ description: 'Role ids granting it, "direct" or "implied"' })),
+    sources: z
+      .array(z.string())
+      .check(
+        z.meta({ description: 'Role ids granting it, "direct", "group:<groupId>" (a group\'s role) or "implied"' }),
+      ),
   })
   .check(z.meta({ id: 'EffectivePermission' }));
 
@@ -42,6 +46,9 @@ export const memberSchema = z
     roles: z.array(roleAssignmentSchema),
     permissions: z.array(permissionSchema),
     effectivePermissions: z.array(effectivePermissionSchema),
+    groups: z
+      .array(z.object({ groupId: z.string(), name: z.string() }))
+      .check(z.meta({ description: 'The groups the member belongs to (SPEC §8)' })),
     invitedAt: isoDateTimeSchema,
     joinedAt: z.optional(isoDateTimeSchema),
     lastLoginAt: z.optional(isoDateTimeSchema),
