@@ -21,6 +21,7 @@ import { buildBundles, measureBundles } from './bundles';
 import { installCallCounter } from './ddb-calls';
 import { measureDecisions } from './decisions';
 import { measureExport } from './export';
+import { measureGroupsAndRequests } from './groups-requests';
 import { measureLag } from './lag';
 import { type BenchContext, describeTarget, type Figure, formatNumber } from './lib';
 import { loadTenant } from './load-data';
@@ -79,7 +80,7 @@ async function main(): Promise<number> {
     if (wanted(1)) figures.push(...(await measureBundles(context({}))));
     else if (wanted(6)) await buildBundles(bundlesDir);
 
-    if ([2, 3, 4, 5, 6, 7, 8, 9].some(wanted)) {
+    if ([2, 3, 4, 5, 6, 7, 8, 9, 10].some(wanted)) {
       stack = await startLocalStack({
         persistence: 'memory',
         ports: 'auto',
@@ -96,7 +97,7 @@ async function main(): Promise<number> {
 
       if (wanted(3)) figures.push(...measureAuthorization(ctx));
       if (wanted(8)) figures.push(...(await measureDecisions(ctx, deps)));
-      const needsData = [2, 4, 6, 7, 9].some(wanted);
+      const needsData = [2, 4, 6, 7, 9, 10].some(wanted);
       const tenant = needsData
         ? await loadTenant(deps, {
             members: quick ? 300 : 10_000,
@@ -127,6 +128,7 @@ async function main(): Promise<number> {
         });
         figures.push(...(await measureBots(ctx, tenant, bots)));
       }
+      if (tenant && wanted(10)) figures.push(...(await measureGroupsAndRequests(ctx, deps, tenant)));
     }
   } finally {
     await stack?.stop();
