@@ -3,6 +3,8 @@ import {
   deleteGrantIfUnchanged,
   getBot,
   getBotGrant,
+  getBotsWithGrants,
+  listBotGrantsOfPrincipal,
   listGrantsOnBotPage,
   putGrant,
 } from '../data/bot-repository';
@@ -10,7 +12,7 @@ import { getGroup, getGroups, groupActiveCheck } from '../data/group-repository'
 import { getMember, getMembers } from '../data/member-repository';
 import type { GroupRecord, MemberRecord, ResourceGrantRecord, ResourceRoleAssignment } from '../data/records';
 import { type TransactionStep, transactWrite } from '../data/transactions';
-import type { BotCaller, RequestMeta } from '../domain/actor';
+import type { BotCaller, RequestMeta, TenantCaller } from '../domain/actor';
 import {
   assertCanGrantOnBot,
   assertEnvironmentsOnBot,
@@ -19,11 +21,12 @@ import {
   botGrantorOf,
   sameBotAssignment,
 } from '../domain/bot-escalation';
-import { computeBotPermissions } from '../domain/bot-permissions';
+import { computeBotPermissions, isBotAssignmentUnexpired } from '../domain/bot-permissions';
 import { InvalidState, NotFound } from '../domain/errors';
 import type { Permission } from '../domain/permissions';
 import { present } from '../domain/present';
 import { botEvent } from './bot-service';
+import { botCallerOf } from './caller-service';
 import { concurrentChange, judgedOn, retryingConcurrentChange } from './grant-guards';
 import { effectivePermissionsOf, resolveAssignableRoles, resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
@@ -167,6 +170,57 @@ export async function grantorOnBot(deps: ServiceDeps, caller: BotCaller, now: Da
     ...caller.botGroupRoles.flatMap((group) => group.assignments.map((a) => a.roleId)),
   ]);
   return botGrantorOf(caller, caller.botAssignments, callerRoles, now, caller.botGroupRoles);
+}
+
+/**
+ * Adding a member to a group gives them the roles the group holds on bots too (SPEC §8: "per bot for bot
+ * grants"): the caller must be able to grant each of those on its bot, as if they gave them to the member
+ * there (shared/domain/bot-escalation.ts: Bot Admin only by a tenant Owner/Admin or the Bot Owner, anything
+ * else only within what the caller holds on that bot). Reads the group's grants (GSI1), then the bots and the
+ * caller's grants on them at once, their groups' grants on each bot at once (one read per bot, in parallel),
+ * and the roles. Refused with 403 as a PUT of that grant would be.
+ */
+export async function assertCanPassGroupBotRoles(
+  deps: ServiceDeps,
+  caller: TenantCaller,
+  groupId: string,
+  now: Date,
+): Promise<void> {
+  const grants = (await listBotGrantsOfPrincipal(deps, caller.tenantId, 'group', groupId)).filter((grant) =>
+    grant.roles.some((a) => isBotAssignmentUnexpired(a, now)),
+  );
+  if (grants.length === 0) return;
+  const bots = await getBotsWithGrants(
+    deps,
+    caller.tenantId,
+    grants.map((g) => g.resourceId),
+    caller.memberId,
+  );
+  const byBot = new Map(grants.map((grant) => [grant.resourceId, grant]));
+  const judged = await Promise.all(
+    bots.map(async ({ bot, grant }) => {
+      const onBot = await botCallerOf(deps, caller, bot, grant);
+      const given = (byBot.get(bot.botId)?.roles ?? []).filter((a) => isBotAssignmentUnexpired(a, now));
+      const [grantor, known] = await Promise.all([
+        grantorOnBot(deps, onBot, now),
+        resolveRoles(
+          deps,
+          caller.tenantId,
+          given.map((a) => a.roleId),
+        ),
+      ]);
+      return { grantor, given, known };
+    }),
+  );
+  for (const { grantor, given, known } of judged) {
+    assertCanGrantOnBot(grantor, {
+      added: given.flatMap((assignment) => {
+        const role = known.get(assignment.roleId);
+        return role ? [{ assignment, role }] : [];
+      }),
+      removed: [],
+    });
+  }
 }
 
 async function setBotAccessOnce(

@@ -189,6 +189,31 @@ describe('PUT /bots/{botId}/access/group/{groupId}', () => {
   });
 });
 
+describe('adding a member to a group is a grant of its bot roles, judged per bot (SPEC §8)', () => {
+  it('someone with groups:manage but nothing on the bot cannot add members to a group holding roles there; an Admin can', async () => {
+    const { tenantId, owner, admin, as, newMember, groupWith, newBot } = await setup();
+    const botId = await newBot();
+    const groupId = await groupWith('Developers');
+    expect((await as(owner.identity).share(botId, groupId, [{ roleId: 'bot-developer' }])).status).toBe(200);
+    const role = await invoke(routes.createRole, {
+      identity: owner.identity,
+      params: { tenantId },
+      body: { name: `Group keeper ${ulid()}`, permissions: ['groups:manage', 'users:read'] },
+    });
+    expect(role.status, JSON.stringify(role.body)).toBe(201);
+    const keeper = await memberIn(tenantId, { roles: [{ roleId: role.body.roleId }] });
+    const ada = await newMember();
+    const refused = await as(keeper.identity).addToGroup(groupId, ada.member.memberId);
+    expect([refused.status, refused.body.code]).toEqual([403, 'escalation_denied']);
+    expect((await as(ada.identity).getBot(botId)).body.myAccess.roles).toEqual([]);
+    // A group with no bot roles is theirs to fill.
+    const plainGroup = await groupWith('Plain');
+    expect((await as(keeper.identity).addToGroup(plainGroup, ada.member.memberId)).status).toBe(200);
+    expect((await as(admin.identity).addToGroup(groupId, ada.member.memberId)).status).toBe(200);
+    expect((await as(ada.identity).getBot(botId)).body.myAccess.roles).toEqual(['bot-developer']);
+  });
+});
+
 describe('bot roles through a group follow membership', () => {
   it('leaving the group takes them away on the next request; deleting the group deletes its grants', async () => {
     const { tenantId, owner, admin, as, newMember, groupWith, newBot } = await setup();
