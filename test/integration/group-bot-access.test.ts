@@ -90,6 +90,11 @@ describe('PUT /bots/{botId}/access/group/{groupId}', () => {
     expect(seen.status).toBe(200);
     expect(seen.body.myAccess.roles).toEqual(['bot-developer']);
     expect(seen.body.myAccess.permissions).toEqual(expect.arrayContaining(['flows:write', 'bots:read']));
+    // The bot directory says so too.
+    const directory = await invoke(routes.listBots, { identity: dev.identity, params: { tenantId } });
+    expect(directory.body.items.find((b: { botId: string }) => b.botId === botId)?.myAccess.roles).toEqual([
+      'bot-developer',
+    ]);
     const caller = await resolveBotCaller(deps(), dev.identity, tenantId, botId);
     expect(sourcesOf(caller.botPermissions, 'flows:write')).toEqual([`group:${groupId}`]);
     expect(caller.isBotOwner).toBe(false);
