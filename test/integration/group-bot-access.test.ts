@@ -427,4 +427,25 @@ describe('GET /members/{memberId}/bots through groups', () => {
     );
     expect(writers.body.nextCursor).toBeNull();
   });
+
+  it("a tenant role carried by a group counts too: every bot qualifies for a permission the group's role holds tenant-wide", async () => {
+    const { tenantId, admin, as, newMember, groupWith, newBot } = await setup();
+    const [b1, b2] = [await newBot(), await newBot()];
+    const ada = await newMember();
+    const groupId = await groupWith('Agents', [ada.member.memberId]);
+    expect(
+      (
+        await invoke(routes.updateGroup, {
+          identity: admin.identity,
+          params: { tenantId, groupId },
+          body: { roles: [{ roleId: 'agent' }] },
+        })
+      ).status,
+    ).toBe(200);
+    const listed = await as(ada.identity).memberBots(ada.member.memberId, { permission: 'inbox:write' });
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    const ids = listed.body.items.map((s: { bot: { botId: string } }) => s.bot.botId);
+    expect(ids).toEqual(expect.arrayContaining([b1, b2]));
+    expect(sourcesOf(listed.body.items[0].permissions, 'inbox:write')).toEqual(['tenant']);
+  });
 });
