@@ -8,7 +8,8 @@ import { transactWrite } from '../../shared/data/transactions';
 import type { Identity } from '../../shared/domain/actor';
 import { routes } from '../../shared/http/routes';
 import { createAccessRequest } from '../../shared/services/access-request-service';
-import { resolveBotCaller, resolveTenantCaller } from '../../shared/services/caller-service';
+import { authorize } from '../../shared/services/authorization-service';
+import { resolveBotCaller, resolveLink, resolveTenantCaller } from '../../shared/services/caller-service';
 import { addGroupMember, createGroup } from '../../shared/services/group-service';
 import { chainOf } from '../support/audit';
 import { deps, dynamoDbCalls, memberIn, meta, tenantWithOwner } from '../support/fixtures';
@@ -290,8 +291,8 @@ describe('bot roles through a group follow membership', () => {
 });
 
 describe('POST /authorize with group sources', () => {
-  it('answers for the caller and for another member, own roles before group roles, per environment', async () => {
-    const { owner, as, newMember, groupWith, newBot } = await setup();
+  it('answers for the caller (in one BatchGetItem round after the link) and for another member, own roles before group roles, per environment', async () => {
+    const { tenantId, owner, as, newMember, groupWith, newBot } = await setup();
     const [botA, botB] = [await newBot(), await newBot()];
     const ada = await newMember();
     const [g1, g2] = [await groupWith('G one', [ada.member.memberId]), await groupWith('G two', [ada.member.memberId])];
@@ -321,6 +322,11 @@ describe('POST /authorize with group sources', () => {
     expect(self.body.results).toEqual(expected);
     const other = await as(owner.identity).authorize({ subject: { memberId: ada.member.memberId }, checks });
     expect(other.body.results).toEqual(expected);
+    // For the caller, the group grants are read in the one BatchGetItem round after the link.
+    const linked = await resolveLink(deps(), ada.identity, tenantId);
+    const read = await dynamoDbCalls(() => authorize(deps(), linked, { checks }));
+    expect(read.rounds).toEqual([['BatchGetItemCommand']]);
+    expect(read.result.results).toEqual(expected);
   });
 });
 
