@@ -68,6 +68,41 @@ export function botGrantKey(tenantId: string, botId: string, memberId: string): 
   return keys.resourceGrant(tenantId, 'bot', botId, 'member', memberId);
 }
 
+/** The grant of a group on a bot (SPEC §8): its roles there reach every active member of the group. */
+export function botGroupGrantKey(tenantId: string, botId: string, groupId: string): ItemKey {
+  return keys.resourceGrant(tenantId, 'bot', botId, 'group', groupId);
+}
+
+/** Keys of some groups' grants on some bots (every pair), to read with other items in one BatchGetItem round. */
+export function groupGrantsKeys(tenantId: string, botIds: readonly string[], groupIds: readonly string[]): ItemKey[] {
+  return botIds.flatMap((botId) => groupIds.map((groupId) => botGroupGrantKey(tenantId, botId, groupId)));
+}
+
+/** The grants on `botId` among items read with `groupGrantsKeys`, in the order of `groupIds` (absent: none). */
+export function groupGrantsFrom(
+  found: FoundItems,
+  tenantId: string,
+  botId: string,
+  groupIds: readonly string[],
+): ResourceGrantRecord[] {
+  return groupIds.flatMap((groupId) => {
+    const item = found.get(botGroupGrantKey(tenantId, botId, groupId));
+    return item ? [stripKeys<ResourceGrantRecord>(item)] : [];
+  });
+}
+
+/** Some groups' grants on one bot (consistent BatchGetItems), in the order of `groupIds`. */
+export async function getGroupGrantsOn(
+  deps: DataDeps,
+  tenantId: string,
+  botId: string,
+  groupIds: readonly string[],
+): Promise<ResourceGrantRecord[]> {
+  if (groupIds.length === 0) return [];
+  const found = await batchGetByKey(deps, groupGrantsKeys(tenantId, [botId], groupIds));
+  return groupGrantsFrom(found, tenantId, botId, groupIds);
+}
+
 /** A new bot, its search terms and its owner's grant; fails on the bot's condition if the id is taken. */
 export function putNewBot(deps: DataDeps, bot: BotRecord, ownerGrant: ResourceGrantRecord): TransactItem[] {
   return [
@@ -454,46 +489,77 @@ function walked<T>(
   }));
 }
 
+/** A bot a member reaches through grants, and the grants listing it: `member` (their own) or `group:<groupId>`. */
+export interface GrantedBot {
+  readonly botId: string;
+  readonly through: readonly string[];
+}
+
 /**
- * The bot ids a member holds a grant on, through GSI1 (a key-condition Query on their principal key, GSI1SK
- * `bot#...`: bot id order), from `cursor` on, `chunk` at a time. The index is eventually consistent: read the
- * bots and grants themselves (getBotsWithGrants) before trusting an entry.
+ * The bot ids some principals (a member and their groups) hold grants on, merged in bot id order with each id
+ * once, from `cursor` on, through GSI1: one key-condition Query per principal (`GSI1SK > bot#<last id>`),
+ * `chunk` at a time, read in parallel, and an id emitted only once every principal's walk has reached it (so
+ * the merge is exact). The cursor is the last bot id emitted. The index is eventually consistent: read the
+ * grants themselves before trusting an entry.
  */
-export async function* walkBotIdsOfMember(
+export async function* walkBotIdsOfPrincipals(
   deps: DataDeps,
   tenantId: string,
-  memberId: string,
+  principals: readonly { readonly type: ResourceGrantRecord['principalType']; readonly id: string }[],
   walk: { readonly scope: string; readonly cursor?: string; readonly chunk: number },
-): AsyncGenerator<Walked<string>[]> {
-  const { GSI1PK, skPrefix } = keys.grantsOfPrincipal(tenantId, 'member', memberId, 'bot');
-  let startKey: Record<string, unknown> | undefined = decodeCursor(walk.cursor, walk.scope, {
-    GSI1PK,
-    GSI1SK: undefined,
-    PK: keys.tenant(tenantId).PK,
-    SK: undefined,
-  });
-  if (startKey && !String(startKey.GSI1SK).startsWith(skPrefix)) throw new InvalidCursor();
-  do {
+): AsyncGenerator<Walked<GrantedBot>[]> {
+  const prefix = 'bot#';
+  const start = decodeCursor(walk.cursor, walk.scope, { GSI1SK: undefined });
+  if (start && !String(start.GSI1SK).startsWith(prefix)) throw new InvalidCursor();
+  const sources = principals.map((principal) => ({
+    label: principal.type === 'member' ? 'member' : `group:${principal.id}`,
+    GSI1PK: keys.grantsOfPrincipal(tenantId, principal.type, principal.id, 'bot').GSI1PK,
+    after: start ? String(start.GSI1SK) : prefix,
+    buffer: [] as string[],
+    done: false,
+  }));
+  const fill = async (source: (typeof sources)[number]) => {
     const response = await deps.db.send(
       new QueryCommand({
         TableName: deps.tableName,
         IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': GSI1PK, ':prefix': skPrefix },
-        ProjectionExpression: 'PK, SK, GSI1PK, GSI1SK, resourceId',
+        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK > :after',
+        ExpressionAttributeValues: { ':pk': source.GSI1PK, ':after': source.after },
+        ProjectionExpression: 'GSI1SK',
         Limit: walk.chunk,
-        ExclusiveStartKey: startKey,
       }),
     );
-    startKey = response.LastEvaluatedKey;
-    yield walked(
-      walk.scope,
-      response.Items ?? [],
-      startKey !== undefined,
-      ({ PK, SK, GSI1PK: pk, GSI1SK: sk }) => ({ GSI1PK: pk, GSI1SK: sk, PK, SK }),
-      (item) => item.resourceId as string,
-    );
-  } while (startKey);
+    const items = (response.Items ?? []).map((item) => String(item.GSI1SK));
+    // Sorted: the first key past `bot#` ends this principal's bot grants.
+    const bots = items.filter((sk) => sk.startsWith(prefix));
+    source.buffer.push(...bots);
+    const last = items.at(-1);
+    if (last) source.after = last;
+    source.done = response.LastEvaluatedKey === undefined || bots.length < items.length;
+  };
+  for (;;) {
+    await Promise.all(sources.filter((s) => s.buffer.length === 0 && !s.done).map(fill));
+    const open = sources.filter((s) => s.buffer.length > 0 || !s.done);
+    if (open.every((s) => s.buffer.length === 0)) return;
+    // Every id up to the smallest last-buffered id of a walk still going is known from every walk.
+    const bound = sources
+      .filter((s) => !s.done)
+      .map((s) => s.buffer.at(-1) as string)
+      .reduce<string | undefined>((min, sk) => (min === undefined || sk < min ? sk : min), undefined);
+    const ready = new Map<string, string[]>();
+    for (const source of sources) {
+      while (source.buffer.length > 0 && (bound === undefined || (source.buffer[0] as string) <= bound)) {
+        const sk = source.buffer.shift() as string;
+        ready.set(sk, [...(ready.get(sk) ?? []), source.label]);
+      }
+    }
+    const ordered = [...ready.keys()].sort();
+    const finished = sources.every((s) => s.done && s.buffer.length === 0);
+    yield ordered.map((sk, i) => ({
+      value: { botId: sk.slice(prefix.length), through: ready.get(sk) ?? [] },
+      cursorAfter: () => (finished && i === ordered.length - 1 ? null : encodeCursor(walk.scope, { GSI1SK: sk })),
+    }));
+  }
 }
 
 /** Every bot of a tenant in id order (consistent key-condition Query on `BOT#`), from `cursor` on, `chunk` at a time. */

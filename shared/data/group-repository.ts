@@ -177,6 +177,20 @@ export function updateGroup(deps: DataDeps, before: GroupRecord, after: GroupRec
   ];
 }
 
+/**
+ * A transaction step that holds while the group exists and is not being deleted (a grant to it must not
+ * outlive it: its deletion marks it `deleting` before removing its grants, or deletes it at its version).
+ */
+export function groupActiveCheck(deps: DataDeps, group: GroupRecord): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: deps.tableName,
+      Key: keys.group(group.tenantId, group.groupId),
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deleting)',
+    },
+  };
+}
+
 /** Deletes a group at its version (its memberships must be gone or go in the same transaction) and frees its name. */
 export function deleteGroup(deps: DataDeps, group: GroupRecord): TransactItem[] {
   return [

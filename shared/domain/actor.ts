@@ -1,6 +1,6 @@
 import type { BotRecord } from '../data/records';
 import type { AppAbility } from './ability';
-import type { BotRoleAssignment } from './bot-permissions';
+import type { BotRoleAssignment, GroupBotRoles } from './bot-permissions';
 import type { EffectivePermission } from './effective-permissions';
 
 /** Where a request came from; copied into every audit event the request causes. */
@@ -42,15 +42,22 @@ export interface TenantCaller extends Identity {
   readonly effectivePermissions: readonly EffectivePermission[];
   readonly ability: AppAbility;
   readonly isOwner: boolean;
+  /**
+   * The groups whose roles reach the caller (they belong to them; the groups exist and are not being deleted),
+   * sorted. Their grants on a bot count on it (BotCaller). Absent: none.
+   */
+  readonly groupIds?: readonly string[];
 }
 
 /** The caller of a bot route: their membership plus the bot the path names and what they hold on it. */
 export interface BotCaller extends TenantCaller {
   readonly bot: BotRecord;
-  /** Roles the caller holds on the bot now (unexpired; environment-limited ones included). */
+  /** Roles the caller holds on the bot now, directly or through a group (unexpired; environment-limited ones included). */
   readonly botRoleIds: readonly string[];
-  /** Those roles' assignments, with their environment limits and expiry. */
+  /** The assignments of their own grant on the bot (unexpired), with their environment limits and expiry. */
   readonly botAssignments: readonly BotRoleAssignment[];
+  /** The roles their groups hold on the bot (unexpired; SPEC §8), by group: source `group:<groupId>`. */
+  readonly botGroupRoles: readonly GroupBotRoles[];
   /** Effective permissions on the bot (shared/domain/bot-permissions.ts), for decisions naming no environment. */
   readonly botPermissions: readonly EffectivePermission[];
   readonly isBotOwner: boolean;

@@ -1,5 +1,10 @@
 import type { TenantCaller } from './actor';
-import { type BotRoleAssignment, computeBotPermissions, isBotAssignmentUnexpired } from './bot-permissions';
+import {
+  type BotRoleAssignment,
+  computeBotPermissions,
+  type GroupBotRoles,
+  isBotAssignmentUnexpired,
+} from './bot-permissions';
 import { Conflict, Forbidden, ValidationFailed } from './errors';
 import { isAdminLevel } from './escalation';
 import type { Permission } from './permissions';
@@ -28,14 +33,17 @@ export interface BotGrantor {
 
 /**
  * The grantor a member is on one bot: their tenant membership (`caller`) and the roles they hold on that bot
- * (`assignments`, their grant's roles; expired ones are left out here), with `roles` resolving those roles.
- * The one way every bot grant path (the access list, invitations) builds it.
+ * (`assignments`, their grant's roles; expired ones are left out here) and through their groups (`groups`: what
+ * they hold through a group they may pass on, as what they hold directly), with `roles` resolving those roles.
+ * Bot Owner is never held through a group. The one way every bot grant path (the access list, invitations)
+ * builds it.
  */
 export function botGrantorOf(
   caller: Pick<TenantCaller, 'isOwner' | 'effectivePermissions'>,
   assignments: readonly BotRoleAssignment[],
   roles: ReadonlyMap<string, RoleDefinition>,
   now: Date,
+  groups: readonly GroupBotRoles[] = [],
 ): BotGrantor {
   const held = assignments.filter((assignment) => isBotAssignmentUnexpired(assignment, now));
   return {
@@ -50,6 +58,7 @@ export function botGrantorOf(
           roles,
           now,
           environment,
+          groups,
         }).map((p) => p.permission),
       ),
   };

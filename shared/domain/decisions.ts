@@ -1,4 +1,4 @@
-import { type BotRoleAssignment, botPermissionSources } from './bot-permissions';
+import { type BotRoleAssignment, botPermissionSources, type GroupBotRoles } from './bot-permissions';
 import type { EffectivePermission } from './effective-permissions';
 import { type FieldError, ValidationFailed } from './errors';
 import { isBotScoped, isPermission, type Permission } from './permissions';
@@ -26,7 +26,7 @@ export interface DecidableCheck extends DecisionCheck {
 
 export interface Decision {
   readonly allowed: boolean;
-  /** Why: role ids, `direct`, `implied` (tenant-level); `tenant`, role ids, `implied` (on a bot). */
+  /** Why: role ids, `direct`, `group:<groupId>`, `implied` (tenant-level); `tenant`, role ids, `group:<groupId>`, `implied` (on a bot). */
   readonly sources: readonly string[];
 }
 
@@ -68,6 +68,8 @@ export interface BotStanding {
   readonly environments: readonly string[];
   /** The subject's roles on the bot, as granted (expiry and environment limits are judged per decision). */
   readonly assignments: readonly BotRoleAssignment[];
+  /** The roles the subject's groups (active ones) hold on the bot, as granted (source `group:<groupId>`). */
+  readonly groups?: readonly GroupBotRoles[];
 }
 
 /** Everything the decisions of one request need, read once. */
@@ -105,8 +107,8 @@ export function decisionContext(input: {
 
 /**
  * One decision. Without a bot: the subject's tenant-level effective set. On a bot (SPEC §7): the bot-scoped
- * permissions held tenant-wide (`tenant`), the roles held on it that are unexpired and cover the check's
- * environment (a check naming none uses only grants without an environment limit), and their implications;
+ * permissions held tenant-wide (`tenant`), the roles held on it (directly, or through a group: `group:<groupId>`)
+ * that are unexpired and cover the check's environment (a check naming none uses only grants without an environment limit), and their implications;
  * an environment the bot does not have, or a bot that does not exist, is denied.
  */
 export function decide(check: DecidableCheck, context: DecisionContext): Decision {
@@ -121,6 +123,7 @@ export function decide(check: DecidableCheck, context: DecisionContext): Decisio
   const sources = botPermissionSources(check.permission, {
     holdsTenantWide: context.holdsTenantWide,
     assignments: bot.assignments,
+    groups: bot.groups ?? [],
     roles: context.roles,
     now: context.now,
     environment: check.environment,

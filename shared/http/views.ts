@@ -105,17 +105,23 @@ export const botAccessEntryView = (entry: BotAccessEntry): BotAccessEntryView =>
   ...(entry.sources ? { sources: [...entry.sources] } : {}),
 });
 
-export const memberBotView = ({ bot, roles, permissions }: MemberBot): MemberBotView => ({
+const memberBotRoleView = (a: MemberBot['roles'][number]) => ({
+  roleId: a.roleId,
+  ...(a.environments ? { environments: [...a.environments] } : {}),
+  ...(a.expiresAt ? { expiresAt: a.expiresAt } : {}),
+});
+
+export const memberBotView = ({ bot, roles, groups, permissions }: MemberBot): MemberBotView => ({
   bot: {
     botId: bot.botId,
     name: bot.name,
     environments: [...bot.environments],
     ownerMemberId: bot.ownerMemberId,
   },
-  roles: roles.map((a) => ({
-    roleId: a.roleId,
-    ...(a.environments ? { environments: [...a.environments] } : {}),
-    ...(a.expiresAt ? { expiresAt: a.expiresAt } : {}),
+  roles: roles.map(memberBotRoleView),
+  groups: groups.map((group) => ({
+    groupId: group.groupId,
+    roles: group.assignments.map((a) => memberBotRoleView(a as MemberBot['roles'][number])),
   })),
   permissions: permissions.map((p) => ({ permission: p.permission, sources: [...p.sources] })),
 });

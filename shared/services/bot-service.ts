@@ -1,8 +1,12 @@
+import { batchGetByKey } from '../data/batch-get';
 import {
+  botsWithGrantsFrom,
+  botsWithGrantsKeys,
   deleteBot as deleteBotItems,
   deleteGrant,
-  getBotsWithGrants,
   getBotWithGrant,
+  groupGrantsFrom,
+  groupGrantsKeys,
   listBotIds,
   listGrantsOnBot,
   putGrant,
@@ -23,6 +27,7 @@ import { auditActorOf, type BotCaller, type RequestMeta, type TenantCaller } fro
 import { computeBotPermissions, isBotAssignmentUnexpired } from '../domain/bot-permissions';
 import { Conflict, Forbidden, InvalidState, NotFound, PreconditionFailed } from '../domain/errors';
 import type { Permission } from '../domain/permissions';
+import { groupBotRolesOf } from './caller-service';
 import { concurrentChange } from './grant-guards';
 import { resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
@@ -99,21 +104,27 @@ function botChangedMeanwhile(found: Record<string, unknown> | undefined) {
 
 const grantChangedMeanwhile = () => concurrentChange('Access to this bot changed meanwhile; retry.');
 
-/** What a caller holds on a bot, from their grant on it (read with it) and their tenant-level set. */
+/**
+ * What a caller holds on a bot, from their grant on it and their groups' grants on it (read with it) and their
+ * tenant-level set: the roles held directly or through a group, and the permissions they give.
+ */
 function accessOf(
   caller: TenantCaller,
   grant: ResourceGrantRecord | undefined,
   roles: Awaited<ReturnType<typeof resolveRoles>>,
   now: Date,
+  groupGrants: readonly ResourceGrantRecord[] = [],
 ): BotWithAccess['myAccess'] {
   const active = (grant?.roles ?? []).filter((assignment) => isBotAssignmentUnexpired(assignment, now));
+  const groups = groupBotRolesOf(groupGrants, caller.groupIds ?? [], now);
   return {
-    roles: active.map((a) => a.roleId),
+    roles: [...new Set([...active, ...groups.flatMap((group) => group.assignments)].map((a) => a.roleId))],
     permissions: computeBotPermissions({
       tenantPermissions: caller.effectivePermissions,
       assignments: active,
       roles,
       now,
+      groups,
     }).map((p) => p.permission),
   };
 }
@@ -163,23 +174,46 @@ export async function registerBot(
   return { bot, myAccess: accessOf(caller, grant, roles, deps.now()) };
 }
 
-/** The bot directory (any active member): a page of the tenant's bots, each with what the caller holds on it. */
+/**
+ * The bot directory (any active member): a page of the tenant's bots, each with what the caller holds on it,
+ * directly or through their groups. The bots, the caller's grants and their groups' grants on them are one
+ * round of BatchGetItems (page size × (2 + groups) keys, in parallel requests of 100).
+ */
 export async function listBots(
   deps: ServiceDeps,
   caller: TenantCaller,
   q: string | undefined,
   page: { limit: number; cursor?: string },
 ): Promise<{ items: BotWithAccess[]; nextCursor: string | null }> {
-  const { botIds, nextCursor } = await listBotIds(deps, caller.tenantId, q, page);
-  const found = botIds.length === 0 ? [] : await getBotsWithGrants(deps, caller.tenantId, botIds, caller.memberId);
+  const { tenantId, memberId } = caller;
+  const groupIds = caller.groupIds ?? [];
+  const { botIds, nextCursor } = await listBotIds(deps, tenantId, q, page);
+  const read =
+    botIds.length === 0
+      ? undefined
+      : await batchGetByKey(deps, [
+          ...botsWithGrantsKeys(tenantId, botIds, memberId),
+          ...groupGrantsKeys(tenantId, botIds, groupIds),
+        ]);
+  const found = read
+    ? botsWithGrantsFrom(read, tenantId, botIds, memberId).map((entry) => ({
+        ...entry,
+        groupGrants: groupGrantsFrom(read, tenantId, entry.bot.botId, groupIds),
+      }))
+    : [];
   const roles = await resolveRoles(
     deps,
-    caller.tenantId,
-    found.flatMap(({ grant }) => (grant?.roles ?? []).map((a) => a.roleId)),
+    tenantId,
+    found.flatMap(({ grant, groupGrants }) =>
+      [grant, ...groupGrants].flatMap((g) => (g?.roles ?? []).map((a) => a.roleId)),
+    ),
   );
   const now = deps.now();
   return {
-    items: found.map(({ bot, grant }) => ({ bot, myAccess: accessOf(caller, grant, roles, now) })),
+    items: found.map(({ bot, grant, groupGrants }) => ({
+      bot,
+      myAccess: accessOf(caller, grant, roles, now, groupGrants),
+    })),
     nextCursor,
   };
 }

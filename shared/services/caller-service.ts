@@ -1,5 +1,5 @@
 import { batchGetByKey, type FoundItems } from '../data/batch-get';
-import { botGrantKey } from '../data/bot-repository';
+import { botGrantKey, getGroupGrantsOn, groupGrantsFrom, groupGrantsKeys } from '../data/bot-repository';
 import { stripKeys } from '../data/data-deps';
 import { getGroups, groupIdsOf, groupKeysOf } from '../data/group-repository';
 import { type ItemKey, keys } from '../data/keys';
@@ -8,7 +8,7 @@ import { getPrincipalLink } from '../data/principal-repository';
 import type { BotRecord, CustomRoleRecord, GroupRecord, MemberRecord, ResourceGrantRecord } from '../data/records';
 import { buildAbility } from '../domain/ability';
 import type { BotCaller, Identity, LinkedIdentity, TenantCaller } from '../domain/actor';
-import { computeBotPermissions, isBotAssignmentUnexpired } from '../domain/bot-permissions';
+import { computeBotPermissions, type GroupBotRoles, isBotAssignmentUnexpired } from '../domain/bot-permissions';
 import { computeEffectivePermissions, isAssignmentActive } from '../domain/effective-permissions';
 import { Forbidden, NotFound } from '../domain/errors';
 import { groupRolesOf } from './group-roles';
@@ -31,9 +31,10 @@ export async function resolveTenantCaller(
 }
 
 /**
- * The caller of a bot route: their membership as `resolveTenantCaller` reads it, plus the bot and their grant
- * on it, read in the same BatchGetItem as the member (still two round trips; a custom bot role held on the bot
- * costs one more read). An unknown bot, or one of another tenant, is 404 `bot_not_found`.
+ * The caller of a bot route: their membership as `resolveTenantCaller` reads it, plus the bot, their grant on
+ * it and the grants on it of each group their link lists, read in the same BatchGetItem as the member (still
+ * two round trips for a member in up to 50 groups: 3 + 50 keys; a custom bot role held on the bot costs one
+ * more read). An unknown bot, or one of another tenant, is 404 `bot_not_found`.
  */
 export async function resolveBotCaller(
   deps: ServiceDeps,
@@ -41,42 +42,69 @@ export async function resolveBotCaller(
   tenantId: string,
   botId: string,
 ): Promise<BotCaller> {
-  const { caller, bot, grant } = await resolveCaller(deps, identity, tenantId, botId);
+  const { caller, bot, grant, groupGrants } = await resolveCaller(deps, identity, tenantId, botId);
   if (!bot) throw new NotFound('Bot', 'bot_not_found');
-  return botCallerOf(deps, caller, bot, grant);
+  return botCallerOf(deps, caller, bot, grant, groupGrants);
 }
 
 /**
- * A tenant caller as the caller of one bot, from the bot and their grant on it (read by whoever calls this):
- * their unexpired roles there and their effective permissions on it. For services that reach a bot through
- * something else than the path (an access request names its bot).
+ * A tenant caller as the caller of one bot, from the bot, their grant on it and their groups' grants on it
+ * (read by whoever calls this; `groupGrants` undefined: read here, one BatchGetItem, when the caller is in a
+ * group): their unexpired roles there, directly and through their groups, and their effective permissions on
+ * it. Only the groups of `caller.groupIds` (existing, not being deleted) count. For services that reach a bot
+ * through something else than the path (an access request names its bot).
  */
 export async function botCallerOf(
   deps: ServiceDeps,
   caller: TenantCaller,
   bot: BotRecord,
   grant: ResourceGrantRecord | undefined,
+  groupGrants?: readonly ResourceGrantRecord[],
 ): Promise<BotCaller> {
   const now = deps.now();
+  const groupIds = caller.groupIds ?? [];
+  const readGroupGrants = groupGrants ?? (await getGroupGrantsOn(deps, caller.tenantId, bot.botId, groupIds));
   const botRoles = (grant?.roles ?? []).filter((assignment) => isBotAssignmentUnexpired(assignment, now));
-  const roles = await resolveRoles(
-    deps,
-    caller.tenantId,
-    botRoles.map((a) => a.roleId),
-  );
+  const groupRoles = groupBotRolesOf(readGroupGrants, groupIds, now);
+  const roles = await resolveRoles(deps, caller.tenantId, [
+    ...botRoles.map((a) => a.roleId),
+    ...groupRoles.flatMap((group) => group.assignments.map((a) => a.roleId)),
+  ]);
   return {
     ...caller,
     bot,
-    botRoleIds: botRoles.map((a) => a.roleId),
+    botRoleIds: [...new Set([...botRoles, ...groupRoles.flatMap((group) => group.assignments)].map((a) => a.roleId))],
     botAssignments: botRoles,
+    botGroupRoles: groupRoles,
     botPermissions: computeBotPermissions({
       tenantPermissions: caller.effectivePermissions,
       assignments: botRoles,
       roles,
       now,
+      groups: groupRoles,
     }),
+    // Bot Owner is never held through a group (it is not assignable to one).
     isBotOwner: botRoles.some((a) => a.roleId === 'bot-owner'),
   };
+}
+
+/**
+ * The roles groups hold on one bot, for a member of `groupIds` (their active groups, in order): the grants of
+ * those groups only (a grant of a group the member left, or of a group being deleted, counts for nothing),
+ * unexpired roles only, groups holding none left out.
+ */
+export function groupBotRolesOf(
+  grants: readonly ResourceGrantRecord[],
+  groupIds: readonly string[],
+  now: Date,
+): GroupBotRoles[] {
+  const byGroup = new Map(
+    grants.filter((g) => g.principalType === 'group').map((grant) => [grant.principalId, grant] as const),
+  );
+  return groupIds.flatMap((groupId) => {
+    const assignments = (byGroup.get(groupId)?.roles ?? []).filter((a) => isBotAssignmentUnexpired(a, now));
+    return assignments.length === 0 ? [] : [{ groupId, assignments }];
+  });
 }
 
 /**
@@ -171,10 +199,15 @@ async function resolveCaller(
   identity: Identity,
   tenantId: string,
   botId: string | undefined,
-): Promise<{ caller: TenantCaller; bot?: BotRecord; grant?: ResourceGrantRecord }> {
+): Promise<{
+  caller: TenantCaller;
+  bot?: BotRecord;
+  grant?: ResourceGrantRecord;
+  groupGrants?: readonly ResourceGrantRecord[];
+}> {
   // Two round trips: the link, then the member with the custom roles the link says it holds (and, on a bot
-  // route, the bot and the member's grant on it) in one BatchGetItem. Should the member hold a custom role the
-  // link does not list, resolveRoles reads it.
+  // route, the bot, the member's grant on it and the grants on it of the groups the link lists) in one
+  // BatchGetItem. Should the member hold a custom role the link does not list, resolveRoles reads it.
   const linked = await resolveLink(deps, identity, tenantId);
   if (botId === undefined) {
     // A tenant route: the member alone is one GetItem when the link lists no custom role and no group.
@@ -187,12 +220,25 @@ async function resolveCaller(
   }
   const botKey = keys.bot(tenantId, botId);
   const grantKey = botGrantKey(tenantId, botId, linked.memberId);
-  const { caller, found } = await resolveLinkedCaller(deps, linked, [botKey, grantKey]);
+  const { caller, found } = await resolveLinkedCaller(deps, linked, [
+    botKey,
+    grantKey,
+    ...groupGrantsKeys(tenantId, [botId], linked.groupIds),
+  ]);
   const [botItem, grantItem] = [found.get(botKey), found.get(grantKey)];
+  // The member's groups are the authority: a group the link did not list (a membership changed between the
+  // two reads) has its grant read now, one more read in that rare case.
+  const groupIds = caller.groupIds ?? [];
+  const unread = groupIds.filter((groupId) => !linked.groupIds.includes(groupId));
+  const groupGrants = [
+    ...groupGrantsFrom(found, tenantId, botId, groupIds),
+    ...(botItem ? await getGroupGrantsOn(deps, tenantId, botId, unread) : []),
+  ];
   return {
     caller,
     ...(botItem ? { bot: stripKeys<BotRecord>(botItem) } : {}),
     ...(grantItem ? { grant: stripKeys<ResourceGrantRecord>(grantItem) } : {}),
+    groupGrants,
   };
 }
 
@@ -248,5 +294,6 @@ async function judgeCaller(
       effectivePermissions.map((p) => p.permission),
     ),
     isOwner: activeAssignments.some((a) => a.roleId === 'owner'),
+    groupIds: carried.map((group) => group.groupId),
   };
 }

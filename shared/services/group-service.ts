@@ -26,6 +26,7 @@ import { Conflict, Forbidden, InvalidState, NotFound, PreconditionFailed } from 
 import { assertCanGrant, isAdminLevel } from '../domain/escalation';
 import { roleNameKey } from '../domain/role-names';
 import type { RoleDefinition } from '../domain/roles';
+import { assertCanPassGroupBotRoles } from './bot-access-service';
 import { concurrentChange, isConcurrentChange, judgedOn, retryingConcurrentChange } from './grant-guards';
 import { groupsOfMembers } from './group-roles';
 import { effectivePermissionsOf, resolveAssignableRoles, resolveRoles } from './role-resolution';
@@ -332,7 +333,8 @@ async function requireOtherMember(deps: ServiceDeps, caller: TenantCaller, membe
 /**
  * Adds a member to a group (`groups:manage`): a grant of every role the group carries, judged as one
  * (the caller must hold what it gives; Admin-level power, counting everything else the member holds, only
- * through the Owner). At most 50 groups per member: the condition is on the member's own item, so concurrent
+ * through the Owner), and of the roles it holds on bots, judged per bot (assertCanPassGroupBotRoles; a bot
+ * grant of the group changed after this judgement is not caught by the transaction). At most 50 groups per member: the condition is on the member's own item, so concurrent
  * adds stop at 50 (409 `group_limit_reached`). Adding a member who is in the group already changes nothing.
  * One transaction: the membership, the member's and its link's group ids, the group as judged (not edited
  * nor deleted meanwhile), the custom roles as judged, and one `group.member_added` event.
@@ -374,6 +376,7 @@ async function addGroupMemberOnce(
   const after = [...before, groupId];
   const [resulting] = await effectivePermissionsOf(deps, caller.tenantId, [{ ...member, groupIds: new Set(after) }]);
   assertCanGrant(caller, { roles: grantedRoles, resulting: [resulting ?? []] });
+  await assertCanPassGroupBotRoles(deps, caller, groupId, now);
   const items = addGroupMembership(deps, group, member);
   const last = items.length - 1;
   await transactWrite(deps, [

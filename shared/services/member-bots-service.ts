@@ -1,15 +1,20 @@
+import { batchGetByKey } from '../data/batch-get';
 import {
-  type BotWithGrant,
-  getBotsWithGrants,
+  botGroupGrantKey,
+  botsWithGrantsFrom,
+  botsWithGrantsKeys,
   getGrantsOfMemberOn,
-  walkBotIdsOfMember,
+  groupGrantsFrom,
+  groupGrantsKeys,
+  walkBotIdsOfPrincipals,
   walkBotsOfTenant,
 } from '../data/bot-repository';
+import { stripKeys } from '../data/data-deps';
 import { getMember } from '../data/member-repository';
-import type { BotRecord, ResourceRoleAssignment } from '../data/records';
+import type { BotRecord, ResourceGrantRecord, ResourceRoleAssignment } from '../data/records';
 import { canOn } from '../domain/ability';
 import type { TenantCaller } from '../domain/actor';
-import { computeBotPermissions, isBotAssignmentUnexpired } from '../domain/bot-permissions';
+import { computeBotPermissions, type GroupBotRoles, isBotAssignmentUnexpired } from '../domain/bot-permissions';
 import {
   computeEffectivePermissions,
   type EffectivePermission,
@@ -17,13 +22,20 @@ import {
 } from '../domain/effective-permissions';
 import { Forbidden, NotFound } from '../domain/errors';
 import { isBotScoped, type Permission } from '../domain/permissions';
+import { groupBotRolesOf } from './caller-service';
+import { groupRolesOf, groupsOfMembers } from './group-roles';
 import { resolveRoles } from './role-resolution';
 import type { ServiceDeps } from './service-deps';
 
-/** A bot as one member stands on it: their roles on it (unexpired) and their effective permissions there. */
+/**
+ * A bot as one member stands on it: their own roles on it (unexpired), the roles their groups hold on it, and
+ * their effective permissions there (sources: `tenant`, role ids, `group:<groupId>`, `implied`).
+ */
 export interface MemberBot {
   readonly bot: BotRecord;
   readonly roles: readonly ResourceRoleAssignment[];
+  /** Roles held on the bot through the member's groups (unexpired), by group. */
+  readonly groups: readonly GroupBotRoles[];
   /** As a decision naming no environment sees them (roles limited to some environments add nothing here). */
   readonly permissions: readonly EffectivePermission[];
 }
@@ -40,8 +52,9 @@ const MAX_CHUNK = 100;
  * - the member holds the permission tenant-wide (without `permission`: any bot-scoped permission tenant-wide,
  *   e.g. the Owner or an Admin): every bot of the tenant qualifies. Page over the tenant's bots (`BOT#`) and
  *   read the member's grants on them (one BatchGetItem per page);
- * - otherwise only bots they hold a grant on: the member's grants through GSI1, then the bots and the grants
- *   themselves, consistently, in one BatchGetItem per chunk. A grant that no longer grants (expired, or
+ * - otherwise only bots they or one of their groups hold a grant on: the member's and each group's grants
+ *   through GSI1 (one Query per principal, at most 51, read in parallel and merged by bot id), then the bots and
+ *   the grants themselves, consistently, in one BatchGetItem per chunk. A grant that no longer grants (expired, or
  *   without the permission, or limited to environments when `permission` is asked) is dropped, and reading
  *   goes on until the page is full or the index ends: a page is never silently short, and `nextCursor` is
  *   null only at the end.
@@ -66,15 +79,18 @@ export async function listMemberBots(
   const now = deps.now();
 
   const tenantAssignments = member.roles.filter((assignment) => isAssignmentActive(assignment, now));
+  // The member's groups (existing, not being deleted): their tenant roles count, and their grants on bots.
+  const carried = groupRolesOf(member, await groupsOfMembers(deps, tenantId, [member]));
+  const groupIds = carried.map((group) => group.groupId);
   const tenantPermissions = computeEffectivePermissions({
     assignments: tenantAssignments,
     directPermissions: member.permissions,
-    roles: await resolveRoles(
-      deps,
-      tenantId,
-      tenantAssignments.map((a) => a.roleId),
-    ),
+    roles: await resolveRoles(deps, tenantId, [
+      ...tenantAssignments.map((a) => a.roleId),
+      ...carried.flatMap((group) => group.roles.map((a) => a.roleId)),
+    ]),
     now,
+    groups: carried,
   });
   const { permission } = filter;
   const everyBot = tenantPermissions.some((held) =>
@@ -85,35 +101,52 @@ export async function listMemberBots(
   const chunk = everyBot || permission === undefined ? page.limit : Math.min(MAX_CHUNK, Math.max(20, 2 * page.limit));
   const walk = { scope, chunk, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) };
 
-  const standing = async (found: readonly BotWithGrant[]): Promise<MemberBot[]> => {
+  interface Found {
+    readonly bot: BotRecord;
+    readonly grant: ResourceGrantRecord | undefined;
+    readonly groupGrants: readonly ResourceGrantRecord[];
+  }
+  const standing = async (found: readonly Found[]): Promise<MemberBot[]> => {
     const roles = await resolveRoles(
       deps,
       tenantId,
-      found.flatMap(({ grant }) => (grant?.roles ?? []).map((a) => a.roleId)),
+      found.flatMap(({ grant, groupGrants }) =>
+        [grant, ...groupGrants].flatMap((g) => (g?.roles ?? []).map((a) => a.roleId)),
+      ),
     );
-    return found.map(({ bot, grant }) => {
+    return found.map(({ bot, grant, groupGrants }) => {
       const held = (grant?.roles ?? []).filter((assignment) => isBotAssignmentUnexpired(assignment, now));
+      const groups = groupBotRolesOf(groupGrants, groupIds, now);
       return {
         bot,
         roles: held,
-        permissions: computeBotPermissions({ tenantPermissions, assignments: held, roles, now }),
+        groups,
+        permissions: computeBotPermissions({ tenantPermissions, assignments: held, roles, now, groups }),
       };
     });
   };
   const qualifies = (entry: MemberBot) =>
     everyBot ||
-    (permission === undefined ? entry.roles.length > 0 : entry.permissions.some((p) => p.permission === permission));
+    (permission === undefined
+      ? entry.roles.length > 0 || entry.groups.length > 0
+      : entry.permissions.some((p) => p.permission === permission));
 
   async function* throughTenant() {
     for await (const entries of walkBotsOfTenant(deps, tenantId, walk)) {
       const bots = entries.map((entry) => entry.value);
-      const grants = await getGrantsOfMemberOn(
-        deps,
-        tenantId,
-        bots.map((bot) => bot.botId),
-        memberId,
+      const botIds = bots.map((bot) => bot.botId);
+      // The groups' grants on every bot of the page: (page size × groups) keys, parallel BatchGetItems of 100.
+      const [grants, groupFound] = await Promise.all([
+        getGrantsOfMemberOn(deps, tenantId, botIds, memberId),
+        batchGetByKey(deps, groupGrantsKeys(tenantId, botIds, groupIds)),
+      ]);
+      const stood = await standing(
+        bots.map((bot) => ({
+          bot,
+          grant: grants.get(bot.botId),
+          groupGrants: groupGrantsFrom(groupFound, tenantId, bot.botId, groupIds),
+        })),
       );
-      const stood = await standing(bots.map((bot) => ({ bot, grant: grants.get(bot.botId) })));
       yield entries.flatMap((entry, i) => {
         const value = stood[i];
         return value ? [{ value, cursorAfter: entry.cursorAfter }] : [];
@@ -121,14 +154,36 @@ export async function listMemberBots(
     }
   }
   async function* throughGrants() {
-    for await (const entries of walkBotIdsOfMember(deps, tenantId, memberId, walk)) {
-      const botIds = entries.map((entry) => entry.value);
+    const principals = [
+      { type: 'member' as const, id: memberId },
+      ...groupIds.map((id) => ({ type: 'group' as const, id })),
+    ];
+    for await (const entries of walkBotIdsOfPrincipals(deps, tenantId, principals, walk)) {
+      const botIds = entries.map((entry) => entry.value.botId);
+      // The bots, the member's grants and the group grants the index listed, in one BatchGetItem round.
+      const groupKeys = entries.flatMap(({ value }) =>
+        value.through.flatMap((source) =>
+          source.startsWith('group:') ? [botGroupGrantKey(tenantId, value.botId, source.slice('group:'.length))] : [],
+        ),
+      );
+      const found = await batchGetByKey(deps, [...botsWithGrantsKeys(tenantId, botIds, memberId), ...groupKeys]);
       const stood = new Map(
-        (await standing(await getBotsWithGrants(deps, tenantId, botIds, memberId))).map((s) => [s.bot.botId, s]),
+        (
+          await standing(
+            botsWithGrantsFrom(found, tenantId, botIds, memberId).map(({ bot, grant }) => ({
+              bot,
+              grant,
+              groupGrants: groupIds.flatMap((groupId) => {
+                const item = found.get(botGroupGrantKey(tenantId, bot.botId, groupId));
+                return item ? [stripKeys<ResourceGrantRecord>(item)] : [];
+              }),
+            })),
+          )
+        ).map((s) => [s.bot.botId, s]),
       );
       // An entry whose bot is gone (deleted meanwhile: the index lags) is dropped.
       yield entries.flatMap((entry) => {
-        const value = stood.get(entry.value);
+        const value = stood.get(entry.value.botId);
         return value ? [{ value, cursorAfter: entry.cursorAfter }] : [];
       });
     }

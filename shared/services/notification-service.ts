@@ -1,4 +1,5 @@
 import { listGrantsOnBot } from '../data/bot-repository';
+import { allMemberIdsOfGroup, getGroups } from '../data/group-repository';
 import { getMember, getMembers, holdersOfRole } from '../data/member-repository';
 import { listNotificationsPage, markNotificationRead, putNotificationOnce } from '../data/notification-repository';
 import type { AuditAction, OutboxEvent } from '../data/outbox';
@@ -19,24 +20,36 @@ const FALLBACK_TENANT_ROLES = ['owner', 'admin'] as const;
 
 /**
  * THE list of a bot's approvers, whom a new access request notifies (SPEC §9): the active members holding Bot
- * Owner or Bot Admin on it (unexpired); when it has none, the tenant's active Owner and Admins.
- *
- * Seam for groups (SPEC §8): a grant on the bot whose principal is a group that holds Bot Owner or Bot Admin
- * makes that group's active members approvers too. Grants of `principalType: 'group'` are skipped here until
- * groups exist; the groups work expands them (listing the group's members) in this one function.
+ * Owner or Bot Admin on it (unexpired), directly or through a group (SPEC §8: a group holding Bot Admin on the
+ * bot makes each active member of it an approver, while the group exists and is not being deleted); when it has
+ * none, the tenant's active Owner and Admins.
  */
 export async function listBotApprovers(deps: ServiceDeps, tenantId: string, botId: string): Promise<MemberRecord[]> {
   const now = deps.now();
   const grants = await listGrantsOnBot(deps, tenantId, botId);
-  const approverIds = grants
-    .filter(
-      (grant) =>
-        grant.principalType === 'member' &&
-        grant.roles.some(
-          (a) => (APPROVER_BOT_ROLES as readonly string[]).includes(a.roleId) && isBotAssignmentUnexpired(a, now),
-        ),
-    )
-    .map((grant) => grant.principalId);
+  const approving = grants.filter((grant) =>
+    grant.roles.some(
+      (a) => (APPROVER_BOT_ROLES as readonly string[]).includes(a.roleId) && isBotAssignmentUnexpired(a, now),
+    ),
+  );
+  const directIds = approving.filter((grant) => grant.principalType === 'member').map((grant) => grant.principalId);
+  const groups = await getGroups(
+    deps,
+    tenantId,
+    approving.filter((grant) => grant.principalType === 'group').map((grant) => grant.principalId),
+  );
+  const activeGroups = [...groups.values()].filter((group) => !group.deleting);
+  const throughGroups = await Promise.all(
+    activeGroups.map(async (group) => ({
+      groupId: group.groupId,
+      memberIds: await allMemberIdsOfGroup(deps, tenantId, group.groupId),
+    })),
+  );
+  // A member is in a group while their record lists it (the membership item and the record change together).
+  const inGroups = new Map<string, string[]>();
+  for (const { groupId, memberIds } of throughGroups)
+    for (const memberId of memberIds) inGroups.set(memberId, [...(inGroups.get(memberId) ?? []), groupId]);
+  const approverIds = [...directIds, ...inGroups.keys()];
   const active = async (memberIds: readonly string[], check: (member: MemberRecord) => boolean = () => true) =>
     memberIds.length === 0
       ? []
@@ -46,7 +59,10 @@ export async function listBotApprovers(deps: ServiceDeps, tenantId: string, botI
             [...new Set(memberIds)].map((memberId) => ({ tenantId, memberId })),
           )
         ).filter((member) => member.status === 'active' && member.userId !== undefined && check(member));
-  const approvers = await active(approverIds);
+  const approvers = await active(approverIds, (member) => {
+    if (directIds.includes(member.memberId)) return true;
+    return (inGroups.get(member.memberId) ?? []).some((groupId) => member.groupIds?.has(groupId) ?? false);
+  });
   if (approvers.length > 0) return approvers;
   const holders = (
     await Promise.all(FALLBACK_TENANT_ROLES.map((roleId) => holdersOfRole(deps, tenantId, roleId)))

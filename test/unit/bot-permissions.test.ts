@@ -81,3 +81,25 @@ describe('holding a role on a bot vs. what it grants', () => {
     ).toContain('flows:read');
   });
 });
+
+describe('roles held on a bot through a group (SPEC §8)', () => {
+  it('count like roles held directly, sourced group:<groupId>; expired or tenant roles through a group grant nothing', () => {
+    const onBot = computeBotPermissions({
+      tenantPermissions: tenantSet('member'),
+      assignments: [],
+      roles,
+      now,
+      groups: [
+        { groupId: 'G1', assignments: [{ roleId: 'bot-developer' }] },
+        {
+          groupId: 'G2',
+          assignments: [{ roleId: 'bot-admin', expiresAt: '2026-06-01T11:00:00Z' }, { roleId: 'admin' }],
+        },
+      ],
+    });
+    expect(onBot.find((p) => p.permission === 'flows:write')?.sources).toEqual(['group:G1']);
+    expect(onBot.find((p) => p.permission === 'flows:read')?.sources).toEqual(['implied']);
+    expect(onBot.map((p) => p.permission)).not.toContain('collaborators:manage');
+    expect(onBot.map((p) => p.permission)).not.toContain('users:write');
+  });
+});

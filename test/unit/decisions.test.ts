@@ -4,6 +4,7 @@ import {
   type BotRoleAssignment,
   botPermissionSources,
   computeBotPermissions,
+  type GroupBotRoles,
 } from '../../shared/domain/bot-permissions';
 import { assertDecidable, type DecidableCheck, decide, decisionContext } from '../../shared/domain/decisions';
 import { computeEffectivePermissions, type EffectivePermission } from '../../shared/domain/effective-permissions';
@@ -52,21 +53,32 @@ const tenantPermissionsArbitrary: fc.Arbitrary<EffectivePermission[]> = fc
     computeEffectivePermissions({ assignments: [], directPermissions: permissions, roles: builtIns, now }),
   );
 
+/** The grants of a member's groups on the bot: up to 3 groups (ids may repeat roles), each with up to 3 roles. */
+const groupsArbitrary: fc.Arbitrary<GroupBotRoles[]> = fc.uniqueArray(
+  fc.record({
+    groupId: fc.constantFrom('01JGROUPA', '01JGROUPB', '01JGROUPC', '01JGROUPD'),
+    assignments: fc.array(assignmentArbitrary, { maxLength: 3 }),
+  }),
+  { maxLength: 3, selector: (group) => group.groupId },
+);
+
 describe('botPermissionSources: one permission, as computeBotPermissions lists it', () => {
-  it('agrees with computeBotPermissions for every permission, on any grants, environment and tenant-level set', () => {
+  it('agrees with computeBotPermissions for every permission, on any grants (own and groups), environment and tenant-level set', () => {
     fc.assert(
       fc.property(
         tenantPermissionsArbitrary,
         fc.array(assignmentArbitrary, { maxLength: 4 }),
+        groupsArbitrary,
         fc.constantFrom(undefined, 'sandbox', 'staging', 'production'),
-        (tenantPermissions, assignments, environment) => {
-          const whole = computeBotPermissions({ tenantPermissions, assignments, roles, now, environment });
+        (tenantPermissions, assignments, groups, environment) => {
+          const whole = computeBotPermissions({ tenantPermissions, assignments, roles, now, environment, groups });
           const held = new Set(tenantPermissions.map((p) => p.permission));
           for (const permission of allPermissions) {
             const expected = whole.find((p) => p.permission === permission)?.sources ?? [];
             const sources = botPermissionSources(permission, {
               holdsTenantWide: (p) => held.has(p),
               assignments,
+              groups,
               roles,
               now,
               environment,
@@ -85,6 +97,7 @@ describe('decide (SPEC §10)', () => {
   const context = (input: {
     effectivePermissions: EffectivePermission[];
     assignments?: BotRoleAssignment[];
+    groups?: GroupBotRoles[];
     environments?: string[];
     active?: boolean;
   }) =>
@@ -97,6 +110,7 @@ describe('decide (SPEC §10)', () => {
           {
             environments: input.environments ?? ['sandbox', 'staging', 'production'],
             assignments: input.assignments ?? [],
+            groups: input.groups ?? [],
           },
         ],
       ]),
@@ -139,6 +153,30 @@ describe('decide (SPEC §10)', () => {
     expect(decide(check('inbox:write', { botId, environment: 'production' }), c)).toEqual({
       allowed: false,
       sources: [],
+    });
+    expect(decide(check('inbox:write', { botId: 'no-such-bot' }), c)).toEqual({ allowed: false, sources: [] });
+  });
+
+  it("on a bot: roles a group holds there count for its member, sourced group:<groupId>, after the member's own", () => {
+    const c = context({
+      effectivePermissions: tenantSet('member'),
+      assignments: [{ roleId: 'bot-tester' }],
+      groups: [
+        { groupId: 'G1', assignments: [{ roleId: 'bot-developer' }] },
+        { groupId: 'G2', assignments: [{ roleId: 'inbox-agent', environments: ['production'] }] },
+      ],
+    });
+    expect(decide(check('flows:write', { botId }), c)).toEqual({ allowed: true, sources: ['group:G1'] });
+    expect(decide(check('flows:read', { botId }), c)).toEqual({
+      allowed: true,
+      sources: ['bot-tester', 'implied'],
+    });
+    expect(decide(check('bots:read', { botId }), c)).toEqual({ allowed: true, sources: ['bot-tester', 'group:G1'] });
+    // G2's role is limited to production.
+    expect(decide(check('inbox:write', { botId }), c)).toEqual({ allowed: false, sources: [] });
+    expect(decide(check('inbox:write', { botId, environment: 'production' }), c)).toEqual({
+      allowed: true,
+      sources: ['group:G2'],
     });
     expect(decide(check('inbox:write', { botId: 'no-such-bot' }), c)).toEqual({ allowed: false, sources: [] });
   });

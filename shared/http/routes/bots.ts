@@ -133,7 +133,7 @@ export const botRoutes = {
     path: '/v1/tenants/{tenantId}/bots/{botId}/access',
     handler: 'functions/bots/list-bot-access.ts',
     summary:
-      "Who has access to a bot: every member (and group) with roles on it, with each role's environments and expiry; with `permission`, only those who hold that permission on it, with its sources (collaborators:read on the bot)",
+      "Who has access to a bot: every member and group with roles on it (groups labelled by name), with each role's environments and expiry; with `permission`, only those who hold that permission on it, with its sources (collaborators:read on the bot)",
     tags: ['bots'],
     access: { kind: 'bot', permission: 'collaborators:read' },
     grants: ['main:read', 'main:recordSignIn'],
@@ -154,7 +154,9 @@ export const botRoutes = {
       'grants count), in every environment the assignment covers; `bot-owner` is never granted or taken away this',
       'way (registration sets it, transfer-ownership moves it); `bot-admin` only by the Bot Owner or a tenant',
       'Owner or Admin. A role that `requires` another (Approver requires Developer) must be held with it, the',
-      'required one covering the same environments for at least as long.',
+      'required one covering the same environments for at least as long. A group (principalType `group`) holds',
+      'bot roles for its members: each active member of it holds them on their next request (source',
+      "`group:<groupId>`), as long as they belong to the group; prerequisites are judged on the group's own grant.",
     ].join(' '),
     tags: ['bots'],
     access: { kind: 'bot', permission: 'collaborators:manage' },
@@ -170,7 +172,10 @@ export const botRoutes = {
         description:
           '`escalation_denied` (a permission the caller lacks on this bot), `bot_owner_not_grantable`, `bot_admin_requires_owner`',
       },
-      404: { description: '`bot_not_found`, `member_not_found`, or `group_not_found`' },
+      404: {
+        description:
+          "`bot_not_found`, `member_not_found`, or `group_not_found` (an unknown group, another tenant's, or one being deleted)",
+      },
       409: {
         description:
           '`role_prerequisite_missing` (names both roles); `invalid_state` (the member has not joined yet); `concurrent_change` (access changed meanwhile; retry)',

@@ -127,7 +127,7 @@ export const botAccessEntrySchema = z
     sources: z.optional(z.array(z.string())).check(
       z.meta({
         description:
-          'Only with `?permission=`: where the principal holds it from: `tenant` (granted tenant-wide), a role id, `implied`',
+          'Only with `?permission=`: where the principal holds it from: `tenant` (granted tenant-wide; members only), a role id, `implied`',
       }),
     ),
   })

@@ -115,7 +115,7 @@ export const listMemberBotsQuerySchema = z.extend(paginationQuerySchema, {
   permission: z.optional(z.enum(botScopedPermissions as readonly Permission[] as [Permission, ...Permission[]])).check(
     z.meta({
       description:
-        'A bot-scoped permission: only bots where the member holds it (tenant-wide, or through unexpired roles on the bot without an environment limit). Without it: every bot the member has any access to',
+        'A bot-scoped permission: only bots where the member holds it (tenant-wide, or through unexpired roles on the bot, their own or their groups’, without an environment limit). Without it: every bot the member has any access to',
     }),
   ),
 });
@@ -141,6 +141,25 @@ export const memberBotSchema = z
           description: 'The roles the member holds on the bot (unexpired), with their environment limits and expiry',
         }),
       ),
+    groups: z
+      .array(
+        z.object({
+          groupId: z.string(),
+          roles: z.array(
+            z.object({
+              roleId: z.string(),
+              environments: z.optional(z.array(botEnvironmentSchema)),
+              expiresAt: z.optional(isoDateTimeSchema),
+            }),
+          ),
+        }),
+      )
+      .check(
+        z.meta({
+          description:
+            "The roles the member's groups hold on the bot (unexpired), by group: the member holds them as long as they belong to the group",
+        }),
+      ),
     permissions: z
       .array(
         z.object({
@@ -148,7 +167,7 @@ export const memberBotSchema = z
           sources: z.array(z.string()).check(
             z.meta({
               description:
-                '"tenant" (held tenant-wide), the ids of the roles held on the bot granting it, or "implied"',
+                '"tenant" (held tenant-wide), the ids of the roles held on the bot granting it, "group:<groupId>" (a role a group of the member holds on the bot), or "implied"',
             }),
           ),
         }),
