@@ -6,7 +6,7 @@ import { type DataDeps, stripKeys } from './data-deps';
 import { expiredPage } from './expiry-index';
 import { type ItemKey, keys } from './keys';
 import { searchForm } from './member-repository';
-import { queryAllByPrefix } from './query-all';
+import { queryAllByPrefix, queryPageByPrefix } from './query-all';
 import type { BotRecord, ResourceGrantRecord } from './records';
 import type { TransactItem } from './transactions';
 
@@ -371,25 +371,17 @@ export async function listBotIds(
   q: string | undefined,
   page: { limit: number; cursor?: string },
 ): Promise<{ botIds: string[]; nextCursor: string | null }> {
-  const scope = `bots|${tenantId}|q=${q ?? '*'}`;
   const { PK, skPrefix } = q === undefined ? keys.botsOfTenant(tenantId) : keys.botSearch(tenantId, searchForm(q));
-  const startKey = decodeCursor(page.cursor, scope, { PK, SK: undefined });
-  if (startKey && !String(startKey.SK).startsWith(skPrefix)) throw new InvalidCursor();
-  const response = await deps.db.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      ConsistentRead: true,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': PK, ':prefix': skPrefix },
-      ProjectionExpression: 'botId',
-      Limit: page.limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return {
-    botIds: [...new Set((response.Items ?? []).map((item) => item.botId as string))],
-    nextCursor: encodeCursor(scope, response.LastEvaluatedKey),
-  };
+  const { items, nextCursor } = await queryPageByPrefix(deps, {
+    partition: PK,
+    prefix: skPrefix,
+    scope: `bots|${tenantId}|q=${q ?? '*'}`,
+    cursor: page.cursor,
+    limit: page.limit,
+    consistent: true,
+    attributes: ['botId'],
+  });
+  return { botIds: [...new Set(items.map((item) => item.botId as string))], nextCursor };
 }
 
 /** One principal's grant on a bot, read consistently. */

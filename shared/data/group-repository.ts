@@ -1,12 +1,10 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { InvalidCursor } from '../domain/errors';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetItems } from './batch-get';
-import { decodeCursor, encodeCursor } from './cursor';
 import type { DataDeps } from './data-deps';
 import { stripKeys } from './data-deps';
 import { expiredPage } from './expiry-index';
 import { type ItemKey, keys } from './keys';
-import { queryAllByPrefix } from './query-all';
+import { queryAllByPrefix, queryPageByPrefix } from './query-all';
 import type { GroupRecord, MemberRecord } from './records';
 import type { TransactItem } from './transactions';
 
@@ -68,23 +66,15 @@ export async function listGroupsPage(
   page: { limit: number; cursor?: string },
 ): Promise<{ items: GroupRecord[]; nextCursor: string | null }> {
   const { PK, skPrefix } = keys.groupsOfTenant(tenantId);
-  const scope = `groups|${tenantId}`;
-  const startKey = decodeCursor(page.cursor, scope, { PK, SK: undefined });
-  if (startKey && !String(startKey.SK).startsWith(skPrefix)) throw new InvalidCursor();
-  const response = await deps.db.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': PK, ':prefix': skPrefix },
-      ConsistentRead: true,
-      Limit: page.limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return {
-    items: (response.Items ?? []).map((item) => stripKeys<GroupRecord>(item)),
-    nextCursor: encodeCursor(scope, response.LastEvaluatedKey),
-  };
+  const { items, nextCursor } = await queryPageByPrefix(deps, {
+    partition: PK,
+    prefix: skPrefix,
+    scope: `groups|${tenantId}`,
+    cursor: page.cursor,
+    limit: page.limit,
+    consistent: true,
+  });
+  return { items: items.map((item) => stripKeys<GroupRecord>(item)), nextCursor };
 }
 
 /** One page of a group's member ids, by member id (a key-condition query on the membership items). */
@@ -95,25 +85,16 @@ export async function listGroupMemberIdsPage(
   page: { limit: number; cursor?: string },
 ): Promise<{ memberIds: string[]; nextCursor: string | null; scanned: number }> {
   const { PK, skPrefix } = keys.membersOfGroup(tenantId, groupId);
-  const scope = `group-members|${tenantId}|${groupId}`;
-  const startKey = decodeCursor(page.cursor, scope, { PK, SK: undefined });
-  if (startKey && !String(startKey.SK).startsWith(skPrefix)) throw new InvalidCursor();
-  const response = await deps.db.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': PK, ':prefix': skPrefix },
-      ProjectionExpression: 'memberId',
-      ConsistentRead: true,
-      Limit: page.limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return {
-    memberIds: (response.Items ?? []).map((item) => item.memberId as string),
-    nextCursor: encodeCursor(scope, response.LastEvaluatedKey),
-    scanned: response.ScannedCount ?? 0,
-  };
+  const { items, nextCursor, scanned } = await queryPageByPrefix(deps, {
+    partition: PK,
+    prefix: skPrefix,
+    scope: `group-members|${tenantId}|${groupId}`,
+    cursor: page.cursor,
+    limit: page.limit,
+    consistent: true,
+    attributes: ['memberId'],
+  });
+  return { memberIds: items.map((item) => item.memberId as string), nextCursor, scanned };
 }
 
 /** Every member id of a group (all pages): for judging and deleting a group. */

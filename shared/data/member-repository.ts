@@ -9,7 +9,7 @@ import { stripKeys } from './data-deps';
 import { expiredPage } from './expiry-index';
 import { type ItemKey, keys } from './keys';
 import { principalLinkHint, principalLinkRoleChanges } from './principal-repository';
-import { queryAllByPrefix } from './query-all';
+import { queryAllByPrefix, queryPageByPrefix } from './query-all';
 import type { CustomRoleRecord, MemberRecord, MemberStatus } from './records';
 import type { TransactItem } from './transactions';
 
@@ -222,21 +222,14 @@ export async function listMembers(
     };
   }
   const { PK, skPrefix } = keys.membersOfTenant(tenantId);
-  const startKey = decodeCursor(page.cursor, scope, { PK, SK: undefined });
-  if (startKey && !String(startKey.SK).startsWith(skPrefix)) throw new InvalidCursor();
-  const response = await deps.db.send(
-    new QueryCommand({
-      TableName: deps.tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': PK, ':prefix': skPrefix },
-      Limit: page.limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return {
-    items: (response.Items ?? []).map((item) => stripKeys<MemberRecord>(item)),
-    nextCursor: encodeCursor(scope, response.LastEvaluatedKey),
-  };
+  const { items, nextCursor } = await queryPageByPrefix(deps, {
+    partition: PK,
+    prefix: skPrefix,
+    scope,
+    cursor: page.cursor,
+    limit: page.limit,
+  });
+  return { items: items.map((item) => stripKeys<MemberRecord>(item)), nextCursor };
 }
 
 /** The member id holding each of these emails in a tenant (one BatchGetItem on the email guards). */
