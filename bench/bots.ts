@@ -4,6 +4,7 @@ import type { ServiceDeps } from '../shared/services/service-deps';
 import { withCallLog } from './ddb-calls';
 import { call } from './invoke';
 import { type BenchContext, type Figure, figure } from './lib';
+import { readList } from './list-reading';
 import { batchWrite, type LoadedTenant } from './load-data';
 
 /**
@@ -143,33 +144,11 @@ export async function measureBots(ctx: BenchContext, tenant: LoadedTenant, bots:
   ];
   const figures: Figure[] = [];
   for (const list of lists) {
-    let scanned = 0;
-    let count = 0;
-    let returned = 0;
-    let pages = 0;
-    let cursor: string | undefined;
-    do {
-      const { result, calls } = await withCallLog(() =>
-        call(
-          list.route,
-          {
-            identity: owner.identity,
-            params: list.params,
-            query: { ...list.query, limit: '100', ...(cursor ? { cursor } : {}) },
-          },
-          200,
-        ),
-      );
-      const body = JSON.parse(String(result.body)) as { items: unknown[]; nextCursor: string | null };
-      for (const c of calls) {
-        if (c.command !== 'QueryCommand') continue;
-        scanned += c.scannedCount ?? 0;
-        count += c.count ?? 0;
-      }
-      returned += body.items.length;
-      pages++;
-      cursor = body.nextCursor ?? undefined;
-    } while (cursor && (pages < 5 || list.expected !== undefined));
+    const { scanned, count, returned, pages, ended } = await readList(
+      list.route,
+      { identity: owner.identity, params: list.params, query: list.query },
+      list.expected === undefined ? 5 : undefined,
+    );
     if (list.expected !== undefined && returned !== list.expected) {
       throw new Error(`${list.name}: read to the end, returned ${returned} items, expected ${list.expected}`);
     }
@@ -180,7 +159,7 @@ export async function measureBots(ctx: BenchContext, tenant: LoadedTenant, bots:
         value: list.filtered ? scanned / Math.max(returned, 1) : scanned / count,
         unit: 'ratio',
         target: list.filtered ? null : { on: 'value', max: 1.25 },
-        note: `${pages} page(s) of 100${cursor ? '' : ' (to the end)'}: Query ScannedCount ${scanned}, Count ${count}; ${returned} items returned${
+        note: `${pages} page(s) of 100${ended ? ' (to the end)' : ''}: Query ScannedCount ${scanned}, Count ${count}; ${returned} items returned${
           list.filtered
             ? '; the permission is judged per grant after the read, so this is the share of grants that hold it'
             : ''

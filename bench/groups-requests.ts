@@ -2,8 +2,8 @@ import type { Identity } from '../shared/domain/actor';
 import type { RouteDefinition } from '../shared/http/route-definition';
 import type { ServiceDeps } from '../shared/services/service-deps';
 import { withCallLog } from './ddb-calls';
-import { call } from './invoke';
 import { type BenchContext, type Figure, figure } from './lib';
+import { readList } from './list-reading';
 import type { LoadedTenant } from './load-data';
 
 /**
@@ -177,33 +177,11 @@ export async function measureGroupsAndRequests(
     },
   ];
   for (const list of lists) {
-    let scanned = 0;
-    let count = 0;
-    let returned = 0;
-    let pages = 0;
-    let cursor: string | undefined;
-    do {
-      const { result, calls: listCalls } = await withCallLog(() =>
-        call(
-          list.route,
-          {
-            identity: list.identity,
-            params: list.params,
-            query: { ...list.query, limit: '100', ...(cursor ? { cursor } : {}) },
-          },
-          200,
-        ),
-      );
-      const body = JSON.parse(String(result.body)) as { items: unknown[]; nextCursor: string | null };
-      for (const c of listCalls) {
-        if (c.command !== 'QueryCommand') continue;
-        scanned += c.scannedCount ?? 0;
-        count += c.count ?? 0;
-      }
-      returned += body.items.length;
-      pages++;
-      cursor = body.nextCursor ?? undefined;
-    } while (cursor);
+    const { scanned, count, returned, pages } = await readList(list.route, {
+      identity: list.identity,
+      params: list.params,
+      query: list.query,
+    });
     if (returned !== list.expected) {
       throw new Error(`${list.name}: read to the end, returned ${returned} items, expected ${list.expected}`);
     }

@@ -206,21 +206,19 @@ export async function getBot(deps: DataDeps, tenantId: string, botId: string): P
 }
 
 /** The bot and one member's grant on it, in one consistent BatchGetItem. */
-export async function getBotWithGrant(
+export function getBotWithGrant(
   deps: DataDeps,
   tenantId: string,
   botId: string,
   memberId: string,
 ): Promise<{ bot: BotRecord | undefined; grant: ResourceGrantRecord | undefined }> {
-  const [botKey, grantKey] = [keys.bot(tenantId, botId), botGrantKey(tenantId, botId, memberId)];
-  const byKey = new Map(
-    (await batchGetItems(deps, [botKey, grantKey])).map((item) => [`${String(item.PK)}|${String(item.SK)}`, item]),
-  );
-  const [bot, grant] = [byKey.get(itemId(botKey)), byKey.get(itemId(grantKey))];
-  return {
-    bot: bot ? stripKeys<BotRecord>(bot) : undefined,
-    grant: grant ? stripKeys<ResourceGrantRecord>(grant) : undefined,
-  };
+  return getGrantWithBot(deps, {
+    tenantId,
+    resourceType: 'bot',
+    resourceId: botId,
+    principalType: 'member',
+    principalId: memberId,
+  });
 }
 
 /** A bot with one member's grant on it (none when they hold nothing on it). */

@@ -1,6 +1,7 @@
 import { ulid } from 'ulidx';
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../shared/domain/actor';
+import { botBuiltInRoleIds } from '../../shared/domain/roles';
 import { routes } from '../../shared/http/routes';
 import { resolveTenantCaller } from '../../shared/services/caller-service';
 import { createRole } from '../../shared/services/role-service';
@@ -399,20 +400,7 @@ describe('every bot route × every built-in bot role held on the bot', () => {
     listBotAccess: ['bot-owner', 'bot-admin', 'bot-developer', 'bot-approver'],
     setBotAccess: ['bot-owner', 'bot-admin'],
   };
-  const botRoleIds = [
-    'bot-owner',
-    'bot-admin',
-    'bot-developer',
-    'bot-approver',
-    'bot-tester',
-    'database-viewer',
-    'inbox-admin',
-    'inbox-agent',
-    'insights-analyst',
-    'insights-admin',
-    'engagement-admin',
-    'engagement-user',
-  ];
+  const botRoleIds = botBuiltInRoleIds;
 
   it('answers each as the role table says (callers hold the tenant role member only)', async () => {
     const { tenantId, owner, as, newMember } = await setup();
