@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
  * - infra: CDK synth + assertions + cdk-nag; synth is heavy (seconds, hundreds of MB), so one file at a
  *   time, with generous timeouts.
  * - e2e: HTTP against the local API server, as a client would.
+ * - console: the web console (SPEC §11) in a real Chromium against the same stack (test/support/browser.ts).
+ *   Each file runs its own browser; two files at a time keep a 2-core machine responsive.
  * Select one with `npm test -- --project unit` (unit and infra alone start no stack).
  */
 export default defineConfig({
@@ -59,6 +61,16 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'console',
+          include: ['test/console/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 2,
         },
       },
     ],

@@ -41,6 +41,7 @@ export const defaultPorts = {
   cognito: { env: 'COGNITO_PORT', port: 9229 },
   ses: { env: 'SES_PORT', port: 8005 },
   s3: { env: 'S3_PORT', port: 4568 },
+  console: { env: 'CONSOLE_PORT', port: 3000 },
 } as const;
 type Service = keyof typeof defaultPorts;
 
@@ -59,6 +60,8 @@ export interface StackInfo {
   s3: { endpoint: string; bucket: string };
   /** null only while scripts/local/seed.ts does not exist, or with `seed: false`. */
   seed: SeedInfo | null;
+  /** The web console (SPEC §11); invitation links (APP_URL) point at it. */
+  consoleUrl: string;
 }
 
 export interface StartLocalStackOptions {
@@ -138,7 +141,10 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       cognito: `http://127.0.0.1:${ports.cognito}`,
       ses: `http://127.0.0.1:${ports.ses}`,
       s3: `http://127.0.0.1:${ports.s3}`,
+      console: `http://127.0.0.1:${ports.console}`,
     };
+    // The console is built (only when its sources changed) while the emulators start.
+    const consoleBuild = import('../console/build').then(({ buildConsole }) => buildConsole());
     // Every SES client talks to the emulator through a pass-through that a test can turn into an outage
     // (POST /__local/faults/ses); the mailbox (stack.json) is read from the emulator itself.
     const { startSesFaultProxy } = await import('./ses-fault-proxy');
@@ -166,7 +172,8 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       TABLE_NAME: localTableNames.main,
       AUDIT_TABLE_NAME: localTableNames.audit,
       EXPORT_BUCKET: `${STAGE}-exports`,
-      APP_URL: process.env.APP_URL ?? 'http://localhost:3000',
+      // Invitation and notification links open the local console.
+      APP_URL: process.env.APP_URL ?? urls.console,
       SENDER_EMAIL: process.env.SENDER_EMAIL ?? 'no-reply@example.com',
       ...(process.env.MAX_BODY_BYTES ? { MAX_BODY_BYTES: process.env.MAX_BODY_BYTES } : {}),
       // Secrets Manager stands in locally: the key that seals invitation tokens in outbox events.
@@ -234,7 +241,11 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       mark('s3');
     })();
 
-    const started = await Promise.allSettled([dynamoDb, cognito, ses, s3]);
+    const built = consoleBuild.then((result) => {
+      timings.consoleBuildMs = Math.round(result.ms);
+      mark('console-build');
+    });
+    const started = await Promise.allSettled([dynamoDb, cognito, ses, s3, built]);
     const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
 
@@ -353,6 +364,22 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
     cleanups.push(() => api.close());
     mark('api');
 
+    const { startConsoleServer } = await import('./console-server');
+    const { consoleDist } = await import('../console/build');
+    const consoleServer = await startConsoleServer({
+      host: '127.0.0.1',
+      port: ports.console,
+      distDir: consoleDist,
+      config: {
+        apiUrl: api.url,
+        region: REGION,
+        cognito: { endpoint: urls.cognito, userPoolId: resources.userPoolId, clientId: resources.clientId },
+      },
+      log: createLogger('console', { quiet: options.quiet }),
+    });
+    cleanups.push(() => consoleServer.close());
+    mark('console');
+
     const info: StackInfo = {
       apiUrl: api.url,
       region: REGION,
@@ -360,6 +387,7 @@ export async function startLocalStack(options: StartLocalStackOptions = {}): Pro
       mailbox: { url: `${urls.ses}/store` },
       s3: { endpoint: urls.s3, bucket: resources.bucket },
       seed,
+      consoleUrl: consoleServer.url,
     };
     writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`);
     mark('total');

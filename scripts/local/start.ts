@@ -33,6 +33,7 @@ function banner(info: StackInfo, stackFile: string, startupMs: number): string {
     '',
     `Users & Roles local stack is up (${(startupMs / 1000).toFixed(1)} s).`,
     '',
+    `  Console          ${info.consoleUrl}`,
     `  API              ${info.apiUrl}   (OpenAPI: ${info.apiUrl}/v1/openapi.json)`,
     `  Mailbox (SES)    ${info.mailbox.url}`,
     `  Cognito          ${info.cognito.endpoint}   pool ${info.cognito.userPoolId}, client ${info.cognito.clientId}`,
@@ -46,7 +47,7 @@ function banner(info: StackInfo, stackFile: string, startupMs: number): string {
       `  Owner            ${info.seed.owner.email} / ${info.seed.owner.password}`,
       `  Platform admin   ${info.seed.platformAdmin.email} / ${info.seed.platformAdmin.password}`,
       '',
-      'Sign in as the owner and call GET /v1/me:',
+      `Open ${info.consoleUrl} and sign in as the owner, or call GET /v1/me from a shell:`,
       '',
       curlLine(info, info.seed.owner),
     );

@@ -44,14 +44,14 @@ function captureLogger(): StackLogger & { lines: string[] } {
 describe('stack.json', () => {
   it('has exactly the shape of SPEC §6', () => {
     const info = JSON.parse(readFileSync(stackFile(), 'utf8')) as Record<string, any>;
-    expect(Object.keys(info).sort()).toEqual(['apiUrl', 'cognito', 'mailbox', 'region', 's3', 'seed']);
+    expect(Object.keys(info).sort()).toEqual(['apiUrl', 'cognito', 'consoleUrl', 'mailbox', 'region', 's3', 'seed']);
     expect(Object.keys(info.cognito).sort()).toEqual(['clientId', 'endpoint', 'userPoolId']);
     expect(Object.keys(info.mailbox)).toEqual(['url']);
     expect(Object.keys(info.s3).sort()).toEqual(['bucket', 'endpoint']);
     expect(Object.keys(info.seed).sort()).toEqual(['owner', 'platformAdmin', 'tenantId']);
     expect(Object.keys(info.seed.owner).sort()).toEqual(['email', 'password']);
     expect(Object.keys(info.seed.platformAdmin).sort()).toEqual(['email', 'password']);
-    for (const url of [info.apiUrl, info.cognito.endpoint, info.mailbox.url, info.s3.endpoint]) {
+    for (const url of [info.apiUrl, info.cognito.endpoint, info.mailbox.url, info.s3.endpoint, info.consoleUrl]) {
       expect(new URL(url).hostname).toBe('127.0.0.1');
     }
     expect(info.mailbox.url).toMatch(/\/store$/);

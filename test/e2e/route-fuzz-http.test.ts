@@ -23,7 +23,8 @@ import { SECURITY_HEADERS, sampleFor, type World } from '../support/route-sample
 const RUNS = Number(process.env.FUZZ_HTTP_RUNS ?? 1_000);
 const PER_RUN = 8;
 const seed = process.env.FUZZ_SEED === undefined ? Date.now() : Number(process.env.FUZZ_SEED);
-const ALLOWED_ORIGIN = 'http://localhost:3000';
+// The stack allows exactly the console's origin (APP_URL).
+const ALLOWED_ORIGIN = new URL(process.env.APP_URL ?? 'http://localhost:3000').origin;
 
 let world: World;
 let ownerToken: string;

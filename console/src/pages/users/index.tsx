@@ -1,0 +1,172 @@
+/**
+ * Users: the members table (search, status filter, pages from the API's cursors), the seat indicator, and
+ * the Invitations sub-tab. Actions follow the caller's permissions.
+ */
+import Badge from '@cloudscape-design/components/badge';
+import Box from '@cloudscape-design/components/box';
+import ContentLayout from '@cloudscape-design/components/content-layout';
+import Header from '@cloudscape-design/components/header';
+import Pagination from '@cloudscape-design/components/pagination';
+import Select from '@cloudscape-design/components/select';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import Table from '@cloudscape-design/components/table';
+import Tabs from '@cloudscape-design/components/tabs';
+import TextFilter from '@cloudscape-design/components/text-filter';
+import { useMemo, useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+import { useWorkspace } from '../../app/workspace';
+import { ProblemAlert } from '../commons/problem-alert';
+import { columnDefinitions, statusOptions } from './users-config';
+import { type Member, type MemberStatus, useMembers, useRoles, useTenant } from './users-queries';
+
+const allStatuses = { value: '', label: 'Any status' };
+
+export function SeatIndicator({ tenantId }: { readonly tenantId: string }) {
+  const { data } = useTenant(tenantId);
+  if (!data) return null;
+  return (
+    <Box variant="span" color={data.seatsUsed >= data.seatLimit ? 'text-status-warning' : 'text-body-secondary'}>
+      <span data-testid="seat-indicator">
+        {data.seatsUsed} of {data.seatLimit} seats
+      </span>
+    </Box>
+  );
+}
+
+function MembersTab() {
+  const workspace = useWorkspace();
+  const { tenantId } = workspace;
+  const [q, setQ] = useState('');
+  const [status, setStatus] = useState<MemberStatus | undefined>();
+  // Cursors of the pages seen so far: page n+1 is fetched with cursors[n].
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [pageIndex, setPageIndex] = useState(0);
+  const [selected, setSelected] = useState<Member[]>([]);
+  const filter = { q, status, cursor: cursors[pageIndex] };
+  const members = useMembers(tenantId, filter);
+  const roles = useRoles(tenantId);
+  const roleNames = useMemo(() => new Map((roles.data ?? []).map((role) => [role.roleId, role.name])), [roles.data]);
+  const roleName = (roleId: string) => roleNames.get(roleId) ?? roleId;
+
+  const resetPages = () => {
+    setCursors([undefined]);
+    setPageIndex(0);
+    setSelected([]);
+  };
+  const nextCursor = members.data?.nextCursor ?? undefined;
+
+  return (
+    <Table<Member>
+      variant="full-page"
+      items={members.data?.items ?? []}
+      loading={members.isLoading}
+      loadingText="Loading members"
+      trackBy="memberId"
+      selectionType={workspace.can('users:write') ? 'single' : undefined}
+      selectedItems={selected}
+      onSelectionChange={({ detail }) => setSelected(detail.selectedItems)}
+      ariaLabels={{
+        selectionGroupLabel: 'Members',
+        itemSelectionLabel: (_, member) => `Select ${member.email}`,
+        allItemsSelectionLabel: () => 'Select all',
+      }}
+      columnDefinitions={columnDefinitions({
+        roleName,
+        roleBadges: (member) => (
+          <SpaceBetween direction="horizontal" size="xxs">
+            {member.roles.map((assignment) => (
+              <Badge key={assignment.roleId} color={assignment.roleId === 'owner' ? 'blue' : 'grey'}>
+                {roleName(assignment.roleId)}
+              </Badge>
+            ))}
+          </SpaceBetween>
+        ),
+      })}
+      header={
+        <Header
+          variant="awsui-h1-sticky"
+          description={<SeatIndicator tenantId={tenantId} />}
+          counter={members.data ? `(${members.data.items.length}${nextCursor ? '+' : ''})` : undefined}
+        >
+          Users
+        </Header>
+      }
+      filter={
+        <SpaceBetween direction="horizontal" size="s">
+          <TextFilter
+            filteringText={q}
+            filteringPlaceholder="Search by email or name"
+            filteringAriaLabel="Search members by email or name"
+            onChange={({ detail }) => {
+              setQ(detail.filteringText);
+              resetPages();
+            }}
+          />
+          <Select
+            ariaLabel="Filter by status"
+            selectedOption={statusOptions.find((option) => option.value === status) ?? allStatuses}
+            options={[allStatuses, ...statusOptions]}
+            onChange={({ detail }) => {
+              setStatus((detail.selectedOption.value || undefined) as MemberStatus | undefined);
+              resetPages();
+            }}
+          />
+        </SpaceBetween>
+      }
+      pagination={
+        <Pagination
+          currentPageIndex={pageIndex + 1}
+          pagesCount={cursors.length}
+          openEnd={Boolean(nextCursor)}
+          ariaLabels={{ nextPageLabel: 'Next page', previousPageLabel: 'Previous page', pageLabel: (n) => `Page ${n}` }}
+          onChange={({ detail }) => {
+            const index = detail.currentPageIndex - 1;
+            if (index >= cursors.length && nextCursor) setCursors([...cursors, nextCursor]);
+            setPageIndex(Math.min(index, cursors.length));
+            setSelected([]);
+          }}
+        />
+      }
+      empty={
+        members.error ? (
+          <ProblemAlert error={members.error} />
+        ) : (
+          <Box textAlign="center" color="inherit">
+            No members match.
+          </Box>
+        )
+      }
+    />
+  );
+}
+
+export function UsersPage() {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { tenantId, can } = useWorkspace();
+  const invitations = location.pathname.endsWith('/invitations');
+  if (!can('users:read')) {
+    return (
+      <ContentLayout header={<Header variant="h1">Users</Header>}>
+        <Box>Your role does not let you see the members of this workspace.</Box>
+      </ContentLayout>
+    );
+  }
+  return (
+    <Tabs
+      activeTabId={invitations ? 'invitations' : 'members'}
+      onChange={({ detail }) =>
+        navigate(detail.activeTabId === 'invitations' ? `/t/${tenantId}/users/invitations` : `/t/${tenantId}/users`)
+      }
+      tabs={[
+        { id: 'members', label: 'Users', content: <MembersTab /> },
+        {
+          id: 'invitations',
+          label: 'Invitations',
+          content: <Box padding="m">{/* Invitations sub-tab */}</Box>,
+        },
+      ]}
+      ariaLabel="Users and invitations"
+    />
+  );
+}

@@ -1,0 +1,59 @@
+/** Columns of the Users table. */
+import Badge from '@cloudscape-design/components/badge';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/components/status-indicator';
+import type { TableProps } from '@cloudscape-design/components/table';
+import type { ReactNode } from 'react';
+import type { Member, MemberStatus } from './users-queries';
+
+export const statusOptions: { value: MemberStatus; label: string }[] = [
+  { value: 'active', label: 'Active' },
+  { value: 'invited', label: 'Invited' },
+  { value: 'suspended', label: 'Suspended' },
+];
+
+const statusLook: Record<string, StatusIndicatorProps.Type> = {
+  active: 'success',
+  invited: 'pending',
+  suspended: 'stopped',
+};
+
+export function formatDate(value: string | undefined | null): string {
+  return value ? new Date(value).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
+}
+
+export function hasCrmAccess(member: Member): boolean {
+  return member.effectivePermissions.some((entry) => entry.permission === 'crm:access');
+}
+
+export function columnDefinitions(options: {
+  readonly roleName: (roleId: string) => string;
+  readonly roleBadges: (member: Member) => ReactNode;
+}): TableProps.ColumnDefinition<Member>[] {
+  return [
+    { id: 'email', header: 'Email', cell: (member) => member.email, isRowHeader: true },
+    { id: 'name', header: 'Name', cell: (member) => member.displayName ?? '—' },
+    { id: 'roles', header: 'Roles', cell: (member) => options.roleBadges(member) },
+    {
+      id: 'groups',
+      header: 'Groups',
+      cell: (member) =>
+        member.groups.length ? (
+          <SpaceBetween direction="horizontal" size="xxs">
+            {member.groups.map((group) => (
+              <Badge key={group.groupId}>{group.name}</Badge>
+            ))}
+          </SpaceBetween>
+        ) : (
+          '—'
+        ),
+    },
+    {
+      id: 'status',
+      header: 'Status',
+      cell: (member) => <StatusIndicator type={statusLook[member.status] ?? 'info'}>{member.status}</StatusIndicator>,
+    },
+    { id: 'crm', header: 'CRM access', cell: (member) => (hasCrmAccess(member) ? 'Yes' : 'No') },
+    { id: 'lastLogin', header: 'Last login', cell: (member) => formatDate(member.lastLoginAt) },
+  ];
+}
