@@ -16,6 +16,8 @@ import { useMemo, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { useWorkspace } from '../../app/workspace';
 import { ProblemAlert } from '../commons/problem-alert';
+import { InvitationsTab } from './invitations-table';
+import { UsersHeaderActions } from './member-actions';
 import { columnDefinitions, statusOptions } from './users-config';
 import { type Member, type MemberStatus, useMembers, useRoles, useTenant } from './users-queries';
 
@@ -54,6 +56,8 @@ function MembersTab() {
     setSelected([]);
   };
   const nextCursor = members.data?.nextCursor ?? undefined;
+  // The selected member as the last read has them (an action changes their status).
+  const selectedMember = members.data?.items.find((member) => member.memberId === selected[0]?.memberId);
 
   return (
     <Table<Member>
@@ -87,6 +91,7 @@ function MembersTab() {
           variant="awsui-h1-sticky"
           description={<SeatIndicator tenantId={tenantId} />}
           counter={members.data ? `(${members.data.items.length}${nextCursor ? '+' : ''})` : undefined}
+          actions={<UsersHeaderActions selected={selectedMember} />}
         >
           Users
         </Header>
@@ -97,6 +102,7 @@ function MembersTab() {
             filteringText={q}
             filteringPlaceholder="Search by email or name"
             filteringAriaLabel="Search members by email or name"
+            filteringClearAriaLabel="Clear the search"
             onChange={({ detail }) => {
               setQ(detail.filteringText);
               resetPages();
@@ -163,7 +169,7 @@ export function UsersPage() {
         {
           id: 'invitations',
           label: 'Invitations',
-          content: <Box padding="m">{/* Invitations sub-tab */}</Box>,
+          content: <InvitationsTab />,
         },
       ]}
       ariaLabel="Users and invitations"
