@@ -61,7 +61,7 @@ export function InvitationsTab() {
   return (
     <SpaceBetween size="m">
       {notice ? (
-        <Alert type="success" dismissible onDismiss={() => setNotice(undefined)}>
+        <Alert type="success" dismissible dismissAriaLabel="Dismiss" onDismiss={() => setNotice(undefined)}>
           {notice}
         </Alert>
       ) : null}
@@ -159,15 +159,17 @@ export function InvitationsTab() {
           </Header>
         }
         filter={
-          <Select
-            ariaLabel="Filter invitations by status"
-            selectedOption={statusOptions.find((option) => option.value === (status ?? '')) ?? null}
-            options={statusOptions}
-            onChange={({ detail }) => {
-              setStatus((detail.selectedOption.value || undefined) as InvitationStatus | undefined);
-              resetPages();
-            }}
-          />
+          <SpaceBetween direction="horizontal" size="s">
+            <Select
+              ariaLabel="Filter invitations by status"
+              selectedOption={statusOptions.find((option) => option.value === (status ?? '')) ?? null}
+              options={statusOptions}
+              onChange={({ detail }) => {
+                setStatus((detail.selectedOption.value || undefined) as InvitationStatus | undefined);
+                resetPages();
+              }}
+            />
+          </SpaceBetween>
         }
         pagination={
           <Pagination
