@@ -144,6 +144,35 @@ describe('inviting people', () => {
     await page.context().close();
   });
 
+  it('shares a bot with the invitee: the invitation carries the bot and its role', async () => {
+    const bot = await api(`/v1/tenants/${tenant.tenantId}/bots`, {
+      method: 'POST',
+      token: tenant.owner.idToken,
+      body: { name: 'Helpdesk Bot' },
+    });
+    expect(bot.status).toBe(201);
+    const page = await asOwner();
+    await page.getByRole('button', { name: 'Invite people' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invite people' });
+    const ivy = uniqueEmail('ivy');
+    await dialog.getByLabel('Email addresses').fill(ivy);
+    const addBot = dialog.getByRole('button', { name: 'Add bot' });
+    await poll(() => addBot.getAttribute('aria-disabled')).not.toBe('true'); // once the bots are read
+    await addBot.click();
+    await chooseOption(page, dialog.getByRole('button', { name: /Bot 1 / }), /^Helpdesk Bot/);
+    await chooseOption(page, dialog.getByRole('button', { name: /Role on bot 1/ }), /^Developer/);
+    await expectAccessible(page, 'invite dialog with bot access');
+    await dialog.getByRole('button', { name: 'Send invitations' }).click();
+    await dialog.getByText(`${ivy}: invited`).waitFor();
+    const invitation = (await pendingInvitations()).find((candidate) => candidate.email === ivy) as unknown as {
+      roles: { roleId: string }[];
+      botAccess: { botId: string; roles: { roleId: string }[] }[];
+    };
+    expect(invitation.roles).toEqual([{ roleId: 'member' }]);
+    expect(invitation.botAccess).toEqual([{ botId: bot.body.botId, roles: [{ roleId: 'bot-developer' }] }]);
+    await page.context().close();
+  });
+
   it('imports a CSV of three rows: previews them, sends them in batches with progress, and shows each row’s result', async () => {
     const page = await asOwner();
     const before = await seatsUsed();
