@@ -9,6 +9,7 @@ import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
+import Spinner from '@cloudscape-design/components/spinner';
 import Table from '@cloudscape-design/components/table';
 import Tabs from '@cloudscape-design/components/tabs';
 import TextFilter from '@cloudscape-design/components/text-filter';
@@ -143,8 +144,9 @@ function MembersTab() {
 export function UsersPage() {
   const navigate = useNavigate();
   const location = useLocation();
-  const { tenantId, can } = useWorkspace();
+  const { tenantId, can, membership } = useWorkspace();
   const invitations = location.pathname.endsWith('/invitations');
+  if (!membership) return <Spinner size="large" />;
   if (!can('users:read')) {
     return (
       <ContentLayout header={<Header variant="h1">Users</Header>}>
