@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   expectAccessible,
   joinedMember,
@@ -20,6 +20,9 @@ import { api, drainStream, signIn } from '../support/local-stack';
  * (and sees the API's refusal of a combination it does not serve), opens an entry's changes, exports the
  * filter as CSV and downloads it, and sees the chain verified. A Manager (no audit:read) cannot see it.
  */
+// Sign-in, axe on Cloudscape's large tables and the export worker take a while on a busy 2-core machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+
 let browser: Browser;
 let tenant: TenantFixture;
 let agent: { email: string; password: string; memberId: string };

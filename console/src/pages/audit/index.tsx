@@ -177,6 +177,7 @@ function AuditLog() {
           loading={entries.isLoading}
           loadingText="Loading the audit log"
           trackBy="id"
+          wrapLines
           columnDefinitions={columnDefinitions({
             details: (entry) => (
               <Button

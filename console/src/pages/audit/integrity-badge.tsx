@@ -2,7 +2,6 @@
 import Button from '@cloudscape-design/components/button';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
-import { ApiProblem } from '../../api/client';
 import type { AuditFilter, AuditVerification } from './audit-queries';
 import { useVerification } from './audit-queries';
 
@@ -40,7 +39,7 @@ export function IntegrityBadge(props: { readonly tenantId: string; readonly rang
     : verification.error
       ? {
           type: 'error' as const,
-          text: `Not verified: ${verification.error instanceof ApiProblem ? verification.error.message : 'the check failed'}`,
+          text: `Not verified: ${verification.error.message}`,
         }
       : verification.data
         ? verdict(verification.data)
