@@ -84,6 +84,7 @@ function MyInvitations() {
       loadingText="Loading invitations"
       trackBy="invitationId"
       ariaLabels={{ tableLabel: 'My invitations' }}
+      wrapLines
       header={
         <Header
           variant="h2"
@@ -137,6 +138,7 @@ function Notifications() {
       loadingText="Loading notifications"
       trackBy="notificationId"
       ariaLabels={{ tableLabel: 'Notifications' }}
+      wrapLines
       header={
         <Header variant="h2" description="Newest first. Unread notifications are in bold.">
           Notifications
@@ -147,6 +149,7 @@ function Notifications() {
         {
           id: 'what',
           header: 'Notification',
+          minWidth: 320,
           cell: (item) => {
             const said = describe(item);
             const href = linkOf(item);
@@ -171,6 +174,7 @@ function Notifications() {
         {
           id: 'status',
           header: 'Status',
+          minWidth: 110,
           cell: (item) =>
             item.readAt ? (
               <StatusIndicator type="success">Read</StatusIndicator>
@@ -181,6 +185,7 @@ function Notifications() {
         {
           id: 'actions',
           header: 'Actions',
+          minWidth: 140,
           cell: (item) =>
             item.readAt ? null : (
               <Button
