@@ -45,14 +45,17 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** expect.poll with room for a loaded machine (its default gives up after one second). */
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
+
 async function signedInAt(path: string, email: string, password: string) {
   const opened = await openConsole(browser, path);
   // A missing element fails its step with the locator named, well within the test's timeout.
   opened.page.setDefaultTimeout(20_000);
   pages.push(opened.page);
-  await expect.poll(() => opened.page.url()).toContain('/sign-in?next=');
+  await eventually(() => opened.page.url()).toContain('/sign-in?next=');
   await signInThroughConsole(opened.page, email, password);
-  await expect.poll(() => new URL(opened.page.url()).pathname).toBe(path);
+  await eventually(() => new URL(opened.page.url()).pathname).toBe(path);
   return opened;
 }
 
@@ -60,9 +63,10 @@ const escaped = (text: string) => text.replace(/[.+]/g, '\\$&');
 
 /** Chooses `option` in the multiselect labelled `label` of the open dialog or form, then closes its list. */
 async function choose(page: Page, label: string, option: RegExp) {
-  await page.getByLabel(label, { exact: true }).click();
+  const trigger = page.getByRole('button', { name: new RegExp(`^${label}`) });
+  await trigger.click();
   await page.getByRole('option', { name: option }).click();
-  await page.getByLabel(label, { exact: true }).click();
+  await trigger.click();
 }
 
 async function accessOf(principalId: string) {
@@ -92,7 +96,7 @@ describe('bots', () => {
       await register.getByRole('button', { name: 'Register' }).click();
 
       // Registration opens the bot's Access control page: the Owner is its Bot Owner.
-      await expect.poll(() => new URL(page.url()).pathname).toBe(`/t/${tenant.tenantId}/bots/${botId}`);
+      await eventually(() => new URL(page.url()).pathname).toBe(`/t/${tenant.tenantId}/bots/${botId}`);
       await page.getByRole('heading', { name: 'Access control: Support Bot' }).waitFor();
       const ownerRow = page.getByRole('row', { name: /Olivia Owner|owner-/ });
       await ownerRow.waitFor();

@@ -42,14 +42,17 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** expect.poll with room for a loaded machine (its default gives up after one second). */
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
+
 async function signedInAt(path: string, email: string, password: string) {
   const opened = await openConsole(browser, path);
   // A missing element fails its step with the locator named, well within the test's timeout.
   opened.page.setDefaultTimeout(20_000);
   pages.push(opened.page);
-  await expect.poll(() => opened.page.url()).toContain('/sign-in?next=');
+  await eventually(() => opened.page.url()).toContain('/sign-in?next=');
   await signInThroughConsole(opened.page, email, password);
-  await expect.poll(() => new URL(opened.page.url()).pathname).toBe(path);
+  await eventually(() => new URL(opened.page.url()).pathname).toBe(path);
   return opened;
 }
 
@@ -108,7 +111,7 @@ describe('groups', () => {
 
       // Detail: add two members.
       await row.getByRole('link', { name: 'Support team' }).click();
-      await expect.poll(() => new URL(page.url()).pathname).toBe(`/t/${tenant.tenantId}/groups/${groupId}`);
+      await eventually(() => new URL(page.url()).pathname).toBe(`/t/${tenant.tenantId}/groups/${groupId}`);
       await page.getByRole('heading', { name: 'Support team', level: 1 }).waitFor();
       await page.getByText('No members yet.').waitFor();
       for (const person of [ana, bob]) {
@@ -133,7 +136,7 @@ describe('groups', () => {
       await rolesDialog.getByRole('heading', { name: /Roles of Support team/ }).click();
       await expectAccessible(page, 'group roles dialog');
       await rolesDialog.getByRole('button', { name: 'Save' }).click();
-      await expect.poll(() => page.getByTestId('group-roles').textContent()).toContain('Manager');
+      await eventually(() => page.getByTestId('group-roles').textContent()).toContain('Manager');
       const anaNow = await member(ana.memberId);
       const usersRead = anaNow.effectivePermissions.find((entry) => entry.permission === 'users:read');
       expect(usersRead?.sources).toContain(`group:${groupId}`);
@@ -147,7 +150,7 @@ describe('groups', () => {
       expect(await confirm.textContent()).toContain('stops holding what Support team carries');
       await expectAccessible(page, 'remove member dialog');
       await confirm.getByRole('button', { name: 'Remove', exact: true }).click();
-      await expect.poll(() => page.getByRole('row', { name: new RegExp(bob.email) }).count()).toBe(0);
+      await eventually(() => page.getByRole('row', { name: new RegExp(bob.email) }).count()).toBe(0);
       const bobNow = await member(bob.memberId);
       expect(bobNow.groups).toEqual([]);
       expect(bobNow.effectivePermissions.some((entry) => entry.permission === 'users:read')).toBe(false);

@@ -95,7 +95,7 @@ function GrantFields({
   const roleOptions = roles.map((role) => ({ value: role.roleId, label: role.name, description: role.description }));
   const environmentOptions = bot.environments.map((environment) => ({ value: environment, label: environment }));
   return (
-    <>
+    <SpaceBetween size="m">
       <FormField label="Bot roles">
         <Multiselect
           selectedOptions={roleOptions.filter((option) => grant.roleIds.includes(option.value))}
@@ -133,7 +133,7 @@ function GrantFields({
           isDateEnabled={(date) => date > new Date()}
         />
       </FormField>
-    </>
+    </SpaceBetween>
   );
 }
 
