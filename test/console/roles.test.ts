@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectAccessible,
@@ -25,7 +25,7 @@ const url = (path: string) => new URL(path, stackInfo().consoleUrl).href;
 const rolesPath = () => `/t/${tenant.tenantId}/roles`;
 const roleIdFromUrl = (page: Page) => /\/roles\/([0-9A-Z]{26})$/.exec(new URL(page.url()).pathname)?.[1];
 
-async function getRole(roleId: string) {
+function getRole(roleId: string) {
   return api(`/v1/tenants/${tenant.tenantId}/roles/${roleId}`, { token: tenant.owner.idToken });
 }
 
@@ -39,15 +39,24 @@ async function createRoleOverApi(name: string, permissions: string[]): Promise<s
   return created.body.roleId as string;
 }
 
+/** Submits the Create role dialog and waits for the new role's page (or fails with the API's refusal). */
+async function submitNewRole(page: Page, dialog: Locator): Promise<string> {
+  await dialog.getByRole('button', { name: 'Create role' }).click();
+  await Promise.race([page.waitForURL(/\/roles\/[0-9A-Z]{26}$/), dialog.getByTestId('problem').waitFor()]);
+  const roleId = roleIdFromUrl(page);
+  if (!roleId) throw new Error(`role creation refused: ${await dialog.getByTestId('problem').textContent()}`);
+  return roleId;
+}
+
 async function openRoles(page: Page) {
   await page.goto(url(rolesPath()));
-  await page.getByRole('heading', { name: /^Roles/ }).waitFor();
-  await page.getByRole('row', { name: /Manager/ }).waitFor();
+  await page.getByRole('heading', { level: 1, name: /^Roles/ }).waitFor();
+  await page.getByRole('rowheader', { name: 'Manager', exact: true }).waitFor();
 }
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  tenant = await tenantWithOwner('Roles Console');
+  tenant = await tenantWithOwner('Acme Access');
   const opened = await openConsole(browser, '/sign-in');
   owner = opened.page;
   await signInThroughConsole(owner, tenant.owner.email, tenant.owner.password);
@@ -57,20 +66,21 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe('the Roles screen', () => {
+// A slow, shared machine: a journey with axe over the permission editor can take over a minute.
+describe('the Roles screen', { timeout: 180_000 }, () => {
   it('lists built-in roles of both scopes and filters them by scope', async () => {
     await openRoles(owner);
     for (const name of ['Owner', 'Admin', 'Manager', 'Agent', 'Viewer']) {
-      await owner.getByRole('row', { name: new RegExp(name) }).first().waitFor();
+      await owner.getByRole('rowheader', { name, exact: true }).waitFor();
     }
-    expect(await owner.getByRole('row', { name: /Bot Owner/ }).count()).toBe(1);
-    await owner.getByRole('radio', { name: 'Bot' }).click();
-    await expect.poll(() => owner.getByRole('row', { name: /Manager/ }).count()).toBe(0);
-    expect(await owner.getByRole('row', { name: /Bot Owner/ }).count()).toBe(1);
-    await owner.getByRole('radio', { name: 'Tenant' }).click();
-    await owner.getByRole('row', { name: /Manager/ }).waitFor();
-    expect(await owner.getByRole('row', { name: /Bot Owner/ }).count()).toBe(0);
-    await owner.getByRole('radio', { name: 'All' }).click();
+    expect(await owner.getByRole('rowheader', { name: 'Bot Owner', exact: true }).count()).toBe(1);
+    await owner.getByRole('radio', { name: 'Bot', exact: true }).click();
+    await expect.poll(() => owner.getByRole('rowheader', { name: 'Manager', exact: true }).count()).toBe(0);
+    expect(await owner.getByRole('rowheader', { name: 'Bot Owner', exact: true }).count()).toBe(1);
+    await owner.getByRole('radio', { name: 'Tenant', exact: true }).click();
+    await owner.getByRole('rowheader', { name: 'Manager', exact: true }).waitFor();
+    expect(await owner.getByRole('rowheader', { name: 'Bot Owner', exact: true }).count()).toBe(0);
+    await owner.getByRole('radio', { name: 'All', exact: true }).click();
     await expectAccessible(owner, 'roles');
     await saveScreenshot(owner, 'roles');
   });
@@ -94,9 +104,7 @@ describe('the Roles screen', () => {
     await expectAccessible(owner, 'create role dialog');
     await saveScreenshot(owner, 'role-editor');
 
-    await dialog.getByRole('button', { name: 'Create role' }).click();
-    await expect.poll(() => roleIdFromUrl(owner)).toBeTruthy();
-    const roleId = roleIdFromUrl(owner) as string;
+    const roleId = await submitNewRole(owner, dialog);
     await owner.getByRole('heading', { name: /Campaign senders/ }).waitFor();
     const stored = await getRole(roleId);
     expect(stored.status).toBe(200);
@@ -127,10 +135,7 @@ describe('the Roles screen', () => {
     // No longer implied, campaigns:create stays on (Manager holds it) and can be switched off on its own.
     expect(await create.isChecked()).toBe(true);
     expect(await create.isDisabled()).toBe(false);
-    await dialog.getByRole('button', { name: 'Create role' }).click();
-
-    await expect.poll(() => roleIdFromUrl(owner)).toBeTruthy();
-    const copy = await getRole(roleIdFromUrl(owner) as string);
+    const copy = await getRole(await submitNewRole(owner, dialog));
     expect(copy.body.name).toBe('Campaign planners');
     expect(copy.body.permissions).toEqual(
       (manager.body.permissions as string[]).filter((permission) => permission !== 'campaigns:send'),

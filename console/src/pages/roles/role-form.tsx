@@ -5,6 +5,7 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import FormField from '@cloudscape-design/components/form-field';
+import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
 import Modal from '@cloudscape-design/components/modal';
 import Select from '@cloudscape-design/components/select';
@@ -50,12 +51,12 @@ export function RoleFields({
           onChange={({ detail }) => onChange({ ...draft, description: detail.value })}
         />
       </FormField>
-      <FormField
-        label="Permissions"
-        description="Switching a permission on also grants what it implies."
-        stretch
-        errorText={catalog.error ? catalog.error.message : undefined}
-      >
+      {/* Not a FormField: its label would become part of every toggle's name. */}
+      <SpaceBetween size="s">
+        <Header variant="h3" description="Switching a permission on also grants what it implies.">
+          Permissions
+        </Header>
+        {catalog.error ? <ProblemAlert error={catalog.error} /> : null}
         {catalog.data ? (
           <PermissionEditor
             catalog={catalog.data}
@@ -66,7 +67,7 @@ export function RoleFields({
         ) : (
           <Spinner />
         )}
-      </FormField>
+      </SpaceBetween>
     </SpaceBetween>
   );
 }
