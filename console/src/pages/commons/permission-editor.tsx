@@ -87,6 +87,8 @@ export function PermissionEditor({
                 return (
                   <Toggle
                     key={entry.permission}
+                    // Named by aria-label too: axe judges a label scrolled out of a modal's view as missing.
+                    ariaLabel={entry.permission}
                     checked={on.has(entry.permission) || Boolean(impliers)}
                     disabled={!readOnly && Boolean(impliers)}
                     readOnly={readOnly}

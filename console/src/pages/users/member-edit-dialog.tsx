@@ -226,6 +226,7 @@ function EditForm({
         </Container>
         <Container header={<Header variant="h2">CRM access</Header>}>
           <Toggle
+            ariaLabel="CRM access"
             checked={crmDirect}
             onChange={({ detail }) =>
               setPermissions(
