@@ -2,7 +2,6 @@
  * Users: the members table (search, status filter, pages from the API's cursors), the seat indicator, and
  * the Invitations sub-tab. Actions follow the caller's permissions.
  */
-import Badge from '@cloudscape-design/components/badge';
 import Box from '@cloudscape-design/components/box';
 import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
@@ -17,6 +16,7 @@ import { useMemo, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { useWorkspace } from '../../app/workspace';
 import { ProblemAlert } from '../commons/problem-alert';
+import { MemberRolesCell } from './role-badge';
 import { columnDefinitions, statusOptions } from './users-config';
 import { type Member, type MemberStatus, useMembers, useRoles, useTenant } from './users-queries';
 
@@ -73,15 +73,7 @@ function MembersTab() {
       }}
       columnDefinitions={columnDefinitions({
         roleName,
-        roleBadges: (member) => (
-          <SpaceBetween direction="horizontal" size="xxs">
-            {member.roles.map((assignment) => (
-              <Badge key={assignment.roleId} color={assignment.roleId === 'owner' ? 'blue' : 'grey'}>
-                {roleName(assignment.roleId)}
-              </Badge>
-            ))}
-          </SpaceBetween>
-        ),
+        roleBadges: (member) => <MemberRolesCell member={member} roleName={roleName} />,
       })}
       header={
         <Header
