@@ -18,6 +18,7 @@ import { measureAuthorization } from './authorization';
 import { loadBots, measureBots } from './bots';
 import { measureBulkInvite } from './bulk-invite';
 import { buildBundles, measureBundles } from './bundles';
+import { measureConsole } from './console';
 import { installCallCounter } from './ddb-calls';
 import { measureDecisions } from './decisions';
 import { measureExport } from './export';
@@ -80,7 +81,7 @@ async function main(): Promise<number> {
     if (wanted(1)) figures.push(...(await measureBundles(context({}))));
     else if (wanted(6)) await buildBundles(bundlesDir);
 
-    if ([2, 3, 4, 5, 6, 7, 8, 9, 10].some(wanted)) {
+    if ([2, 3, 4, 5, 6, 7, 8, 9, 10, 11].some(wanted)) {
       stack = await startLocalStack({
         persistence: 'memory',
         ports: 'auto',
@@ -97,7 +98,7 @@ async function main(): Promise<number> {
 
       if (wanted(3)) figures.push(...measureAuthorization(ctx));
       if (wanted(8)) figures.push(...(await measureDecisions(ctx, deps)));
-      const needsData = [2, 4, 6, 7, 9, 10].some(wanted);
+      const needsData = [2, 4, 6, 7, 9, 10, 11].some(wanted);
       const tenant = needsData
         ? await loadTenant(deps, {
             members: quick ? 300 : 10_000,
@@ -129,6 +130,7 @@ async function main(): Promise<number> {
         figures.push(...(await measureBots(ctx, tenant, bots)));
       }
       if (tenant && wanted(10)) figures.push(...(await measureGroupsAndRequests(ctx, deps, tenant)));
+      if (tenant && wanted(11)) figures.push(...(await measureConsole(ctx, stack.info, tenant)));
     }
   } finally {
     await stack?.stop();

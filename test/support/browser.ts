@@ -13,9 +13,19 @@ import { api, signIn as apiSignIn, drainStream, mailbox, seed, stackInfo } from 
  * CHROMIUM_PATH overrides the executable.
  */
 export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    // Where `npx playwright install chromium` puts its browser, on machines that can download it.
+    chromium.executablePath(),
+  ];
   const found = candidates.find((candidate): candidate is string => Boolean(candidate && existsSync(candidate)));
-  if (!found) throw new Error("No Chromium found: install Debian's chromium package or set CHROMIUM_PATH");
+  if (!found) {
+    throw new Error(
+      "No Chromium found: install Debian's chromium package (apt-get install chromium), run `npx playwright install chromium`, or set CHROMIUM_PATH",
+    );
+  }
   return found;
 }
 

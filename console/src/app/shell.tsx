@@ -11,7 +11,7 @@ import { Navigate, Outlet, useLocation, useNavigate, useParams } from 'react-rou
 import { api, ok } from '../api/client';
 import { signOut, useSignedInEmail } from '../auth/session';
 import { ProblemAlert } from '../pages/commons/problem-alert';
-import { useMe, workspaceOf } from './workspace';
+import { type Me, useMe, workspaceOf } from './workspace';
 
 /** Sends a signed-out visitor to the sign-in page, and back here afterwards. */
 export function RequireSession() {
@@ -24,13 +24,18 @@ export function RequireSession() {
   return <Outlet />;
 }
 
-/** `/`: the Users screen of the first active workspace, or the caller's own page when they have none. */
+/** Where a workspace opens for the caller: its Users screen when they may read members, else its Bots. */
+export function workspaceHome(me: Me | undefined, tenantId: string): string {
+  return `/t/${tenantId}/${workspaceOf(me, tenantId).can('users:read') ? 'users' : 'bots'}`;
+}
+
+/** `/`: the first active workspace (see `workspaceHome`), or the caller's own page when they have none. */
 export function HomeRedirect() {
   const { data, error } = useMe();
   if (error) return <ProblemAlert error={error} />;
   if (!data) return <Spinner size="large" />;
   const first = data.memberships.find((membership) => membership.status === 'active');
-  return <Navigate to={first ? `/t/${first.tenantId}/users` : '/me'} replace />;
+  return <Navigate to={first ? workspaceHome(data, first.tenantId) : '/me'} replace />;
 }
 
 export const unreadNotificationsKey = ['me', 'notifications', 'unread'] as const;
@@ -97,7 +102,7 @@ export function Shell() {
                     items: active.map((membership) => ({
                       id: membership.tenantId,
                       text: membership.tenantName,
-                      href: `/t/${membership.tenantId}/users`,
+                      href: workspaceHome(me, membership.tenantId),
                     })),
                     onItemFollow: follow,
                   },

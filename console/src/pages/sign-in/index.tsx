@@ -10,13 +10,9 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
+import { safeNext } from '../../app/safe-next';
 import { completeNewPassword, signIn } from '../../auth/session';
 import { ProblemAlert } from '../commons/problem-alert';
-
-/** Only same-site paths: `next` comes from the URL and must not send the admin elsewhere. */
-export function safeNext(next: string | null): string {
-  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
 
 export function SignInPage() {
   const navigate = useNavigate();

@@ -2,13 +2,13 @@
  * Users: the members table (search, status filter, pages from the API's cursors), the seat indicator, and
  * the Invitations sub-tab. Actions follow the caller's permissions.
  */
-import Badge from '@cloudscape-design/components/badge';
 import Box from '@cloudscape-design/components/box';
 import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
+import Spinner from '@cloudscape-design/components/spinner';
 import Table from '@cloudscape-design/components/table';
 import Tabs from '@cloudscape-design/components/tabs';
 import TextFilter from '@cloudscape-design/components/text-filter';
@@ -18,6 +18,7 @@ import { useWorkspace } from '../../app/workspace';
 import { ProblemAlert } from '../commons/problem-alert';
 import { InvitationsTab } from './invitations-table';
 import { UsersHeaderActions } from './member-actions';
+import { MemberRolesCell } from './role-badge';
 import { columnDefinitions, statusOptions } from './users-config';
 import { type Member, type MemberStatus, useMembers, useRoles, useTenant } from './users-queries';
 
@@ -76,15 +77,7 @@ function MembersTab() {
       }}
       columnDefinitions={columnDefinitions({
         roleName,
-        roleBadges: (member) => (
-          <SpaceBetween direction="horizontal" size="xxs">
-            {member.roles.map((assignment) => (
-              <Badge key={assignment.roleId} color={assignment.roleId === 'owner' ? 'blue' : 'grey'}>
-                {roleName(assignment.roleId)}
-              </Badge>
-            ))}
-          </SpaceBetween>
-        ),
+        roleBadges: (member) => <MemberRolesCell member={member} roleName={roleName} />,
       })}
       header={
         <Header
@@ -149,8 +142,9 @@ function MembersTab() {
 export function UsersPage() {
   const navigate = useNavigate();
   const location = useLocation();
-  const { tenantId, can } = useWorkspace();
+  const { tenantId, can, membership } = useWorkspace();
   const invitations = location.pathname.endsWith('/invitations');
+  if (!membership) return <Spinner size="large" />;
   if (!can('users:read')) {
     return (
       <ContentLayout header={<Header variant="h1">Users</Header>}>

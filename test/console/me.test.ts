@@ -1,0 +1,166 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectAccessible,
+  joinedMember,
+  launchBrowser,
+  openConsole,
+  saveScreenshot,
+  signInThroughConsole,
+  type TenantFixture,
+  tenantWithOwner,
+} from '../support/browser';
+import { api, drainStream, signIn } from '../support/local-stack';
+
+/**
+ * The caller's own page (SPEC §11 "Me"): notifications with the bell's unread count, mark as read, "Load
+ * more"; and the invitations waiting for the caller in other workspaces.
+ */
+let browser: Browser;
+let tenant: TenantFixture;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  tenant = await tenantWithOwner('Umbrella Care');
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface NotificationItem {
+  notificationId: string;
+  type: string;
+  readAt?: string;
+}
+
+async function unreadOf(token: string): Promise<NotificationItem[]> {
+  const unread = await api('/v1/me/notifications?unread=true&limit=100', { token });
+  expect(unread.status).toBe(200);
+  return unread.body.items as NotificationItem[];
+}
+
+/** The Owner registers a bot (becoming its Bot Owner, its approver); the member asks for access to it. */
+async function accessRequest(fixture: TenantFixture, memberToken: string, name: string): Promise<string> {
+  const bot = await api(`/v1/tenants/${fixture.tenantId}/bots`, {
+    method: 'POST',
+    token: fixture.owner.idToken,
+    body: { name },
+  });
+  expect(bot.status).toBe(201);
+  const request = await api(`/v1/tenants/${fixture.tenantId}/access-requests`, {
+    method: 'POST',
+    token: memberToken,
+    body: { botId: bot.body.botId, roles: [{ roleId: 'bot-tester' }], reason: 'To test the flows' },
+  });
+  expect(request.status).toBe(201);
+  return bot.body.botId as string;
+}
+
+/** The bell of the top bar (Cloudscape also renders a hidden copy of each utility, for measuring). */
+const bell = (page: Page, label: string) => page.locator(`#top-nav [aria-label="${label}"]:visible`);
+
+describe('notifications', () => {
+  it('an access request shows on the bell as 1 unread; marking it read on the Me page clears the bell', async () => {
+    const member = await joinedMember(tenant, ['member'], 'requester');
+    await drainStream();
+    // The member's joining told the Owner (invitation.accepted); read it, so the request is the one unread.
+    const before = await unreadOf(tenant.owner.idToken);
+    expect(before.map((notification) => notification.type)).toEqual(['invitation.accepted']);
+    for (const notification of before) {
+      const read = await api(`/v1/me/notifications/${notification.notificationId}/read`, {
+        method: 'POST',
+        token: tenant.owner.idToken,
+      });
+      expect(read.status).toBe(200);
+    }
+    const memberTokens = await signIn(member.email, member.password);
+    const botId = await accessRequest(tenant, memberTokens.idToken, 'Claims Assistant');
+    await drainStream();
+
+    const { page, context, errors } = await openConsole(browser, '/sign-in');
+    await signInThroughConsole(page, tenant.owner.email, tenant.owner.password);
+    await bell(page, 'Notifications (1 unread)').click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/me');
+
+    const unreadRow = page.getByRole('row', {
+      name: new RegExp(`${member.email} asked for access to Claims Assistant`),
+    });
+    await unreadRow.waitFor();
+    expect(await unreadRow.getByTestId('unread-notification').count()).toBe(1);
+    expect(await unreadRow.textContent()).toContain('Umbrella Care');
+    // The older notification, already read, is listed below it, not emphasized.
+    const readRow = page.getByRole('row', { name: new RegExp(`${member.email} accepted your invitation`) });
+    await readRow.waitFor();
+    expect(await readRow.getByTestId('unread-notification').count()).toBe(0);
+    const rows = await page.getByRole('table', { name: 'Notifications' }).getByRole('row').allTextContents();
+    expect(rows.findIndex((row) => row.includes('asked for access'))).toBeLessThan(
+      rows.findIndex((row) => row.includes('accepted your invitation')),
+    );
+    await expectAccessible(page, 'me');
+    await saveScreenshot(page, 'me');
+
+    await unreadRow.getByRole('button', { name: /^Mark as read/ }).click();
+    await bell(page, 'Notifications').waitFor();
+    expect(await bell(page, 'Notifications (1 unread)').count()).toBe(0);
+    await expect.poll(async () => unreadRow.getByTestId('unread-notification').count()).toBe(0);
+    expect(await unreadOf(tenant.owner.idToken)).toEqual([]);
+
+    // The notification leads to the bot's page.
+    await unreadRow.getByRole('link').click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/t/${tenant.tenantId}/bots/${botId}`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('lists 20 notifications at first and the older ones after "Load more"', async () => {
+    const busy = await tenantWithOwner('Umbrella Load');
+    const member = await joinedMember(busy, ['member'], 'many');
+    const memberTokens = await signIn(member.email, member.password);
+    for (let index = 1; index <= 21; index++) {
+      await accessRequest(busy, memberTokens.idToken, `Bot ${String(index).padStart(2, '0')}`);
+    }
+    await drainStream();
+    expect((await unreadOf(busy.owner.idToken)).length).toBe(22);
+
+    const { page, context } = await openConsole(browser, '/sign-in');
+    await signInThroughConsole(page, busy.owner.email, busy.owner.password);
+    await bell(page, 'Notifications (22 unread)').waitFor();
+    await page.goto(new URL('/me', page.url()).href);
+    const table = page.getByRole('table', { name: 'Notifications' });
+    await table.getByText('asked for access to Bot 21').waitFor();
+    expect(await table.getByTestId('unread-notification').count()).toBe(20);
+    expect(await table.getByText('asked for access to Bot 01').count()).toBe(0);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await table.getByText('asked for access to Bot 01').waitFor();
+    await table.getByText('accepted your invitation').waitFor();
+    expect(await table.getByTestId('unread-notification').count()).toBe(22);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    await context.close();
+  });
+});
+
+describe('my invitations', () => {
+  it('lists an invitation to another workspace, with how to answer it', async () => {
+    const member = await joinedMember(tenant, ['viewer'], 'invited-elsewhere');
+    const other = await tenantWithOwner('Umbrella Labs');
+    const invited = await api(`/v1/tenants/${other.tenantId}/invitations`, {
+      method: 'POST',
+      token: other.owner.idToken,
+      body: { emails: [member.email], roles: [{ roleId: 'agent' }] },
+    });
+    expect(invited.status).toBe(201);
+
+    const { page, context } = await openConsole(browser, '/sign-in');
+    await signInThroughConsole(page, member.email, member.password);
+    await page.getByRole('link', { name: 'My invitations and notifications' }).click();
+    const row = page.getByRole('table', { name: 'My invitations' }).getByRole('row', { name: /Umbrella Labs/ });
+    await row.waitFor();
+    const text = await row.textContent();
+    expect(text).toContain(other.owner.email);
+    expect(text).toContain('Agent');
+    expect(text).toContain(`Open the link in the invitation email sent to ${member.email}`);
+    await expectAccessible(page, 'me with an invitation');
+    await context.close();
+  });
+});
