@@ -2,14 +2,22 @@
  * Every screen of the console, one route each: a screen's code is `pages/<screen>/index.tsx`. Sign-in and
  * Users are in the initial bundle; the other screens are chunks loaded when first opened.
  */
-import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import { createBrowserRouter, type LoaderFunctionArgs, Navigate, type RouteObject } from 'react-router';
 import { SignInPage } from '../pages/sign-in';
 import { UsersPage } from '../pages/users';
+import { prefetchUsersView } from '../pages/users/users-queries';
+import { queryClient } from './query-client';
 import { HomeRedirect, RequireSession, Shell } from './shell';
 
 const screen = (load: () => Promise<{ default: React.ComponentType }>): Pick<RouteObject, 'lazy'> => ({
   lazy: async () => ({ Component: (await load()).default }),
 });
+
+/** The Users view's data starts loading when the route is chosen, not after the screen first renders. */
+const prefetchUsers = ({ params }: LoaderFunctionArgs) => {
+  if (params.tenantId) prefetchUsersView(queryClient, params.tenantId);
+  return null;
+};
 
 export const routes: RouteObject[] = [
   { path: '/sign-in', element: <SignInPage /> },
@@ -23,7 +31,7 @@ export const routes: RouteObject[] = [
         children: [
           { path: '/me', ...screen(() => import('../pages/me')) },
           { path: '/t/:tenantId', element: <Navigate to="users" replace /> },
-          { path: '/t/:tenantId/users', element: <UsersPage /> },
+          { path: '/t/:tenantId/users', element: <UsersPage />, loader: prefetchUsers },
           { path: '/t/:tenantId/users/invitations', element: <UsersPage /> },
           { path: '/t/:tenantId/roles', ...screen(() => import('../pages/roles')) },
           { path: '/t/:tenantId/roles/:roleId', ...screen(() => import('../pages/roles/role-detail')) },

@@ -26,9 +26,9 @@ import Textarea from '@cloudscape-design/components/textarea';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useWorkspace } from '../../app/workspace';
+import { endOfDay, formatDate } from '../commons/dates';
 import { MemberPicker, type PickedMember } from '../commons/member-picker';
 import { ProblemAlert } from '../commons/problem-alert';
-import { formatDate } from '../users/users-config';
 import {
   AssignmentBadges,
   accessColumns,
@@ -57,11 +57,7 @@ import {
 } from './bots-queries';
 
 /** The end of the chosen day (local time) as an instant, or nothing without a date. */
-function endOfDay(date: string): string | undefined {
-  if (!date) return undefined;
-  const [year, month, day] = date.split('-').map(Number);
-  return new Date(year ?? 0, (month ?? 1) - 1, day ?? 1, 23, 59, 59).toISOString();
-}
+const expiryOf = (date: string): string | undefined => (date ? endOfDay(date) : undefined);
 
 /** Role, environment and expiry fields shared by the Share and Invite forms. */
 interface Grant {
@@ -73,7 +69,7 @@ interface Grant {
 const emptyGrant: Grant = { roleIds: [], environments: [], expiry: '' };
 
 function assignmentsOf(grant: Grant): BotRoleAssignment[] {
-  const expiresAt = endOfDay(grant.expiry);
+  const expiresAt = expiryOf(grant.expiry);
   return grant.roleIds.map((roleId) => ({
     roleId,
     ...(grant.environments.length ? { environments: grant.environments } : {}),
@@ -493,7 +489,7 @@ function ApproveModal({
   const [expiry, setExpiry] = useState('');
   const approve = useApproveRequest(tenantId, bot.botId);
   const submit = () => {
-    const expiresAt = endOfDay(expiry);
+    const expiresAt = expiryOf(expiry);
     const narrowed = granted.length < request.roles.length;
     approve.mutate(
       {

@@ -4,7 +4,7 @@ import Box from '@cloudscape-design/components/box';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import type { TableProps } from '@cloudscape-design/components/table';
 import type { ReactNode } from 'react';
-import { formatDate } from '../users/users-config';
+import { formatDate } from '../commons/dates';
 import {
   type AccessRequest,
   type Bot,

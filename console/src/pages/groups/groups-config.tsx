@@ -5,7 +5,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import type { TableProps } from '@cloudscape-design/components/table';
 import type { ReactNode } from 'react';
-import { formatDate } from '../users/users-config';
+import { formatDate } from '../commons/dates';
 import type { Group, GroupMember, RoleAssignment } from './groups-queries';
 
 export function RoleBadges({

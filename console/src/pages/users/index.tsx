@@ -12,11 +12,11 @@ import Spinner from '@cloudscape-design/components/spinner';
 import Table from '@cloudscape-design/components/table';
 import Tabs from '@cloudscape-design/components/tabs';
 import TextFilter from '@cloudscape-design/components/text-filter';
-import { useMemo, useState } from 'react';
+import { Suspense, useMemo, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { useWorkspace } from '../../app/workspace';
 import { ProblemAlert } from '../commons/problem-alert';
-import { InvitationsTab } from './invitations-table';
+import { InvitationsTab, MemberEditDialog, ReassignDialog } from './lazy-dialogs';
 import { UsersHeaderActions } from './member-actions';
 import { MemberRolesCell } from './role-badge';
 import { columnDefinitions, statusOptions } from './users-config';
@@ -57,85 +57,114 @@ function MembersTab() {
     setSelected([]);
   };
   const nextCursor = members.data?.nextCursor ?? undefined;
+  // One dialog for the whole table (the row cells hold no state).
+  const [dialog, setDialog] = useState<
+    { kind: 'reassign'; member: Member; roleId: string } | { kind: 'edit'; member: Member } | undefined
+  >();
+  const closeDialog = () => setDialog(undefined);
+  const canWrite = workspace.can('users:write');
   // The selected member as the last read has them (an action changes their status).
   const selectedMember = members.data?.items.find((member) => member.memberId === selected[0]?.memberId);
 
   return (
-    <Table<Member>
-      variant="full-page"
-      items={members.data?.items ?? []}
-      loading={members.isLoading}
-      loadingText="Loading members"
-      trackBy="memberId"
-      selectionType={workspace.can('users:write') ? 'single' : undefined}
-      selectedItems={selected}
-      onSelectionChange={({ detail }) => setSelected(detail.selectedItems)}
-      ariaLabels={{
-        selectionGroupLabel: 'Members',
-        itemSelectionLabel: (_, member) => `Select ${member.email}`,
-        allItemsSelectionLabel: () => 'Select all',
-      }}
-      columnDefinitions={columnDefinitions({
-        roleName,
-        roleBadges: (member) => <MemberRolesCell member={member} roleName={roleName} />,
-      })}
-      header={
-        <Header
-          variant="awsui-h1-sticky"
-          description={<SeatIndicator tenantId={tenantId} />}
-          counter={members.data ? `(${members.data.items.length}${nextCursor ? '+' : ''})` : undefined}
-          actions={<UsersHeaderActions selected={selectedMember} />}
-        >
-          Users
-        </Header>
-      }
-      filter={
-        <SpaceBetween direction="horizontal" size="s">
-          <TextFilter
-            filteringText={q}
-            filteringPlaceholder="Search by email or name"
-            filteringAriaLabel="Search members by email or name"
-            filteringClearAriaLabel="Clear the search"
+    <>
+      <Table<Member>
+        variant="full-page"
+        items={members.data?.items ?? []}
+        loading={members.isLoading}
+        loadingText="Loading members"
+        trackBy="memberId"
+        selectionType={workspace.can('users:write') ? 'single' : undefined}
+        selectedItems={selected}
+        onSelectionChange={({ detail }) => setSelected(detail.selectedItems)}
+        ariaLabels={{
+          selectionGroupLabel: 'Members',
+          itemSelectionLabel: (_, member) => `Select ${member.email}`,
+          allItemsSelectionLabel: () => 'Select all',
+        }}
+        columnDefinitions={columnDefinitions({
+          roleName,
+          roleBadges: (member) => (
+            <MemberRolesCell
+              member={member}
+              roleName={roleName}
+              canWrite={canWrite}
+              selfId={workspace.membership?.memberId}
+              onReassign={(target, roleId) => setDialog({ kind: 'reassign', member: target, roleId })}
+              onEdit={(target) => setDialog({ kind: 'edit', member: target })}
+            />
+          ),
+        })}
+        header={
+          <Header
+            variant="awsui-h1-sticky"
+            description={<SeatIndicator tenantId={tenantId} />}
+            counter={members.data ? `(${members.data.items.length}${nextCursor ? '+' : ''})` : undefined}
+            actions={<UsersHeaderActions selected={selectedMember} />}
+          >
+            Users
+          </Header>
+        }
+        filter={
+          <SpaceBetween direction="horizontal" size="s">
+            <TextFilter
+              filteringText={q}
+              filteringPlaceholder="Search by email or name"
+              filteringAriaLabel="Search members by email or name"
+              filteringClearAriaLabel="Clear the search"
+              onChange={({ detail }) => {
+                setQ(detail.filteringText);
+                resetPages();
+              }}
+            />
+            <Select
+              ariaLabel="Filter by status"
+              selectedOption={statusOptions.find((option) => option.value === status) ?? allStatuses}
+              options={[allStatuses, ...statusOptions]}
+              onChange={({ detail }) => {
+                setStatus((detail.selectedOption.value || undefined) as MemberStatus | undefined);
+                resetPages();
+              }}
+            />
+          </SpaceBetween>
+        }
+        pagination={
+          <Pagination
+            currentPageIndex={pageIndex + 1}
+            pagesCount={cursors.length}
+            openEnd={Boolean(nextCursor)}
+            ariaLabels={{
+              nextPageLabel: 'Next page',
+              previousPageLabel: 'Previous page',
+              pageLabel: (n) => `Page ${n}`,
+            }}
             onChange={({ detail }) => {
-              setQ(detail.filteringText);
-              resetPages();
+              const index = detail.currentPageIndex - 1;
+              if (index >= cursors.length && nextCursor) setCursors([...cursors, nextCursor]);
+              setPageIndex(Math.min(index, cursors.length));
+              setSelected([]);
             }}
           />
-          <Select
-            ariaLabel="Filter by status"
-            selectedOption={statusOptions.find((option) => option.value === status) ?? allStatuses}
-            options={[allStatuses, ...statusOptions]}
-            onChange={({ detail }) => {
-              setStatus((detail.selectedOption.value || undefined) as MemberStatus | undefined);
-              resetPages();
-            }}
-          />
-        </SpaceBetween>
-      }
-      pagination={
-        <Pagination
-          currentPageIndex={pageIndex + 1}
-          pagesCount={cursors.length}
-          openEnd={Boolean(nextCursor)}
-          ariaLabels={{ nextPageLabel: 'Next page', previousPageLabel: 'Previous page', pageLabel: (n) => `Page ${n}` }}
-          onChange={({ detail }) => {
-            const index = detail.currentPageIndex - 1;
-            if (index >= cursors.length && nextCursor) setCursors([...cursors, nextCursor]);
-            setPageIndex(Math.min(index, cursors.length));
-            setSelected([]);
-          }}
-        />
-      }
-      empty={
-        members.error ? (
-          <ProblemAlert error={members.error} />
-        ) : (
-          <Box textAlign="center" color="inherit">
-            No members match.
-          </Box>
-        )
-      }
-    />
+        }
+        empty={
+          members.error ? (
+            <ProblemAlert error={members.error} />
+          ) : (
+            <Box textAlign="center" color="inherit">
+              No members match.
+            </Box>
+          )
+        }
+      />
+      <Suspense fallback={null}>
+        {dialog?.kind === 'reassign' ? (
+          <ReassignDialog tenantId={tenantId} member={dialog.member} roleId={dialog.roleId} onDismiss={closeDialog} />
+        ) : null}
+        {dialog?.kind === 'edit' ? (
+          <MemberEditDialog tenantId={tenantId} memberId={dialog.member.memberId} onDismiss={closeDialog} />
+        ) : null}
+      </Suspense>
+    </>
   );
 }
 
@@ -163,7 +192,11 @@ export function UsersPage() {
         {
           id: 'invitations',
           label: 'Invitations',
-          content: <InvitationsTab />,
+          content: (
+            <Suspense fallback={<Spinner size="large" />}>
+              <InvitationsTab />
+            </Suspense>
+          ),
         },
       ]}
       ariaLabel="Users and invitations"

@@ -16,6 +16,7 @@ import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { useMemo, useState } from 'react';
 import { useWorkspace } from '../../app/workspace';
+import { formatDate } from '../commons/dates';
 import { ProblemAlert } from '../commons/problem-alert';
 import {
   type Invitation,
@@ -24,7 +25,6 @@ import {
   useResendInvitation,
   useRevokeInvitation,
 } from './invitations-queries';
-import { formatDate } from './users-config';
 import { useRoles } from './users-queries';
 
 const statusOptions = [

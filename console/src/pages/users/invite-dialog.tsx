@@ -14,6 +14,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Textarea from '@cloudscape-design/components/textarea';
 import { useState } from 'react';
+import { endOfDay } from '../commons/dates';
 import { ProblemAlert } from '../commons/problem-alert';
 import {
   type CreateInvitationsRequest,
@@ -35,11 +36,6 @@ export function parseEmails(text: string): string[] {
     .split(/[\s,;]+/)
     .map((email) => email.trim())
     .filter(Boolean);
-}
-
-/** The end of a calendar day (YYYY-MM-DD) in the browser's time zone, as an ISO instant. */
-export function endOfDay(date: string): string {
-  return new Date(`${date}T23:59:59`).toISOString();
 }
 
 const today = () => {

@@ -7,14 +7,11 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import ButtonDropdown, { type ButtonDropdownProps } from '@cloudscape-design/components/button-dropdown';
-import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, Suspense, useState } from 'react';
 import { useWorkspace } from '../../app/workspace';
-import { ProblemAlert } from '../commons/problem-alert';
-import { CsvImportDialog } from './csv-import';
-import { type MemberAction, useMemberAction } from './invitations-queries';
-import { InviteDialog } from './invite-dialog';
+import type { MemberAction } from './invitations-queries';
+import { ConfirmAction, CsvImportDialog, InviteDialog } from './lazy-dialogs';
 import type { Member } from './users-queries';
 
 interface ActionText {
@@ -24,7 +21,7 @@ interface ActionText {
   readonly confirm: string;
 }
 
-const texts: Record<MemberAction, ActionText> = {
+export const texts: Record<MemberAction, ActionText> = {
   suspend: {
     label: 'Suspend',
     title: (member) => `Suspend ${member.email}?`,
@@ -82,49 +79,6 @@ export function actionBlocker(action: MemberAction, member: Member, selfId: stri
   return undefined;
 }
 
-function ConfirmAction({
-  action,
-  member,
-  onClose,
-}: {
-  readonly action: MemberAction;
-  readonly member: Member;
-  readonly onClose: () => void;
-}) {
-  const { tenantId } = useWorkspace();
-  const mutation = useMemberAction(tenantId);
-  const text = texts[action];
-  return (
-    <Modal
-      visible
-      onDismiss={onClose}
-      closeAriaLabel="Close"
-      header={text.title(member)}
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button
-              variant="primary"
-              loading={mutation.isPending}
-              onClick={() => mutation.mutate({ action, memberId: member.memberId }, { onSuccess: onClose })}
-            >
-              {text.confirm}
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
-    >
-      <SpaceBetween size="m">
-        {text.body(member)}
-        <ProblemAlert error={mutation.error} header={`${text.label} refused`} />
-      </SpaceBetween>
-    </Modal>
-  );
-}
-
 /** The members table's header actions; nothing for a caller without users:write. */
 export function UsersHeaderActions({ selected }: { readonly selected: Member | undefined }) {
   const { tenantId, can, membership } = useWorkspace();
@@ -156,11 +110,13 @@ export function UsersHeaderActions({ selected }: { readonly selected: Member | u
           Invite people
         </Button>
       </SpaceBetween>
-      {dialog === 'invite' ? <InviteDialog tenantId={tenantId} onClose={close} /> : null}
-      {dialog === 'import' ? <CsvImportDialog tenantId={tenantId} onClose={close} /> : null}
-      {selected && (dialog === 'suspend' || dialog === 'reactivate' || dialog === 'remove') ? (
-        <ConfirmAction action={dialog} member={selected} onClose={close} />
-      ) : null}
+      <Suspense fallback={null}>
+        {dialog === 'invite' ? <InviteDialog tenantId={tenantId} onClose={close} /> : null}
+        {dialog === 'import' ? <CsvImportDialog tenantId={tenantId} onClose={close} /> : null}
+        {selected && (dialog === 'suspend' || dialog === 'reactivate' || dialog === 'remove') ? (
+          <ConfirmAction action={dialog} member={selected} onClose={close} />
+        ) : null}
+      </Suspense>
     </>
   );
 }

@@ -19,6 +19,7 @@ import Spinner from '@cloudscape-design/components/spinner';
 import Toggle from '@cloudscape-design/components/toggle';
 import { useState } from 'react';
 import type { Permission } from '../../app/workspace';
+import { endOfDay, localDate, today } from '../commons/dates';
 import { PermissionEditor } from '../commons/permission-editor';
 import { usePermissionCatalog } from '../commons/permissions-queries';
 import { ProblemAlert } from '../commons/problem-alert';
@@ -35,18 +36,6 @@ interface RoleRow {
   /** The assignment's expiresAt as loaded, kept as it is while its date is unchanged. */
   readonly loadedExpiresAt?: string;
 }
-
-const pad = (n: number) => String(n).padStart(2, '0');
-/** The local calendar date of an instant, `YYYY-MM-DD`. */
-export function localDate(iso: string): string {
-  const date = new Date(iso);
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-/** The end of a local calendar day (`YYYY-MM-DD`) as an instant: a role "until" that date holds all of it. */
-export function endOfDay(day: string): string {
-  return new Date(`${day}T23:59:59.999`).toISOString();
-}
-const today = () => localDate(new Date().toISOString());
 
 function expiresAtOf(row: RoleRow): string | undefined {
   if (!row.until) return undefined;

@@ -1,122 +1,40 @@
 /**
  * The Roles cell of the Users table: a badge per role. With users:write, a role badge (not Owner, not the
- * caller's own) opens a small dialog that replaces that role by another (PATCH of the member's roles), and
- * an Edit button opens the member edit dialog.
+ * caller's own) opens the reassign dialog and an Edit button the member edit dialog. The cell holds no state
+ * and reads no query: the table draws 50 of them, so the dialogs live once on the page (index.tsx) and
+ * load on first use.
  */
 import Badge from '@cloudscape-design/components/badge';
-import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
-import FormField from '@cloudscape-design/components/form-field';
-import Modal from '@cloudscape-design/components/modal';
-import Select, { type SelectProps } from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import { useState } from 'react';
-import { useWorkspace } from '../../app/workspace';
-import { ProblemAlert } from '../commons/problem-alert';
-import { MemberEditDialog } from './member-edit-dialog';
-import { useUpdateMember } from './member-edit-queries';
-import { type Member, useRoles } from './users-queries';
+import type { Member } from './users-queries';
 
 export function RoleBadge({ roleId, name }: { readonly roleId: string; readonly name: string }) {
   return <Badge color={roleId === 'owner' ? 'blue' : 'grey'}>{name}</Badge>;
 }
 
-function ReassignDialog({
-  tenantId,
-  member,
-  roleId,
-  onDismiss,
-}: {
-  readonly tenantId: string;
-  readonly member: Member;
-  readonly roleId: string;
-  readonly onDismiss: () => void;
-}) {
-  const roles = useRoles(tenantId);
-  const update = useUpdateMember(tenantId, member.memberId);
-  const [replacement, setReplacement] = useState<SelectProps.Option | null>(null);
-  const name = (id: string) => roles.data?.find((role) => role.roleId === id)?.name ?? id;
-  const options = (roles.data ?? [])
-    .filter((role) => role.scope === 'tenant' && role.roleId !== 'owner')
-    .filter((role) => !member.roles.some((held) => held.roleId === role.roleId))
-    .map((role) => ({ value: role.roleId, label: role.name, description: role.description }));
-
-  const save = () => {
-    const next = replacement?.value;
-    if (!next) return;
-    update.mutate(
-      {
-        version: member.version,
-        changes: {
-          roles: member.roles.map((held) => (held.roleId === roleId ? { ...held, roleId: next } : held)),
-        },
-      },
-      { onSuccess: onDismiss },
-    );
-  };
-
-  return (
-    <Modal
-      visible
-      onDismiss={onDismiss}
-      closeAriaLabel="Close"
-      header={`Reassign ${name(roleId)}`}
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={onDismiss}>
-              Cancel
-            </Button>
-            <Button variant="primary" disabled={!replacement} loading={update.isPending} onClick={save}>
-              Reassign
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
-    >
-      <SpaceBetween size="m">
-        <Box>
-          {member.email} loses the role <b>{name(roleId)}</b> and gets the role you choose instead; their other roles
-          and permissions stay, and an end date on the role, if any, carries over.
-        </Box>
-        <FormField label="New role">
-          <Select
-            selectedOption={replacement}
-            placeholder="Choose a role"
-            options={options}
-            statusType={roles.isLoading ? 'loading' : 'finished'}
-            onChange={({ detail }) => setReplacement(detail.selectedOption)}
-          />
-        </FormField>
-        <ProblemAlert error={update.error} header="The change was refused" />
-      </SpaceBetween>
-    </Modal>
-  );
-}
-
-/** The roles of a member as badges, with the reassign and edit entry points the caller may use. */
-export function MemberRolesCell({
-  member,
-  roleName,
-}: {
+export interface MemberRolesCellProps {
   readonly member: Member;
   readonly roleName: (roleId: string) => string;
-}) {
-  const { tenantId, can, membership } = useWorkspace();
-  const [reassigning, setReassigning] = useState<string | undefined>();
-  const [editing, setEditing] = useState(false);
-  const write = can('users:write');
-  const self = membership?.memberId === member.memberId;
+  /** The caller may change members (users:write). */
+  readonly canWrite: boolean;
+  /** The caller's own member id: nobody changes their own roles. */
+  readonly selfId: string | undefined;
+  readonly onReassign: (member: Member, roleId: string) => void;
+  readonly onEdit: (member: Member) => void;
+}
 
+export function MemberRolesCell({ member, roleName, canWrite, selfId, onReassign, onEdit }: MemberRolesCellProps) {
+  const self = selfId === member.memberId;
   return (
     <SpaceBetween direction="horizontal" size="xxs" alignItems="center">
       {member.roles.map((assignment) =>
-        write && !self && assignment.roleId !== 'owner' ? (
+        canWrite && !self && assignment.roleId !== 'owner' ? (
           <Button
             key={assignment.roleId}
             variant="inline-link"
             ariaLabel={`Reassign role ${roleName(assignment.roleId)} of ${member.email}`}
-            onClick={() => setReassigning(assignment.roleId)}
+            onClick={() => onReassign(member, assignment.roleId)}
           >
             <RoleBadge roleId={assignment.roleId} name={roleName(assignment.roleId)} />
           </Button>
@@ -124,24 +42,13 @@ export function MemberRolesCell({
           <RoleBadge key={assignment.roleId} roleId={assignment.roleId} name={roleName(assignment.roleId)} />
         ),
       )}
-      {write ? (
+      {canWrite ? (
         <Button
           variant="inline-icon"
           iconName="edit"
           ariaLabel={`Edit ${member.email}`}
-          onClick={() => setEditing(true)}
+          onClick={() => onEdit(member)}
         />
-      ) : null}
-      {reassigning ? (
-        <ReassignDialog
-          tenantId={tenantId}
-          member={member}
-          roleId={reassigning}
-          onDismiss={() => setReassigning(undefined)}
-        />
-      ) : null}
-      {editing ? (
-        <MemberEditDialog tenantId={tenantId} memberId={member.memberId} onDismiss={() => setEditing(false)} />
       ) : null}
     </SpaceBetween>
   );

@@ -4,6 +4,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/components/status-indicator';
 import type { TableProps } from '@cloudscape-design/components/table';
 import type { ReactNode } from 'react';
+import { formatDate } from '../commons/dates';
 import type { Member, MemberStatus } from './users-queries';
 
 export const statusOptions: { value: MemberStatus; label: string }[] = [
@@ -17,10 +18,6 @@ const statusLook: Record<string, StatusIndicatorProps.Type> = {
   invited: 'pending',
   suspended: 'stopped',
 };
-
-export function formatDate(value: string | undefined | null): string {
-  return value ? new Date(value).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
-}
 
 export function hasCrmAccess(member: Member): boolean {
   return member.effectivePermissions.some((entry) => entry.permission === 'crm:access');
