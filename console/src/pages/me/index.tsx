@@ -91,7 +91,12 @@ function AnswerAlert({ answer, onDismiss }: { readonly answer: Answer; readonly 
   const { data: me } = useMe();
   if (answer.kind === 'declined') {
     return (
-      <Alert type="info" dismissible onDismiss={onDismiss} statusIconAriaLabel="Info">
+      <Alert
+        type="info"
+        dismissible
+        onDismiss={onDismiss}
+        i18nStrings={{ infoIconAriaLabel: 'Info', dismissAriaLabel: 'Dismiss' }}
+      >
         You declined the invitation to {answer.tenantName}.
       </Alert>
     );
@@ -103,7 +108,7 @@ function AnswerAlert({ answer, onDismiss }: { readonly answer: Answer; readonly 
       type="success"
       dismissible
       onDismiss={onDismiss}
-      statusIconAriaLabel="Success"
+      i18nStrings={{ successIconAriaLabel: 'Success', dismissAriaLabel: 'Dismiss' }}
       action={
         joined ? (
           <Button onClick={() => navigate(href)} ariaLabel={`Open ${answer.tenantName}`}>
