@@ -50,6 +50,8 @@ export const routes = {
   acceptInvitation: invitationRoutes.acceptInvitation,
   declineInvitation: invitationRoutes.declineInvitation,
   listMyInvitations: meRoutes.listMyInvitations,
+  acceptMyInvitation: meRoutes.acceptMyInvitation,
+  declineMyInvitation: meRoutes.declineMyInvitation,
   listAudit: auditRoutes.listAudit,
   verifyAudit: auditRoutes.verifyAudit,
   createAuditExport: auditRoutes.createAuditExport,

@@ -526,10 +526,33 @@ export async function revokeInvitation(
 }
 
 /** The live invitation behind a token; unknown, used and replaced tokens are all just "not found". */
-async function invitationForToken(deps: ServiceDeps, token: string, options: { allowExpired?: boolean } = {}) {
+async function invitationForToken(deps: ServiceDeps, token: string): Promise<InvitationRecord> {
   const invitation = looksLikeToken(token) ? await getInvitationByTokenHash(deps, hashToken(token)) : undefined;
+  return unexpired(deps, invitation);
+}
+
+/**
+ * The signed-in person's own pending invitation, by its key (tenant and id, as `/v1/me/invitations` lists
+ * them): one GetItem. An invitation to another address, of another tenant, unknown or gone (accepted,
+ * declined, revoked, purged) is "not found", exactly as an unknown token is, so that nobody learns of
+ * invitations that are not theirs; the address must be the caller's verified email, as for accepting a token
+ * with a session.
+ */
+async function invitationForInvitee(
+  deps: ServiceDeps,
+  identity: Identity,
+  tenantId: string,
+  invitationId: string,
+): Promise<InvitationRecord> {
+  const email = identity.email?.toLowerCase();
+  const invitation = email ? await getInvitation(deps, tenantId, invitationId) : undefined;
+  return unexpired(deps, invitation?.email === email ? invitation : undefined);
+}
+
+/** 404 `invitation_not_found` without an invitation, 410 `invitation_expired` past its expiry. */
+function unexpired(deps: ServiceDeps, invitation: InvitationRecord | undefined): InvitationRecord {
   if (!invitation) throw new NotFound('Invitation', 'invitation_not_found');
-  if (!options.allowExpired && isExpired(invitation, deps.now())) {
+  if (isExpired(invitation, deps.now())) {
     throw new DomainError(
       410,
       'invitation_expired',
@@ -640,8 +663,54 @@ export async function acceptInvitation(
   directory: IdentityDirectory,
   input: AcceptInput,
   meta: RequestMeta,
-): Promise<{ tenantId: string; tenantName: string; memberId: string; status: 'active' }> {
+): Promise<AcceptResult> {
   const invitation = await invitationForToken(deps, input.token);
+  const acceptor: Acceptor = input.identity
+    ? { identity: input.identity, displayName: input.displayName }
+    : { directory, password: input.password, displayName: input.displayName };
+  return joinByInvitation(deps, invitation, acceptor, meta);
+}
+
+/**
+ * Accepts one of the signed-in person's own invitations by its id (the console's Me page): located by key
+ * (404 `invitation_not_found` when it is not theirs, as for an unknown token; 410 when expired), then
+ * exactly what accepting its token with a session does (`joinByInvitation`): same checks, same single-use
+ * transaction, same `member.joined`.
+ */
+export async function acceptMyInvitation(
+  deps: ServiceDeps,
+  identity: Identity,
+  ref: { tenantId: string; invitationId: string },
+  meta: RequestMeta,
+): Promise<AcceptResult> {
+  const invitation = await invitationForInvitee(deps, identity, ref.tenantId, ref.invitationId);
+  return joinByInvitation(deps, invitation, { identity }, meta);
+}
+
+export interface AcceptResult {
+  readonly tenantId: string;
+  readonly tenantName: string;
+  readonly memberId: string;
+  readonly status: 'active';
+}
+
+/** Who accepts: a signed-in person (their verified email must be the invitation's), or a new identity. */
+type Acceptor =
+  | { readonly identity: Identity; readonly displayName?: string }
+  | {
+      readonly identity?: undefined;
+      readonly directory: IdentityDirectory;
+      readonly password?: string;
+      readonly displayName?: string;
+    };
+
+/** THE acceptance, however the invitation was located (token or the invitee's own id). */
+async function joinByInvitation(
+  deps: ServiceDeps,
+  invitation: InvitationRecord,
+  input: Acceptor,
+  meta: RequestMeta,
+): Promise<AcceptResult> {
   let member = await invitedMemberOf(deps, invitation);
   let [roles, botGrants] = await Promise.all([
     judgeAcceptance(deps, invitation, member),
@@ -652,14 +721,14 @@ export async function acceptInvitation(
   /** Set for a new identity: its password, given once the invitation is won. */
   let newPassword: string | undefined;
   if (input.identity) {
-    if (input.identity.email !== invitation.email) {
+    if (input.identity.email?.toLowerCase() !== invitation.email) {
       throw new Forbidden(
         'This invitation was sent to another email address than the one you are signed in with.',
         'email_mismatch',
       );
     }
     userId = input.identity.userId;
-    email = input.identity.email;
+    email = invitation.email;
   } else {
     if (!input.password) {
       throw new ValidationFailed(
@@ -669,7 +738,7 @@ export async function acceptInvitation(
       );
     }
     try {
-      userId = await directory.reserveIdentity(invitation.email, input.displayName);
+      userId = await input.directory.reserveIdentity(invitation.email, input.displayName);
     } catch (error) {
       if (error instanceof IdentityAlreadyExists) {
         throw new Conflict(
@@ -697,7 +766,7 @@ export async function acceptInvitation(
       ]);
     }
   }
-  if (newPassword) await givePassword(directory, invitation.email, newPassword);
+  if (newPassword && !input.identity) await givePassword(input.directory, invitation.email, newPassword);
   const tenant = await getTenant(deps, invitation.tenantId);
   return { tenantId: invitation.tenantId, tenantName: tenant?.name ?? '', memberId: member.memberId, status: 'active' };
 }
@@ -825,7 +894,24 @@ async function givePassword(directory: IdentityDirectory, email: string, passwor
 
 /** The invitee says no: the invitation, the invited member and the seat go. */
 export async function declineInvitation(deps: ServiceDeps, token: string, meta: RequestMeta): Promise<void> {
-  const invitation = await invitationForToken(deps, token);
+  await withdrawByInvitee(deps, await invitationForToken(deps, token), meta);
+}
+
+/**
+ * Declines one of the signed-in person's own invitations by its id: located as `acceptMyInvitation` locates
+ * it (404 when not theirs, 410 when expired), then exactly what declining its token does.
+ */
+export async function declineMyInvitation(
+  deps: ServiceDeps,
+  identity: Identity,
+  ref: { tenantId: string; invitationId: string },
+  meta: RequestMeta,
+): Promise<void> {
+  await withdrawByInvitee(deps, await invitationForInvitee(deps, identity, ref.tenantId, ref.invitationId), meta);
+}
+
+/** THE decline, however the invitation was located: `invitation.declined`, by the invitee. */
+async function withdrawByInvitee(deps: ServiceDeps, invitation: InvitationRecord, meta: RequestMeta): Promise<void> {
   const member = await invitedMemberOf(deps, invitation);
   await transactWrite(
     deps,

@@ -141,26 +141,90 @@ describe('notifications', () => {
 });
 
 describe('my invitations', () => {
-  it('lists an invitation to another workspace, with how to answer it', async () => {
-    const member = await joinedMember(tenant, ['viewer'], 'invited-elsewhere');
-    const other = await tenantWithOwner('Umbrella Labs');
+  /** A member of the file's tenant, invited to a workspace of its own named `workspace`, signed in on /me. */
+  async function invitedElsewhere(workspace: string, label: string) {
+    const member = await joinedMember(tenant, ['viewer'], label);
+    const other = await tenantWithOwner(workspace);
     const invited = await api(`/v1/tenants/${other.tenantId}/invitations`, {
       method: 'POST',
       token: other.owner.idToken,
       body: { emails: [member.email], roles: [{ roleId: 'agent' }] },
     });
     expect(invited.status).toBe(201);
-
-    const { page, context } = await openConsole(browser, '/sign-in');
+    const { page, context, errors } = await openConsole(browser, '/sign-in');
     await signInThroughConsole(page, member.email, member.password);
     await page.getByRole('link', { name: 'My invitations and notifications' }).click();
-    const row = page.getByRole('table', { name: 'My invitations' }).getByRole('row', { name: /Umbrella Labs/ });
+    const row = page.getByRole('table', { name: 'My invitations' }).getByRole('row', { name: new RegExp(workspace) });
     await row.waitFor();
+    const tokens = await signIn(member.email, member.password);
+    return { member, other, page, context, errors, row, token: tokens.idToken };
+  }
+
+  it('lists an invitation to another workspace with its inviter and roles, and Accept and Decline buttons', async () => {
+    const { other, page, context, row } = await invitedElsewhere('Umbrella Labs', 'invited-elsewhere');
     const text = await row.textContent();
     expect(text).toContain(other.owner.email);
     expect(text).toContain('Agent');
-    expect(text).toContain(`Open the link in the invitation email sent to ${member.email}`);
+    expect(await row.getByRole('button', { name: 'Accept the invitation to Umbrella Labs' }).count()).toBe(1);
+    expect(await row.getByRole('button', { name: 'Decline the invitation to Umbrella Labs' }).count()).toBe(1);
     await expectAccessible(page, 'me with an invitation');
+    await context.close();
+  });
+
+  it('Accept from the list: the member joins, the workspace appears in the switcher, the membership is active', async () => {
+    const { other, page, context, errors, row, token } = await invitedElsewhere('Umbrella Ventures', 'accepts');
+    const switcher = page.locator('#top-nav [aria-label="Switch workspace"]:visible');
+    await switcher.click();
+    expect(await page.getByRole('menuitem', { name: 'Umbrella Ventures' }).count()).toBe(0);
+    await page.keyboard.press('Escape');
+
+    await row.getByRole('button', { name: 'Accept the invitation to Umbrella Ventures' }).click();
+    await page.getByText('You joined Umbrella Ventures.').waitFor();
+    await expect.poll(() => row.count()).toBe(0);
+    await expectAccessible(page, 'me after accepting');
+
+    const me = await api('/v1/me', { token });
+    expect(me.status).toBe(200);
+    expect(me.body.memberships).toContainEqual(
+      expect.objectContaining({ tenantId: other.tenantId, tenantName: 'Umbrella Ventures', status: 'active' }),
+    );
+    expect((await api('/v1/me/invitations', { token })).body.items).toEqual([]);
+
+    await switcher.click();
+    const entry = page.getByRole('menuitem', { name: 'Umbrella Ventures' });
+    await entry.waitFor();
+    await entry.click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/t/${other.tenantId}/bots`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('Decline from the list asks first, saying what happens; confirmed, the invitation is gone', async () => {
+    const { member, other, page, context, errors, row, token } = await invitedElsewhere('Umbrella Finance', 'declines');
+    await row.getByRole('button', { name: 'Decline the invitation to Umbrella Finance' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Decline the invitation to Umbrella Finance?' });
+    await dialog.waitFor();
+    const said = await dialog.textContent();
+    expect(said).toContain(`The invitation for ${member.email} is withdrawn`);
+    expect(said).toContain('the link in its email stops working');
+    expect(said).toContain(`${other.owner.email} is told that you declined`);
+    await expectAccessible(page, 'decline invitation dialog');
+
+    // Cancel changes nothing.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await api('/v1/me/invitations', { token })).body.items).toHaveLength(1);
+
+    await row.getByRole('button', { name: 'Decline the invitation to Umbrella Finance' }).click();
+    await dialog.getByRole('button', { name: 'Decline', exact: true }).click();
+    await page.getByText('You declined the invitation to Umbrella Finance.').waitFor();
+    await expect.poll(() => row.count()).toBe(0);
+    expect((await api('/v1/me/invitations', { token })).body.items).toEqual([]);
+    const pending = await api(`/v1/tenants/${other.tenantId}/invitations`, { token: other.owner.idToken });
+    expect(pending.body.items).toEqual([]);
+    const me = await api('/v1/me', { token });
+    expect(me.body.memberships.map((m: { tenantId: string }) => m.tenantId)).not.toContain(other.tenantId);
+    expect(errors).toEqual([]);
     await context.close();
   });
 });

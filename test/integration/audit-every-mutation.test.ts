@@ -283,6 +283,33 @@ const samples: Record<string, () => Promise<Sample>> = {
       }),
     };
   },
+  acceptMyInvitation: async () => {
+    const pending = await pendingOwnerInvitation();
+    const identity: Identity = { userId: `sub-${ulid()}`, email: pending.email, groups: [] };
+    return {
+      identity,
+      params: { tenantId: pending.tenantId, invitationId: pending.invitation.invitationId },
+      expect: () => ({
+        tenantId: pending.tenantId,
+        action: 'member.joined',
+        actor: { id: identity.userId, email: pending.email },
+        target: { type: 'member', id: pending.member.memberId },
+      }),
+    };
+  },
+  declineMyInvitation: async () => {
+    const pending = await pendingOwnerInvitation();
+    return {
+      identity: { userId: `sub-${ulid()}`, email: pending.email, groups: [] },
+      params: { tenantId: pending.tenantId, invitationId: pending.invitation.invitationId },
+      expect: () => ({
+        tenantId: pending.tenantId,
+        action: 'invitation.declined',
+        actor: { id: `invitee:${pending.member.memberId}`, email: pending.email },
+        target: { type: 'invitation', id: pending.invitation.invitationId },
+      }),
+    };
+  },
   createBot: async () => {
     const tenant = await tenantWithOwner();
     return {

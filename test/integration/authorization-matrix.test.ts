@@ -119,6 +119,9 @@ const matrix: Record<RouteName, Record<Caller, Outcome>> = {
   acceptInvitation: everyone,
   declineInvitation: everyone,
   listMyInvitations: anyIdentity,
+  // Any signed-in person, on an invitation to their own verified email (in a tenant of its own).
+  acceptMyInvitation: anyIdentity,
+  declineMyInvitation: anyIdentity,
   listAudit: auditRead,
   verifyAudit: auditRead,
   createAuditExport: auditExport,
@@ -198,6 +201,20 @@ async function freshInvitationId() {
   );
   if (!created[0]) throw new Error(`could not invite: ${JSON.stringify(failed)}`);
   return created[0].invitationId;
+}
+
+/** A pending invitation to the caller's email (any address for anonymous) in a tenant of its own. */
+async function freshInvitationFor(identity: Identity | undefined) {
+  const other = await tenantWithOwner();
+  const owner = await resolveTenantCaller(deps(), other.owner.identity, other.tenantId);
+  const { created, failed } = await inviteMembers(
+    deps(),
+    owner,
+    { emails: [identity?.email ?? uniqueEmail('matrix-anonymous')], roles: [{ roleId: 'viewer' }] },
+    meta(),
+  );
+  if (!created[0]) throw new Error(`could not invite: ${JSON.stringify(failed)}`);
+  return { tenantId: other.tenantId, invitationId: created[0].invitationId };
 }
 
 async function freshRoleId() {
@@ -301,6 +318,9 @@ async function requestFor(
       return { body: { token: (await pendingOwnerInvitation()).token, password: strongPassword() } };
     case 'declineInvitation':
       return { body: { token: (await pendingOwnerInvitation()).token } };
+    case 'acceptMyInvitation':
+    case 'declineMyInvitation':
+      return { params: await freshInvitationFor(identities[caller]) };
     case 'createBot':
       return { params, body: { name: `Matrix bot ${ulid()}` } };
     case 'getBot':

@@ -216,7 +216,13 @@ export interface SampleRequest {
    * Who succeeds with this sample when it is not the Owner (asking for access, withdrawing a request):
    * suites that need the sample to succeed call it as them (`sampleCaller`); invoke ignores the field.
    */
-  readonly actor?: 'member' | 'requester';
+  readonly actor?: 'member' | 'requester' | 'invitee';
+}
+
+/** The person the world's first invitation is addressed to, signed in (verified email): they may accept it by id. */
+export function inviteeOf(world: World): Identity {
+  const invitation = world.invitations[0]!;
+  return { userId: `sub-invitee-${invitation.invitationId}`, email: invitation.email, groups: [] };
 }
 
 /** The caller with whom a route's sample succeeds: nobody, a platform admin, the sample's actor, or the Owner. */
@@ -224,6 +230,7 @@ export function sampleCaller(route: RouteDefinition, world: World): Identity | u
   if (route.access.kind === 'public') return undefined;
   if (route.access.kind === 'platform-admin') return platformAdmin;
   const actor = sampleFor(route, world).actor;
+  if (actor === 'invitee') return inviteeOf(world);
   return actor ? world[actor].identity : world.owner.identity;
 }
 
@@ -344,6 +351,14 @@ export const globalSamples: { readonly [K in Exclude<RouteName, TenantScopedRout
   acceptInvitation: (w) => ({ body: { token: w.invitations[0]!.token, password: `Pw-${ulid()}-x9!` } }),
   declineInvitation: (w) => ({ body: { token: w.invitations[0]!.token } }),
   listMyInvitations: () => ({}),
+  acceptMyInvitation: (w) => ({
+    params: { tenantId: w.tenantId, invitationId: w.invitations[0]!.invitationId },
+    actor: 'invitee',
+  }),
+  declineMyInvitation: (w) => ({
+    params: { tenantId: w.tenantId, invitationId: w.invitations[0]!.invitationId },
+    actor: 'invitee',
+  }),
   listMyNotifications: () => ({ query: { unread: 'true' } }),
   markNotificationRead: (w) => ({ params: { notificationId: w.notificationId } }),
 };

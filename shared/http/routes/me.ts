@@ -1,5 +1,5 @@
 import type { RouteDefinition } from '../route-definition';
-import { myInvitationsSchema } from '../schemas/invitations';
+import { acceptResultSchema, invitationPathSchema, myInvitationsSchema } from '../schemas/invitations';
 import {
   listNotificationsQuerySchema,
   meSchema,
@@ -37,6 +37,59 @@ export const meRoutes = {
     grants: ['main:read'],
     responses: { 200: { description: 'Invitations', schema: myInvitationsSchema } },
   },
+  acceptMyInvitation: {
+    operationId: 'acceptMyInvitation',
+    method: 'POST',
+    path: '/v1/me/invitations/{tenantId}/{invitationId}/accept',
+    handler: 'functions/me/accept-my-invitation.ts',
+    summary:
+      "Accept one of the caller's invitations (as `GET /v1/me/invitations` lists them, by tenant and id) without its link: as accepting its token with a session",
+    description: [
+      "The invitation must be addressed to the caller's verified email (case-insensitive), pending and unexpired;",
+      'it is single use together with its link (accepting, declining or revoking either way ends both). The',
+      'tenant in the path only locates the invitation: no membership of it is needed.',
+    ].join(' '),
+    tags: ['me'],
+    access: { kind: 'authenticated' },
+    grants: ['main:write'],
+    request: { params: invitationPathSchema },
+    responses: { 200: { description: 'Joined', schema: acceptResultSchema } },
+    problems: {
+      403: {
+        description:
+          "`admin_requires_owner`: the invitation's roles were changed since it was sent so that they give Admin-level power, which only the Owner gives; it stays pending until the Owner resends (or revokes) it",
+      },
+      404: {
+        description:
+          "`invitation_not_found`: no such pending invitation to the caller's verified email (another person's, another tenant's, or already used: as an unknown token)",
+      },
+      409: { description: '`invitation_not_pending`: used meanwhile; `already_member`' },
+      410: { description: '`invitation_expired`' },
+    },
+  },
+
+  declineMyInvitation: {
+    operationId: 'declineMyInvitation',
+    method: 'POST',
+    path: '/v1/me/invitations/{tenantId}/{invitationId}/decline',
+    handler: 'functions/me/decline-my-invitation.ts',
+    summary:
+      "Decline one of the caller's invitations by tenant and id, without its link: as declining its token; its seat is freed",
+    tags: ['me'],
+    access: { kind: 'authenticated' },
+    grants: ['main:write'],
+    request: { params: invitationPathSchema },
+    responses: { 204: { description: 'Declined' } },
+    problems: {
+      404: {
+        description:
+          "`invitation_not_found`: no such pending invitation to the caller's verified email (another person's, another tenant's, or already used: as an unknown token)",
+      },
+      409: { description: '`invitation_not_pending`: used meanwhile' },
+      410: { description: '`invitation_expired`' },
+    },
+  },
+
   listMyNotifications: {
     operationId: 'listMyNotifications',
     method: 'GET',

@@ -2,23 +2,31 @@
  * The caller's own page: invitations waiting for them in other workspaces, and their notifications (newest
  * first, unread ones emphasized, "Load more", mark as read, which the bell's count follows).
  *
- * An invitation is accepted or declined with the token of its link, which only the invitation email
- * carries (the API gives no token here, and accepts by token only): the list says so.
+ * An invitation is accepted or declined here by its id, with the caller's session (the API checks that it
+ * is addressed to their verified email, as it does for the emailed link); declining asks first, saying
+ * what happens. Accepting refreshes the caller's memberships, so the workspace switcher shows the new one.
  */
+import Alert from '@cloudscape-design/components/alert';
 import Badge from '@cloudscape-design/components/badge';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
 import Link from '@cloudscape-design/components/link';
+import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
+import { workspaceHome } from '../../app/shell';
+import { useMe } from '../../app/workspace';
 import { ProblemAlert } from '../commons/problem-alert';
 import {
   type MyInvitation,
   type Notification,
+  useAcceptMyInvitation,
+  useDeclineMyInvitation,
   useMarkNotificationRead,
   useMyInvitations,
   useNotifications,
@@ -75,54 +83,194 @@ export function linkOf(notification: Notification): string | undefined {
   }
 }
 
+/** What the caller last did here: joined a workspace (with a way into it) or declined an invitation. */
+type Answer = { readonly kind: 'accepted' | 'declined'; readonly tenantId: string; readonly tenantName: string };
+
+function AnswerAlert({ answer, onDismiss }: { readonly answer: Answer; readonly onDismiss: () => void }) {
+  const navigate = useNavigate();
+  const { data: me } = useMe();
+  if (answer.kind === 'declined') {
+    return (
+      <Alert
+        type="info"
+        dismissible
+        onDismiss={onDismiss}
+        i18nStrings={{ infoIconAriaLabel: 'Info', dismissAriaLabel: 'Dismiss' }}
+      >
+        You declined the invitation to {answer.tenantName}.
+      </Alert>
+    );
+  }
+  const joined = me?.memberships.some((m) => m.tenantId === answer.tenantId && m.status === 'active');
+  const href = workspaceHome(me, answer.tenantId);
+  return (
+    <Alert
+      type="success"
+      dismissible
+      onDismiss={onDismiss}
+      i18nStrings={{ successIconAriaLabel: 'Success', dismissAriaLabel: 'Dismiss' }}
+      action={
+        joined ? (
+          <Button onClick={() => navigate(href)} ariaLabel={`Open ${answer.tenantName}`}>
+            Open workspace
+          </Button>
+        ) : undefined
+      }
+    >
+      You joined {answer.tenantName}. It is in your workspace switcher.
+    </Alert>
+  );
+}
+
+function DeclineModal({
+  invitation,
+  pending,
+  error,
+  onCancel,
+  onConfirm,
+}: {
+  readonly invitation: MyInvitation;
+  readonly pending: boolean;
+  readonly error: unknown;
+  readonly onCancel: () => void;
+  readonly onConfirm: () => void;
+}) {
+  return (
+    <Modal
+      visible
+      onDismiss={onCancel}
+      closeAriaLabel="Close"
+      header={`Decline the invitation to ${invitation.tenantName}?`}
+      footer={
+        <Box float="right">
+          <SpaceBetween direction="horizontal" size="xs">
+            <Button variant="link" onClick={onCancel}>
+              Cancel
+            </Button>
+            <Button variant="primary" loading={pending} onClick={onConfirm}>
+              Decline
+            </Button>
+          </SpaceBetween>
+        </Box>
+      }
+    >
+      <SpaceBetween size="m">
+        <Box>
+          The invitation for {invitation.email} is withdrawn, and the link in its email stops working. Its seat is
+          freed, and {invitation.invitedBy.email ?? 'the inviter'} is told that you declined. To join{' '}
+          {invitation.tenantName} later, you need a new invitation.
+        </Box>
+        <ProblemAlert error={error} header="The invitation was not declined" />
+      </SpaceBetween>
+    </Modal>
+  );
+}
+
 function MyInvitations() {
   const invitations = useMyInvitations();
+  const accept = useAcceptMyInvitation();
+  const decline = useDeclineMyInvitation();
+  const [declining, setDeclining] = useState<MyInvitation>();
+  const [answer, setAnswer] = useState<Answer>();
+  const busy = accept.isPending || decline.isPending;
   return (
-    <Table<MyInvitation>
-      items={invitations.data ?? []}
-      loading={invitations.isLoading}
-      loadingText="Loading invitations"
-      trackBy="invitationId"
-      ariaLabels={{ tableLabel: 'My invitations' }}
-      wrapLines
-      header={
-        <Header
-          variant="h2"
-          counter={invitations.data ? `(${invitations.data.length})` : undefined}
-          description="Invitations to your email address waiting for your answer, in every workspace. To accept or decline one, open the link in its email: the link carries the invitation's one-time token."
-        >
-          My invitations
-        </Header>
-      }
-      empty={<Box color="text-body-secondary">No invitations are waiting for you.</Box>}
-      columnDefinitions={[
-        { id: 'workspace', header: 'Workspace', cell: (item) => item.tenantName },
-        { id: 'inviter', header: 'Invited by', cell: (item) => item.invitedBy.email ?? '-' },
-        {
-          id: 'roles',
-          header: 'Roles',
-          cell: (item) => (
-            <SpaceBetween direction="horizontal" size="xxs">
-              {item.roles.map((role) => (
-                <Badge key={role.roleId}>{role.name}</Badge>
-              ))}
-            </SpaceBetween>
-          ),
-        },
-        {
-          id: 'bots',
-          header: 'Bots',
-          cell: (item) => (item.botAccess.length ? item.botAccess.map((bot) => bot.name).join(', ') : '-'),
-        },
-        { id: 'expires', header: 'Expires', cell: (item) => formatInstant(item.expiresAt) },
-        {
-          id: 'answer',
-          header: 'Accept or decline',
-          cell: (item) => `Open the link in the invitation email sent to ${item.email}`,
-        },
-      ]}
-      footer={invitations.error ? <ProblemAlert error={invitations.error} /> : undefined}
-    />
+    <SpaceBetween size="s">
+      {answer ? <AnswerAlert answer={answer} onDismiss={() => setAnswer(undefined)} /> : null}
+      <ProblemAlert error={accept.error} header="The invitation was not accepted" />
+      {declining ? (
+        <DeclineModal
+          invitation={declining}
+          pending={decline.isPending}
+          error={decline.error}
+          onCancel={() => {
+            setDeclining(undefined);
+            decline.reset();
+          }}
+          onConfirm={() =>
+            decline.mutate(declining, {
+              onSuccess: () => {
+                setAnswer({ kind: 'declined', tenantId: declining.tenantId, tenantName: declining.tenantName });
+                setDeclining(undefined);
+              },
+            })
+          }
+        />
+      ) : null}
+      <Table<MyInvitation>
+        items={invitations.data ?? []}
+        loading={invitations.isLoading}
+        loadingText="Loading invitations"
+        trackBy="invitationId"
+        ariaLabels={{ tableLabel: 'My invitations' }}
+        wrapLines
+        header={
+          <Header
+            variant="h2"
+            counter={invitations.data ? `(${invitations.data.length})` : undefined}
+            description="Invitations to your email address waiting for your answer, in every workspace. Accepting one makes you a member of that workspace with the roles shown."
+          >
+            My invitations
+          </Header>
+        }
+        empty={<Box color="text-body-secondary">No invitations are waiting for you.</Box>}
+        columnDefinitions={[
+          { id: 'workspace', header: 'Workspace', cell: (item) => item.tenantName },
+          { id: 'inviter', header: 'Invited by', cell: (item) => item.invitedBy.email ?? '-' },
+          {
+            id: 'roles',
+            header: 'Roles',
+            cell: (item) => (
+              <SpaceBetween direction="horizontal" size="xxs">
+                {item.roles.map((role) => (
+                  <Badge key={role.roleId}>{role.name}</Badge>
+                ))}
+              </SpaceBetween>
+            ),
+          },
+          {
+            id: 'bots',
+            header: 'Bots',
+            cell: (item) => (item.botAccess.length ? item.botAccess.map((bot) => bot.name).join(', ') : '-'),
+          },
+          { id: 'expires', header: 'Expires', cell: (item) => formatInstant(item.expiresAt) },
+          {
+            id: 'answer',
+            header: 'Accept or decline',
+            minWidth: 190,
+            cell: (item) => (
+              <SpaceBetween direction="horizontal" size="xs">
+                <Button
+                  ariaLabel={`Accept the invitation to ${item.tenantName}`}
+                  disabled={busy && accept.variables?.invitationId !== item.invitationId}
+                  loading={accept.isPending && accept.variables?.invitationId === item.invitationId}
+                  onClick={() => {
+                    setAnswer(undefined);
+                    accept.mutate(item, {
+                      onSuccess: (result) =>
+                        setAnswer({ kind: 'accepted', tenantId: result.tenantId, tenantName: result.tenantName }),
+                    });
+                  }}
+                >
+                  Accept
+                </Button>
+                <Button
+                  ariaLabel={`Decline the invitation to ${item.tenantName}`}
+                  disabled={busy}
+                  onClick={() => {
+                    setAnswer(undefined);
+                    decline.reset();
+                    setDeclining(item);
+                  }}
+                >
+                  Decline
+                </Button>
+              </SpaceBetween>
+            ),
+          },
+        ]}
+        footer={invitations.error ? <ProblemAlert error={invitations.error} /> : undefined}
+      />
+    </SpaceBetween>
   );
 }
 

@@ -1,13 +1,16 @@
 /**
- * Data of the caller's own page: pending invitations to their email in every workspace, and their
- * notifications (newest first, pages from the API's cursor), marked read one by one.
+ * Data of the caller's own page: pending invitations to their email in every workspace (accepted or
+ * declined by id, with the caller's session), and their notifications (newest first, pages from the API's
+ * cursor), marked read one by one.
  */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ok, type Schemas } from '../../api/client';
 import { unreadNotificationsKey } from '../../app/shell';
+import { meQueryKey } from '../../app/workspace';
 
 export type MyInvitation = Schemas['InvitationPreview'];
 export type Notification = Schemas['Notification'];
+export type AcceptResult = Schemas['AcceptInvitationResult'];
 
 export const NOTIFICATIONS_PAGE_SIZE = 20;
 
@@ -46,5 +49,33 @@ export function useMarkNotificationRead() {
         queryClient.invalidateQueries({ queryKey: notificationListKey }),
         queryClient.invalidateQueries({ queryKey: unreadNotificationsKey }),
       ]),
+  });
+}
+
+const invitationPath = (invitation: Pick<MyInvitation, 'tenantId' | 'invitationId'>) => ({
+  path: { tenantId: invitation.tenantId, invitationId: invitation.invitationId },
+});
+
+/**
+ * Accepts one of the caller's invitations with their session. Everything under `['me']` is asked again:
+ * the caller's memberships (the workspace switcher shows the new workspace), the invitations, the
+ * notifications.
+ */
+export function useAcceptMyInvitation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (invitation: MyInvitation) =>
+      ok(api().POST('/v1/me/invitations/{tenantId}/{invitationId}/accept', { params: invitationPath(invitation) })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: meQueryKey }),
+  });
+}
+
+/** Declines one of the caller's invitations; the invitations (and the rest under `['me']`) are asked again. */
+export function useDeclineMyInvitation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (invitation: MyInvitation) =>
+      ok(api().POST('/v1/me/invitations/{tenantId}/{invitationId}/decline', { params: invitationPath(invitation) })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: meQueryKey }),
   });
 }
