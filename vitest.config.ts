@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
  *   time, with generous timeouts.
  * - e2e: HTTP against the local API server, as a client would.
  * - console: the web console (SPEC §11) in a real Chromium against the same stack (test/support/browser.ts).
- *   Each file runs its own browser; two files at a time keep a 2-core machine responsive.
+ *   Each file runs its own browser and makes its own tenant, so files run in parallel like the others.
  * Select one with `npm test -- --project unit` (unit and infra alone start no stack).
  */
 export default defineConfig({
@@ -70,7 +70,6 @@ export default defineConfig({
           include: ['test/console/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          maxWorkers: 2,
         },
       },
     ],
