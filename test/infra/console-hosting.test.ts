@@ -25,7 +25,7 @@ beforeAll(() => {
   dev = synthStage('dev');
   prod = synthStage('prod');
   custom = synthStage('staging', { appUrl: 'https://console.acme.io', consoleCertificateArn: CERTIFICATE });
-}, 120_000);
+}, 480_000);
 
 const resourcesOf = (synth: Synthesized) => synth.template.toJSON().Resources as Resources;
 const ofType = (synth: Synthesized, type: string) =>

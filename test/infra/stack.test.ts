@@ -45,7 +45,7 @@ beforeAll(() => {
   dev = synthStage('dev');
   prod = synthStage('prod');
   resources = dev.template.toJSON().Resources as Resources;
-}, 60_000);
+}, 180_000);
 
 // ---------------------------------------------------------------------------------------------
 // IAM helpers: a policy as a set of "action resource" strings, resources flattened like cdk-nag does.
