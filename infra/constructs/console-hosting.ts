@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -207,6 +207,8 @@ export class ConsoleHosting extends Construct {
         ? {
             domainNames: [new URL(config.appUrl).hostname],
             certificate: Certificate.fromCertificateArn(this, 'Certificate', config.consoleCertificateArn),
+            // Only with a certificate of our own: the default one's policy is fixed at TLSv1 (cdk-nag CFR4).
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
           }
         : {};
 
@@ -223,8 +225,6 @@ export class ConsoleHosting extends Construct {
         functionAssociations: [{ function: this.spaRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       httpVersion: HttpVersion.HTTP2_AND_3,
-      // Applies with a custom domain's certificate; the default *.cloudfront.net certificate cannot set it.
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       ...customDomain,
       enableLogging: this.accessLogBucket !== undefined,
       logBucket: this.accessLogBucket,
@@ -243,8 +243,10 @@ export class ConsoleHosting extends Construct {
       description: `Copies the console build into its bucket (${config.stage})`,
     });
     deploymentLogs.grantWrite(this.deploymentRole);
-    // Objects go with the bucket where the stage destroys it (otherwise a non-empty bucket blocks the delete).
-    const retainOnDelete = config.isProduction;
+    // Objects go with the bucket where the stage destroys it (otherwise a non-empty bucket blocks the
+    // delete); kept wherever the bucket is retained. (Replacing a deployment, e.g. a new destination
+    // prefix, also deletes its old objects when not retained: keep prefixes stable.)
+    const retainOnDelete = config.removalPolicy !== RemovalPolicy.DESTROY;
 
     // Old hashed assets are kept (no prune): a tab still running the previous release may lazy-load them.
     this.assetsDeployment = new BucketDeployment(this, 'DeployAssets', {
