@@ -1,16 +1,24 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { consoleDist, consoleSourceHash } from '../scripts/console/build';
+import { fromRepoRoot } from './paths';
 import { STAGE_NAME_PATTERN, type StageOverrides, stageConfig } from './stage-config';
 import { stackName, UsersAndRolesStack } from './users-and-roles-stack';
 
 export interface BuildOptions {
   /** Register cdk-nag (AwsSolutions) as a validation plugin: synth fails on any unacknowledged finding. @default true */
   readonly nag?: boolean;
+  /** Build console/dist first when its sources changed (the stack deploys it). @default true */
+  readonly buildConsole?: boolean;
 }
 
 /**
  * Adds the stack of the stage named by `-c stage=<name>` to `app` (context overrides: appUrl,
- * senderEmail, corsOrigins, logLevel). Shared by `infra/app.ts` and the infra tests.
+ * consoleCertificateArn, senderEmail, corsOrigins, logLevel), after building the console if its
+ * sources changed. Shared by `infra/app.ts` (`cdk synth`/`deploy`) and the infra tests.
  */
 export function buildApp(app: App, options: BuildOptions = {}): UsersAndRolesStack {
   const stage: unknown = app.node.tryGetContext('stage');
@@ -22,11 +30,13 @@ export function buildApp(app: App, options: BuildOptions = {}): UsersAndRolesSta
   }
   const overrides: StageOverrides = {
     appUrl: stringContext(app, 'appUrl'),
+    consoleCertificateArn: stringContext(app, 'consoleCertificateArn'),
     senderEmail: stringContext(app, 'senderEmail'),
     corsOrigins: stringContext(app, 'corsOrigins'),
     logLevel: stringContext(app, 'logLevel'),
   };
   const config = stageConfig(stage, overrides);
+  if (options.buildConsole ?? true) ensureConsoleBuilt();
 
   const stack = new UsersAndRolesStack(app, stackName(stage), {
     config,
@@ -47,4 +57,18 @@ function stringContext(app: App, key: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new Error(`Context ${key} must be a string.`);
   return value;
+}
+
+/**
+ * Builds console/dist when it was not built from the current sources (scripts/console/build.ts keeps
+ * their hash in dist/.source-hash). Synth is synchronous and the build (Vite) is not, so an outdated
+ * build runs as a child process; an up-to-date one costs a hash of the sources (milliseconds).
+ */
+export function ensureConsoleBuilt(): void {
+  const hashFile = path.join(consoleDist, '.source-hash');
+  if (existsSync(hashFile) && readFileSync(hashFile, 'utf8') === consoleSourceHash()) return;
+  execFileSync(process.execPath, ['--import', 'tsx', fromRepoRoot('scripts/console/build.ts')], {
+    cwd: fromRepoRoot('.'),
+    stdio: ['ignore', process.stderr, 'inherit'], // synth output stays on stdout alone
+  });
 }

@@ -31,10 +31,23 @@ export interface StageConfig {
    * anyone can call and where accept creates Cognito identities.
    */
   readonly publicRouteThrottle: Throttle;
-  /** Origins allowed by the CORS preflight (the web console). */
+  /**
+   * Origins allowed by the CORS preflight (and the export bucket's CORS) besides the console's own. The
+   * stack adds the console's CloudFront URL when `appUrl` is not set; with `appUrl` this holds its origin.
+   */
   readonly corsAllowedOrigins: readonly string[];
-  /** Base URL of the web app; invitation links are `${appUrl}/accept-invite?token=...`. */
-  readonly appUrl: string;
+  /**
+   * Base URL of the web console where it is not its CloudFront URL (a custom domain); invitation links are
+   * `${appUrl}/accept-invite?token=...`. Unset: the stack uses `https://<distribution domain>`.
+   */
+  readonly appUrl?: string;
+  /**
+   * ACM certificate (in us-east-1) for the host of `appUrl`: the console's distribution then answers on
+   * that host with TLS 1.2 at least. Needs `appUrl`.
+   */
+  readonly consoleCertificateArn?: string;
+  /** CloudFront standard logs and S3 server access logs for the console (into a dedicated log bucket). */
+  readonly consoleAccessLogs: boolean;
   /** SES identity the invitation emails are sent from (must be verified in SES for the account/region). */
   readonly senderEmail: string;
   /** Active X-Ray tracing on every function. Off by default: we do not ship the Powertools tracer yet. */
@@ -59,8 +72,8 @@ const devLike: StageDefaults = {
   logLevel: 'DEBUG',
   throttle: { rateLimit: 50, burstLimit: 100 },
   publicRouteThrottle: { rateLimit: 10, burstLimit: 20 },
-  corsAllowedOrigins: ['http://localhost:3000'],
-  appUrl: 'http://localhost:3000',
+  corsAllowedOrigins: [],
+  consoleAccessLogs: false,
   senderEmail: 'no-reply@example.com',
   tracing: false,
   cognitoThreatProtection: false,
@@ -76,8 +89,6 @@ const knownStages: Readonly<Record<string, StageDefaults>> = {
     logRetention: RetentionDays.ONE_MONTH,
     logLevel: 'INFO',
     throttle: { rateLimit: 100, burstLimit: 200 },
-    corsAllowedOrigins: ['https://staging.app.example.com'],
-    appUrl: 'https://staging.app.example.com',
   },
   prod: {
     ...devLike,
@@ -88,16 +99,17 @@ const knownStages: Readonly<Record<string, StageDefaults>> = {
     logLevel: 'INFO',
     throttle: { rateLimit: 500, burstLimit: 1000 },
     publicRouteThrottle: { rateLimit: 20, burstLimit: 40 },
-    corsAllowedOrigins: ['https://app.example.com'],
-    appUrl: 'https://app.example.com',
     cognitoThreatProtection: true,
     exportBucketAccessLogs: true,
+    consoleAccessLogs: true,
   },
 };
 
 /** Context keys that override the stage defaults, e.g. `-c appUrl=https://app.acme.io`. */
 export interface StageOverrides {
   readonly appUrl?: string;
+  /** Certificate for the host of `appUrl` (a custom domain for the console's distribution). */
+  readonly consoleCertificateArn?: string;
   readonly senderEmail?: string;
   /** Comma-separated list of origins. */
   readonly corsOrigins?: string;
@@ -116,14 +128,21 @@ export function stageConfig(stage: string, overrides: StageOverrides = {}): Stag
   }
   const defaults = knownStages[stage] ?? devLike;
   const appUrl = overrides.appUrl ?? defaults.appUrl;
+  const consoleCertificateArn = overrides.consoleCertificateArn ?? defaults.consoleCertificateArn;
   const senderEmail = overrides.senderEmail ?? defaults.senderEmail;
-  assertUrl('appUrl', appUrl);
+  if (appUrl !== undefined) assertUrl('appUrl', appUrl);
+  if (consoleCertificateArn !== undefined) {
+    if (appUrl === undefined) throw new Error('consoleCertificateArn needs appUrl (the host it certifies).');
+    if (!/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(consoleCertificateArn)) {
+      throw new Error(`Invalid consoleCertificateArn "${consoleCertificateArn}": an ACM certificate in us-east-1.`);
+    }
+  }
   const corsAllowedOrigins = overrides.corsOrigins
     ? overrides.corsOrigins
         .split(',')
         .map((o) => o.trim())
         .filter((o) => o.length > 0)
-    : overrides.appUrl
+    : appUrl !== undefined
       ? [new URL(appUrl).origin]
       : defaults.corsAllowedOrigins;
   const logLevel = (overrides.logLevel?.toUpperCase() ?? defaults.logLevel) as LogLevel;
@@ -135,7 +154,7 @@ export function stageConfig(stage: string, overrides: StageOverrides = {}): Stag
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new Error(`Invalid logLevel "${overrides.logLevel}": one of ${LOG_LEVELS.join(', ')}.`);
   }
-  return { ...defaults, stage, appUrl, senderEmail, corsAllowedOrigins, logLevel };
+  return { ...defaults, stage, appUrl, consoleCertificateArn, senderEmail, corsAllowedOrigins, logLevel };
 }
 
 function assertUrl(name: string, value: string): void {

@@ -73,7 +73,7 @@ export class Audit extends Construct {
 }
 
 /** Private, TLS-only, SSE-S3 (presigned GETs need no KMS grant), ACLs disabled. */
-const privateBucketDefaults = {
+export const privateBucketDefaults = {
   blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
   encryption: BucketEncryption.S3_MANAGED,
   enforceSSL: true,

@@ -2,7 +2,7 @@
  * The local stand-in for the console's CloudFront distribution: serves console/dist on loopback with the
  * same security headers (shared/console/security-headers.ts), `/config.json` from the running stack (CDK
  * writes the same file into the bucket at deploy), and index.html for any other path without a file
- * extension (the SPA fallback CloudFront does with its error responses), so deep links such as
+ * extension (the SPA fallback CloudFront does with its viewer-request function), so deep links such as
  * /accept-invite?token=… open the console.
  */
 import { readFile, stat } from 'node:fs/promises';

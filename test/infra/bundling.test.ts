@@ -32,7 +32,7 @@ describe('bundled synth of the dev stage', () => {
     bundles = readdirSync(outdir)
       .filter((entry) => entry.startsWith('asset.') && existsSync(path.join(outdir, entry, 'index.mjs')))
       .map((dir) => ({ dir, code: readFileSync(path.join(outdir, dir, 'index.mjs'), 'utf8') }));
-  }, 180_000);
+  }, 300_000); // ~65 esbuild bundles plus the console deployment assets; 2-core CI machines under load need it
 
   afterAll(() => {
     if (outdir) rmSync(outdir, { recursive: true, force: true });

@@ -33,9 +33,14 @@ describe.each(stages)('stage %s', (stage) => {
 
   it('CORS: exactly the stage’s origins, no wildcard, no credentials, only what the routes need', () => {
     const cors = single(stage, 'AWS::ApiGatewayV2::Api').CorsConfiguration;
-    expect(cors.AllowOrigins).toEqual([...config.corsAllowedOrigins]);
-    expect(cors.AllowOrigins.length).toBeGreaterThan(0);
-    for (const origin of cors.AllowOrigins as string[]) {
+    const { stack } = synths[stage];
+    // The stage sets no appUrl: its console's CloudFront URL, then the configured extra origins.
+    expect(config.appUrl).toBeUndefined();
+    expect(cors.AllowOrigins).toEqual([stack.resolve(stack.console.url), ...config.corsAllowedOrigins]);
+    expect(cors.AllowOrigins[0]).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.console.distribution), 'DomainName'] }]],
+    });
+    for (const origin of cors.AllowOrigins.slice(1) as string[]) {
       expect(origin).not.toContain('*');
       expect(new URL(origin).origin).toBe(origin);
       if (stage !== 'dev') expect(new URL(origin).protocol).toBe('https:');

@@ -45,7 +45,7 @@ beforeAll(() => {
   dev = synthStage('dev');
   prod = synthStage('prod');
   resources = dev.template.toJSON().Resources as Resources;
-}, 60_000);
+}, 180_000);
 
 // ---------------------------------------------------------------------------------------------
 // IAM helpers: a policy as a set of "action resource" strings, resources flattened like cdk-nag does.
@@ -118,17 +118,27 @@ const sorted = (set: Set<string>) => [...set].sort();
 
 // ---------------------------------------------------------------------------------------------
 
+/** Our functions: all but the console's deployment handler (the function whose role is its role). */
+function serviceFunctions() {
+  const deploymentRole = logicalId(dev.stack.console.deploymentRole);
+  return Object.entries(resources).filter(
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Role['Fn::GetAtt'][0] !== deploymentRole,
+  );
+}
+
 describe('functions', () => {
   it('one function per route, plus the fallback, one per stream consumer and one per scheduled job', () => {
     const expected = routeList.length + 1 + streamConsumers.length + scheduledJobs.length;
-    dev.template.resourceCountIs('AWS::Lambda::Function', expected);
+    // Plus the console's BucketDeployment handler (a CDK-provided singleton, test/infra/console-hosting.test.ts).
+    dev.template.resourceCountIs('AWS::Lambda::Function', expected + 1);
+    expect(serviceFunctions()).toHaveLength(expected);
     expect(dev.stack.api.routeFunctions.size).toBe(routeList.length);
     // Every function has its own role; nothing else creates roles.
-    dev.template.resourceCountIs('AWS::IAM::Role', expected);
+    dev.template.resourceCountIs('AWS::IAM::Role', expected + 1);
   });
 
   it('every function runs Node 22 on arm64 as an ESM bundle with the full environment and its own log group', () => {
-    const functions = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    const functions = serviceFunctions();
     expect(functions.length).toBeGreaterThan(0);
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
@@ -258,10 +268,11 @@ describe('HTTP API', () => {
   it('answers CORS preflight for the configured origins only', () => {
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
-      CorsConfiguration: Match.objectLike({ AllowOrigins: [...dev.stack.config.corsAllowedOrigins] }),
+      CorsConfiguration: Match.objectLike({ AllowOrigins: dev.stack.resolve(dev.stack.config.corsAllowedOrigins) }),
     });
+    // No appUrl of its own: the console's CloudFront URL.
     prod.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.example.com'] }),
+      CorsConfiguration: Match.objectLike({ AllowOrigins: [prod.stack.resolve(prod.stack.console.url)] }),
     });
   });
 });
@@ -440,8 +451,10 @@ describe('least privilege', () => {
           }
         }
       }
-      // And no wildcard action anywhere that could include them.
-      for (const roleId of roles) {
+      // And no wildcard action anywhere that could include them. (The console's deployment role has S3
+      // wildcards from aws-s3-deployment, and only S3/CloudFront/logs actions: console-hosting.test.ts.)
+      const deploymentRole = logicalId(synth.stack.console.deploymentRole);
+      for (const roleId of roles.filter((id) => id !== deploymentRole)) {
         for (const pair of permissionsOfRole(resources, roleId)) expect(pair.split(' ')[0]).not.toMatch(/\*/);
       }
       // The loop above looked at something: the audit routes and the consumer do have audit permissions.
@@ -632,6 +645,9 @@ describe('stack', () => {
         'TableName',
         'AuditTableName',
         'ExportBucketName',
+        'ConsoleUrl',
+        'ConsoleBucketName',
+        'ConsoleDistributionId',
       ]),
     );
   });

@@ -46,6 +46,32 @@ describe('stage settings', () => {
     ]);
   });
 
+  it('no stage sets an appUrl: the console is served on its CloudFront URL unless a custom domain is given', () => {
+    for (const stage of ['dev', 'staging', 'prod']) {
+      expect(stageConfig(stage).appUrl, stage).toBeUndefined();
+      expect(stageConfig(stage).corsAllowedOrigins, stage).toEqual([]);
+    }
+    expect(stageConfig('prod').consoleAccessLogs).toBe(true);
+    expect(stageConfig('dev').consoleAccessLogs).toBe(false);
+    const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e';
+    expect(stageConfig('prod', { appUrl: 'https://console.acme.io', consoleCertificateArn: arn })).toMatchObject({
+      appUrl: 'https://console.acme.io',
+      consoleCertificateArn: arn,
+      corsAllowedOrigins: ['https://console.acme.io'],
+    });
+  });
+
+  it('a console certificate needs appUrl and must be an ACM certificate in us-east-1 (CloudFront’s region)', () => {
+    const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e';
+    expect(() => stageConfig('prod', { consoleCertificateArn: arn })).toThrow(/needs appUrl/);
+    expect(() =>
+      stageConfig('prod', {
+        appUrl: 'https://console.acme.io',
+        consoleCertificateArn: arn.replace('us-east-1', 'eu-west-1'),
+      }),
+    ).toThrow(/us-east-1/);
+  });
+
   it('rejects bad overrides', () => {
     expect(() => stageConfig('prod', { appUrl: 'http://app.acme.io' })).toThrow(/https/);
     expect(() => stageConfig('prod', { appUrl: 'not a url' })).toThrow(/appUrl/);
