@@ -185,7 +185,9 @@ beforeAll(async () => {
   identities.custom = (await memberIn(tenantId, { roles: [{ roleId: custom.roleId }] })).identity;
   identities.suspended = (await memberIn(tenantId, { status: 'suspended', roles: [{ roleId: 'admin' }] })).identity;
   identities.nonMember = (await tenantWithOwner()).owner.identity;
-  identities.platformAdmin = platformAdmin;
+  // A platform admin of its own: accepting an invitation (acceptMyInvitation) makes its caller a member, and
+  // the shared fixture must stay in no tenant (members-and-access.test.ts asserts its empty /v1/me).
+  identities.platformAdmin = { ...platformAdmin, userId: `platform-admin-matrix-${ulid()}` };
   identities.anonymous = undefined;
   targetMemberId = (await memberIn(tenantId, { roles: [{ roleId: 'viewer' }] })).member.memberId;
 });

@@ -50,12 +50,17 @@ export function useUnreadCount(): number {
   return data?.items.length ?? 0;
 }
 
+let lastTenantId: string | undefined;
+
 export function Shell() {
   const email = useSignedInEmail();
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
-  const { tenantId } = useParams();
+  const { tenantId: tenantInUrl } = useParams();
+  // Pages outside a workspace (/me) keep the frame of the last one visited.
+  if (tenantInUrl) lastTenantId = tenantInUrl;
+  const tenantId = tenantInUrl ?? lastTenantId;
   const { data: me } = useMe();
   const unread = useUnreadCount();
   const workspace = tenantId ? workspaceOf(me, tenantId) : undefined;
