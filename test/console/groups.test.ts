@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  eventually,
   expectAccessible,
   joinedMember,
+  journeyPages,
   launchBrowser,
-  openConsole,
   saveScreenshot,
-  signInThroughConsole,
   type TenantFixture,
   tenantWithOwner,
 } from '../support/browser';
@@ -27,34 +27,11 @@ beforeAll(async () => {
   tenant = await tenantWithOwner('Groups Inc');
 });
 
-/** Pages opened by the current test: a failed test leaves a screenshot of each in /tmp for diagnosis. */
-let pages: Page[] = [];
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') {
-    await Promise.all(
-      pages.map((page, i) => page.screenshot({ path: `/tmp/groups-test-failure-${i}.png` }).catch(() => undefined)),
-    );
-  }
-  pages = [];
-});
-
 afterAll(async () => {
   await browser?.close();
 });
 
-/** expect.poll with room for a loaded machine (its default gives up after one second). */
-const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
-
-async function signedInAt(path: string, email: string, password: string) {
-  const opened = await openConsole(browser, path);
-  // A missing element fails its step with the locator named, well within the test's timeout.
-  opened.page.setDefaultTimeout(20_000);
-  pages.push(opened.page);
-  await eventually(() => opened.page.url()).toContain('/sign-in?next=');
-  await signInThroughConsole(opened.page, email, password);
-  await eventually(() => new URL(opened.page.url()).pathname).toBe(path);
-  return opened;
-}
+const { signedInAt } = journeyPages(() => browser, 'groups');
 
 /** Picks a member in the email-search field labelled `label` of the open dialog. */
 async function pickMember(page: Page, email: string, label = 'Member') {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { ulid } from 'ulidx';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { api, signIn as apiSignIn, drainStream, mailbox, seed, stackInfo } from './local-stack';
 
 /**
@@ -156,4 +156,36 @@ export async function joinedMember(
   });
   if (accepted.status >= 300) throw new Error(`acceptance failed: ${JSON.stringify(accepted.body)}`);
   return { email, password, memberId: invited.body.created[0].memberId as string };
+}
+
+/** expect.poll with room for a loaded machine (its default gives up after one second). */
+export const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
+
+/**
+ * Signs in through the console from a deep link, for journeys that open several pages: each page is
+ * recorded, so that a failed test can leave a screenshot of each (see `failureScreenshots`).
+ */
+export function journeyPages(browser: () => Browser, label: string) {
+  let pages: Page[] = [];
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') {
+      await Promise.all(
+        pages.map((page, i) => page.screenshot({ path: `/tmp/${label}-test-failure-${i}.png` }).catch(() => undefined)),
+      );
+    }
+    pages = [];
+  });
+  return {
+    /** Opens `path`, signs in when asked to, and waits until the console is back at `path`. */
+    async signedInAt(path: string, email: string, password: string): Promise<ConsolePage> {
+      const opened = await openConsole(browser(), path);
+      // A missing element fails its step with the locator named, well within the test's timeout.
+      opened.page.setDefaultTimeout(20_000);
+      pages.push(opened.page);
+      await eventually(() => opened.page.url()).toContain('/sign-in?next=');
+      await signInThroughConsole(opened.page, email, password);
+      await eventually(() => new URL(opened.page.url()).pathname).toBe(path);
+      return opened;
+    },
+  };
 }
