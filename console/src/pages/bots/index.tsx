@@ -11,7 +11,6 @@ import Input from '@cloudscape-design/components/input';
 import Link from '@cloudscape-design/components/link';
 import Modal from '@cloudscape-design/components/modal';
 import Multiselect from '@cloudscape-design/components/multiselect';
-import Pagination from '@cloudscape-design/components/pagination';
 import RadioGroup from '@cloudscape-design/components/radio-group';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
@@ -21,6 +20,7 @@ import Textarea from '@cloudscape-design/components/textarea';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useWorkspace } from '../../app/workspace';
+import { useCursorPages } from '../commons/cursor-pages';
 import { ProblemAlert } from '../commons/problem-alert';
 import { botColumns, botRoleNamer } from './bots-config';
 import {
@@ -169,11 +169,10 @@ export default function BotsPage() {
   const { tenantId, can } = useWorkspace();
   const navigate = useNavigate();
   const [q, setQ] = useState('');
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [pageIndex, setPageIndex] = useState(0);
+  const pages = useCursorPages();
   const [dialog, setDialog] = useState<'register' | undefined>();
   const [requesting, setRequesting] = useState<Bot | undefined>();
-  const bots = useBots(tenantId, q, cursors[pageIndex]);
+  const bots = useBots(tenantId, q, pages.cursor);
   const roles = useBotRoles(tenantId);
   const pending = useMyPendingRequests(tenantId);
   const pendingBots = new Set((pending.data ?? []).map((request) => request.botId));
@@ -262,28 +261,11 @@ export default function BotsPage() {
             filteringClearAriaLabel="Clear search"
             onChange={({ detail }) => {
               setQ(detail.filteringText);
-              setCursors([undefined]);
-              setPageIndex(0);
+              pages.reset();
             }}
           />
         }
-        pagination={
-          <Pagination
-            currentPageIndex={pageIndex + 1}
-            pagesCount={cursors.length}
-            openEnd={Boolean(nextCursor)}
-            ariaLabels={{
-              nextPageLabel: 'Next page',
-              previousPageLabel: 'Previous page',
-              pageLabel: (n) => `Page ${n}`,
-            }}
-            onChange={({ detail }) => {
-              const index = detail.currentPageIndex - 1;
-              if (index >= cursors.length && nextCursor) setCursors([...cursors, nextCursor]);
-              setPageIndex(Math.min(index, cursors.length));
-            }}
-          />
-        }
+        pagination={pages.pagination(nextCursor)}
         empty={
           bots.error ? (
             <ProblemAlert error={bots.error} />

@@ -5,7 +5,6 @@
 import Box from '@cloudscape-design/components/box';
 import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
-import Pagination from '@cloudscape-design/components/pagination';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
@@ -15,6 +14,7 @@ import TextFilter from '@cloudscape-design/components/text-filter';
 import { Suspense, useMemo, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { useWorkspace } from '../../app/workspace';
+import { useCursorPages } from '../commons/cursor-pages';
 import { ProblemAlert } from '../commons/problem-alert';
 import { InvitationsTab, MemberEditDialog, ReassignDialog } from './lazy-dialogs';
 import { UsersHeaderActions } from './member-actions';
@@ -41,21 +41,14 @@ function MembersTab() {
   const { tenantId } = workspace;
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<MemberStatus | undefined>();
-  // Cursors of the pages seen so far: page n+1 is fetched with cursors[n].
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [pageIndex, setPageIndex] = useState(0);
   const [selected, setSelected] = useState<Member[]>([]);
-  const filter = { q, status, cursor: cursors[pageIndex] };
+  const pages = useCursorPages({ onPageChange: () => setSelected([]) });
+  const filter = { q, status, cursor: pages.cursor };
   const members = useMembers(tenantId, filter);
   const roles = useRoles(tenantId);
   const roleNames = useMemo(() => new Map((roles.data ?? []).map((role) => [role.roleId, role.name])), [roles.data]);
   const roleName = (roleId: string) => roleNames.get(roleId) ?? roleId;
 
-  const resetPages = () => {
-    setCursors([undefined]);
-    setPageIndex(0);
-    setSelected([]);
-  };
   const nextCursor = members.data?.nextCursor ?? undefined;
   // One dialog for the whole table (the row cells hold no state).
   const [dialog, setDialog] = useState<
@@ -114,7 +107,7 @@ function MembersTab() {
               filteringClearAriaLabel="Clear the search"
               onChange={({ detail }) => {
                 setQ(detail.filteringText);
-                resetPages();
+                pages.reset();
               }}
             />
             <Select
@@ -123,29 +116,12 @@ function MembersTab() {
               options={[allStatuses, ...statusOptions]}
               onChange={({ detail }) => {
                 setStatus((detail.selectedOption.value || undefined) as MemberStatus | undefined);
-                resetPages();
+                pages.reset();
               }}
             />
           </SpaceBetween>
         }
-        pagination={
-          <Pagination
-            currentPageIndex={pageIndex + 1}
-            pagesCount={cursors.length}
-            openEnd={Boolean(nextCursor)}
-            ariaLabels={{
-              nextPageLabel: 'Next page',
-              previousPageLabel: 'Previous page',
-              pageLabel: (n) => `Page ${n}`,
-            }}
-            onChange={({ detail }) => {
-              const index = detail.currentPageIndex - 1;
-              if (index >= cursors.length && nextCursor) setCursors([...cursors, nextCursor]);
-              setPageIndex(Math.min(index, cursors.length));
-              setSelected([]);
-            }}
-          />
-        }
+        pagination={pages.pagination(nextCursor)}
         empty={
           members.error ? (
             <ProblemAlert error={members.error} />

@@ -9,13 +9,13 @@ import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Header from '@cloudscape-design/components/header';
 import Modal from '@cloudscape-design/components/modal';
-import Pagination from '@cloudscape-design/components/pagination';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { useMemo, useState } from 'react';
 import { useWorkspace } from '../../app/workspace';
+import { useCursorPages } from '../commons/cursor-pages';
 import { formatDate } from '../commons/dates';
 import { ProblemAlert } from '../commons/problem-alert';
 import {
@@ -37,12 +37,11 @@ export function InvitationsTab() {
   const { tenantId, can } = useWorkspace();
   const writable = can('users:write');
   const [status, setStatus] = useState<InvitationStatus | undefined>();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [pageIndex, setPageIndex] = useState(0);
   const [selected, setSelected] = useState<Invitation[]>([]);
+  const pages = useCursorPages({ onPageChange: () => setSelected([]) });
   const [confirmRevoke, setConfirmRevoke] = useState<Invitation | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
-  const invitations = useInvitations(tenantId, { status, cursor: cursors[pageIndex] });
+  const invitations = useInvitations(tenantId, { status, cursor: pages.cursor });
   const roles = useRoles(tenantId);
   const resend = useResendInvitation(tenantId);
   const revoke = useRevokeInvitation(tenantId);
@@ -51,12 +50,6 @@ export function InvitationsTab() {
   const nextCursor = invitations.data?.nextCursor ?? undefined;
   // The selection as it is now (a resend changes the expiry).
   const current = items.find((invitation) => invitation.invitationId === selected[0]?.invitationId);
-
-  const resetPages = () => {
-    setCursors([undefined]);
-    setPageIndex(0);
-    setSelected([]);
-  };
 
   return (
     <SpaceBetween size="m">
@@ -166,29 +159,12 @@ export function InvitationsTab() {
               options={statusOptions}
               onChange={({ detail }) => {
                 setStatus((detail.selectedOption.value || undefined) as InvitationStatus | undefined);
-                resetPages();
+                pages.reset();
               }}
             />
           </SpaceBetween>
         }
-        pagination={
-          <Pagination
-            currentPageIndex={pageIndex + 1}
-            pagesCount={cursors.length}
-            openEnd={Boolean(nextCursor)}
-            ariaLabels={{
-              nextPageLabel: 'Next page',
-              previousPageLabel: 'Previous page',
-              pageLabel: (n) => `Page ${n}`,
-            }}
-            onChange={({ detail }) => {
-              const index = detail.currentPageIndex - 1;
-              if (index >= cursors.length && nextCursor) setCursors([...cursors, nextCursor]);
-              setPageIndex(Math.min(index, cursors.length));
-              setSelected([]);
-            }}
-          />
-        }
+        pagination={pages.pagination(nextCursor)}
         empty={
           invitations.error ? (
             <ProblemAlert error={invitations.error} />
