@@ -43,7 +43,7 @@ export async function measureLag(
     return Items?.[0]?.requestId as string | undefined;
   };
 
-  const mutations = ctx.quick ? 40 : 500;
+  const mutations = ctx.quick ? 30 : 500;
   const lags: number[] = [];
   for (let i = 0; i < mutations; i++) {
     // A random pause first: back-to-back mutations would fall into the same phase of the poller's

@@ -9,8 +9,9 @@
  * data set), the data set is loaded, and the other figures run one after another, the stream drained
  * between them.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../infra/paths';
 import { type LocalStack, startLocalStack } from '../scripts/local/stack';
@@ -27,6 +28,7 @@ import { measureLag } from './lag';
 import { type BenchContext, describeTarget, type Figure, formatNumber } from './lib';
 import { loadTenant } from './load-data';
 import { measureQueries } from './queries';
+import { performanceDoc, type RunInfo, renderReport, withReport } from './report';
 import { measureRequests } from './requests';
 
 const args = process.argv.slice(2);
@@ -40,6 +42,13 @@ const seed = seedArg ? Number(seedArg.slice('--seed='.length)) : 42;
 if (!Number.isInteger(seed)) throw new Error(`--seed takes an integer, not ${seedArg}`);
 
 const started = performance.now();
+const loadAverageAtStart = loadavg().map((l) => Math.round(l * 10) / 10);
+const git = (...gitArgs: string[]) => execFileSync('git', gitArgs, { cwd: repoRoot, encoding: 'utf8' }).trim();
+// The commit measured; `dirty` when the working tree differs from it (results of such a run say so).
+const commit = git('rev-parse', 'HEAD');
+const dirty =
+  git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results.json', ':!docs/PERFORMANCE.md') !==
+  '';
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
 const log = (message: string) => process.stdout.write(`[bench ${elapsed()}] ${message}\n`);
 
@@ -145,16 +154,29 @@ async function main(): Promise<number> {
   );
   if (!only) {
     const file = join(repoRoot, 'bench', quick ? 'results.quick.json' : 'results.json');
-    const run = {
+    const run: RunInfo = {
       mode: quick ? 'quick' : 'full',
       date: new Date().toISOString(),
       durationSeconds: Math.round((performance.now() - started) / 1000),
       node: process.version,
       cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      commit,
+      dirty,
+      loadAverageAtStart,
       loadAverageAtEnd: loadavg().map((l) => Math.round(l * 10) / 10),
     };
     writeFileSync(file, `${JSON.stringify({ run, figures }, null, 2)}\n`);
     log(`wrote ${file}`);
+    if (!quick) {
+      // The document's tables are generated from the run, never retyped (Biome then aligns the tables).
+      writeFileSync(performanceDoc, withReport(readFileSync(performanceDoc, 'utf8'), renderReport(run, figures)));
+      execFileSync(join(repoRoot, 'node_modules', '.bin', 'biome'), ['format', '--write', performanceDoc], {
+        stdio: 'ignore',
+      });
+      log(`updated ${performanceDoc}`);
+    }
   }
   return 0;
 }
