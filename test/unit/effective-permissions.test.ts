@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildAbility, canOn } from '../../shared/domain/ability';
 import { computeEffectivePermissions } from '../../shared/domain/effective-permissions';
+import { allPermissions, type Permission } from '../../shared/domain/permissions';
 import { builtInRoles, type RoleDefinition } from '../../shared/domain/roles';
 
 const now = new Date('2026-11-22T12:00:00Z');
@@ -92,5 +93,47 @@ describe('CASL ability', () => {
     expect(canOn(ability, 'inbox:write', 'tenant-a')).toBe(true);
     expect(canOn(ability, 'users:write', 'tenant-a')).toBe(false);
     expect(canOn(ability, 'users:read', 'tenant-b')).toBe(false);
+  });
+
+  it('is one rule whatever the number of permissions, and still denies every other tenant', () => {
+    const ability = buildAbility('tenant-a', allPermissions);
+    expect(ability.rules).toHaveLength(1);
+    for (const permission of allPermissions) {
+      expect(canOn(ability, permission, 'tenant-a')).toBe(true);
+      expect(canOn(ability, permission, 'tenant-b')).toBe(false);
+      // A tenant id that only starts like the own one is another tenant.
+      expect(canOn(ability, permission, 'tenant-a2')).toBe(false);
+    }
+  });
+
+  it('denies everything to a caller without permissions', () => {
+    const ability = buildAbility('tenant-a', []);
+    for (const permission of allPermissions) expect(canOn(ability, permission, 'tenant-a')).toBe(false);
+  });
+
+  it('matches whole permissions only, not a module or an action of another', () => {
+    const ability = buildAbility('tenant-a', ['users:read']);
+    for (const near of ['users', 'read', 'users:', ':read', 'users:read ', 'USERS:READ', 'users:write']) {
+      expect(canOn(ability, near as Permission, 'tenant-a')).toBe(false);
+    }
+  });
+
+  it('keeps the permissions it was built with when the array it was given changes', () => {
+    const permissions: Permission[] = ['users:read'];
+    const ability = buildAbility('tenant-a', permissions);
+    permissions.push('users:write');
+    permissions[0] = 'audit:read';
+    expect(canOn(ability, 'users:read', 'tenant-a')).toBe(true);
+    expect(canOn(ability, 'users:write', 'tenant-a')).toBe(false);
+    expect(canOn(ability, 'audit:read', 'tenant-a')).toBe(false);
+  });
+
+  it('answers the same on the second check as on the first (the condition is compiled once)', () => {
+    const ability = buildAbility('tenant-a', ['users:read', 'audit:read']);
+    for (let i = 0; i < 2; i++) {
+      expect(canOn(ability, 'audit:read', 'tenant-a')).toBe(true);
+      expect(canOn(ability, 'audit:read', 'tenant-b')).toBe(false);
+      expect(canOn(ability, 'audit:export', 'tenant-a')).toBe(false);
+    }
   });
 });
