@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { ulid } from 'ulidx';
@@ -85,9 +86,18 @@ export async function measureConsole(ctx: BenchContext, info: StackInfo, tenant:
     const fromCache: number[] = [];
     for (let i = 0; i < samples; i++) {
       await page.getByRole('link', { name: 'Bots', exact: true }).click();
-      await page.getByRole('link', { name: 'Users', exact: true }).waitFor();
+      // The Bots screen fully shown (its code and data loaded) before the click on Users: otherwise the
+      // click lands in the middle of the Bots navigation.
+      await page.getByRole('heading', { name: /^Bots/ }).first().waitFor();
+      await page.waitForLoadState('networkidle');
       await page.evaluate(() => performance.clearResourceTimings());
-      const { started, ended } = await page.evaluate<{ started: number; ended: number }>(CLICK_USERS_AND_WAIT);
+      const { started, ended } = await page
+        .evaluate<{ started: number; ended: number }>(CLICK_USERS_AND_WAIT)
+        .catch(async (error: unknown) => {
+          if (process.env.BENCH_DEBUG)
+            await page.screenshot({ path: join(ctx.tmpDir, '..', 'bench-console-failure.png') });
+          throw error;
+        });
       fromCache.push(ended - started);
       // Back on Users from a fresh load before the next sample, so the cache holds only this page's data.
       await page.goto(new URL(`/t/${tenant.tenantId}/users`, info.consoleUrl).href);
@@ -139,9 +149,15 @@ const CLICK_USERS_AND_WAIT = `new Promise((resolve, reject) => {
   const drawn = () =>
     document.querySelectorAll('table tbody tr').length > 1 &&
     document.querySelector('[data-testid="seat-indicator"]') !== null;
+  // A page that never draws fails the run with what it shows instead of hanging it.
+  const timeout = setTimeout(() => {
+    observer.disconnect();
+    reject(new Error('the Users table did not draw within 60 s: ' + location.pathname + ' ' + document.body.innerText.slice(0, 300)));
+  }, 60000);
   const observer = new MutationObserver(() => {
     if (!drawn()) return;
     observer.disconnect();
+    clearTimeout(timeout);
     requestAnimationFrame(() => setTimeout(() => resolve({ started, ended: performance.now() })));
   });
   observer.observe(document.body, { childList: true, subtree: true, characterData: true });
