@@ -49,6 +49,9 @@ export async function readList(
 export interface LatencyReading {
   readonly handlerP50: number;
   readonly rawP50: number;
+  /** Median CPU time of this process per run (ms): what the handler adds to its round trips is CPU here. */
+  readonly handlerCpu: number;
+  readonly rawCpu: number;
   readonly samples: number;
   /** The DynamoDB calls one handler run made (what the raw side replays). */
   readonly calls: readonly DynamoDbCall[];
@@ -79,21 +82,28 @@ export async function readLatency(
   for (let i = 0; i < options.warmup; i++) await raw();
   const handlerTimes: number[] = [];
   const rawTimes: number[] = [];
+  const handlerCpu: number[] = [];
+  const rawCpu: number[] = [];
   for (let i = 0; i < options.samples; i++) {
-    const runs: [number[], () => Promise<unknown>][] = [
-      [handlerTimes, handler],
-      [rawTimes, raw],
+    const runs: [number[], number[], () => Promise<unknown>][] = [
+      [handlerTimes, handlerCpu, handler],
+      [rawTimes, rawCpu, raw],
     ];
     if (i % 2 === 1) runs.reverse();
-    for (const [times, run] of runs) {
+    for (const [times, cpu, run] of runs) {
+      const cpuStart = process.cpuUsage();
       const start = performance.now();
       await run();
       times.push(performance.now() - start);
+      const used = process.cpuUsage(cpuStart);
+      cpu.push((used.user + used.system) / 1000);
     }
   }
   return {
     handlerP50: median(handlerTimes),
     rawP50: median(rawTimes),
+    handlerCpu: median(handlerCpu),
+    rawCpu: median(rawCpu),
     samples: options.samples,
     calls,
     roundTrips: overlapGroups(calls),
@@ -113,6 +123,8 @@ export function latencyFigure(name: string, reading: LatencyReading): Figure {
     target: { on: 'ratio', max: 1.3 },
     note: `first page of 50, ${reading.samples} alternating runs: handler vs its ${reading.calls.length} DynamoDB calls (${reading.calls
       .map((c) => c.command.replace(/Command$/, ''))
-      .join(', ')}) replayed directly in ${reading.roundTrips} round trip(s)`,
+      .join(
+        ', ',
+      )}) replayed directly in ${reading.roundTrips} round trip(s); CPU of this process per run ${reading.handlerCpu.toFixed(1)} vs ${reading.rawCpu.toFixed(1)} ms`,
   });
 }
