@@ -5,7 +5,7 @@ import type { ServiceDeps } from '../shared/services/service-deps';
 import { withCallLog } from './ddb-calls';
 import { call } from './invoke';
 import { type BenchContext, type Figure, figure } from './lib';
-import { latencyFigure, latencySamples, readLatency, readList } from './list-reading';
+import { latencyFigure, latencyLine, latencySamples, readLatency, readList } from './list-reading';
 import { batchWrite, type LoadedTenant } from './load-data';
 
 /**
@@ -195,6 +195,7 @@ export async function measureBots(ctx: BenchContext, tenant: LoadedTenant, bots:
       latencySamples(ctx.quick),
     );
     figures.push(latencyFigure(`9. ${list.name}`, latency));
+    ctx.log(latencyLine(`9. ${list.name}`, latency));
   }
 
   // The caller's authorization on a bot route: the DynamoDB round trips of GET /bots/{id} for a member who holds

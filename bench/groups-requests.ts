@@ -3,7 +3,7 @@ import type { RouteDefinition } from '../shared/http/route-definition';
 import type { ServiceDeps } from '../shared/services/service-deps';
 import { withCallLog } from './ddb-calls';
 import { type BenchContext, type Figure, figure } from './lib';
-import { latencyFigure, latencySamples, readLatency, readList } from './list-reading';
+import { latencyFigure, latencyLine, latencySamples, readLatency, readList } from './list-reading';
 import type { LoadedTenant } from './load-data';
 import { withoutAuthTime } from './queries';
 
@@ -263,6 +263,7 @@ export async function measureGroupsAndRequests(
       latencySamples(ctx.quick),
     );
     figures.push(latencyFigure(`10. ${list.name}`, latency));
+    ctx.log(latencyLine(`10. ${list.name}`, latency));
   }
   ctx.log(
     `groups and requests: ${groups.length} groups, ${crowd.length + 1} members in the first; ${created} requests (${denied} denied) on ${bots.length} bots; ${notifications} notifications to the Owner (${unread} unread)`,

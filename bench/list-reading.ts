@@ -128,3 +128,7 @@ export function latencyFigure(name: string, reading: LatencyReading): Figure {
       )}) replayed directly in ${reading.roundTrips} round trip(s); CPU of this process per run ${reading.handlerCpu.toFixed(1)} vs ${reading.rawCpu.toFixed(1)} ms`,
   });
 }
+
+/** One line for the run's log: what the figure's note says, for `--only` runs (which write no results file). */
+export const latencyLine = (name: string, r: LatencyReading): string =>
+  `${name}: p50 ${r.handlerP50.toFixed(1)} vs raw ${r.rawP50.toFixed(1)} ms (${(r.handlerP50 / r.rawP50).toFixed(2)}), CPU per run ${r.handlerCpu.toFixed(1)} vs ${r.rawCpu.toFixed(1)} ms, ${r.calls.length} calls in ${r.roundTrips} round trip(s)`;

@@ -3,7 +3,7 @@ import type { RouteDefinition } from '../shared/http/route-definition';
 import { withCallLog } from './ddb-calls';
 import { call } from './invoke';
 import { type BenchContext, type Figure, figure } from './lib';
-import { latencyFigure, latencySamples, readLatency } from './list-reading';
+import { latencyFigure, latencyLine, latencySamples, readLatency } from './list-reading';
 import type { LoadedTenant } from './load-data';
 
 /**
@@ -32,6 +32,11 @@ interface ListFilter {
   readonly identity?: Identity;
   /** false for a list answered whole (no `limit`, no cursor). */
   readonly paged?: false;
+  /**
+   * For a list that answers more than it reads (the role list's built-in roles are code): the items of a page its
+   * Queries are compared with. Reported as read per returned, without a target.
+   */
+  readonly returned?: (items: readonly unknown[]) => number;
 }
 
 export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): Promise<Figure[]> {
@@ -80,7 +85,15 @@ export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): P
       perReturned: true,
     },
     { name: 'roles: all', route: routes.listRoles, query: {}, paged: false },
-    { name: 'roles: scope=bot', route: routes.listRoles, query: { scope: 'bot' }, paged: false },
+    {
+      // The role list is answered whole and sorted by name: every custom role of the tenant (tens) is read, then the
+      // scope kept. Reported as custom roles read per custom role returned, for information.
+      name: 'roles: scope=bot',
+      route: routes.listRoles,
+      query: { scope: 'bot' },
+      paged: false,
+      returned: (items) => items.filter((role) => !(role as { builtIn: boolean }).builtIn).length,
+    },
     {
       // The invitee's own pending invitations, in every tenant (GET /v1/me/invitations), by their verified email.
       name: 'me/invitations',
@@ -164,7 +177,7 @@ export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): P
         scanned += c.scannedCount ?? 0;
         count += c.count ?? 0;
       }
-      returned += body.items.length;
+      returned += filter.returned ? filter.returned(body.items) : body.items.length;
       if (!body.nextCursor) {
         page++;
         break;
@@ -173,13 +186,14 @@ export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): P
     }
     if (count === 0) throw new Error(`${filter.name}: the loaded data matched nothing; pick another filter value`);
     // A combined filter may return nothing from what it read: count that as one, not as infinitely bad.
-    const value = filter.perReturned ? scanned / Math.max(returned, 1) : scanned / count;
+    const perReturned = filter.perReturned || filter.returned !== undefined;
+    const value = perReturned ? scanned / Math.max(returned, 1) : scanned / count;
     figures.push(
       figure({
-        name: `4. ${filter.name} ${filter.perReturned ? 'read/returned' : 'ScannedCount/Count'}`,
+        name: `4. ${filter.name} ${perReturned ? 'read/returned' : 'ScannedCount/Count'}`,
         value,
         unit: 'ratio',
-        target: { on: 'value', max: 1.25 },
+        target: filter.returned ? null : { on: 'value', max: 1.25 },
         note: `${page} page(s) of 100: Query ScannedCount ${scanned}, Count ${count}; ${returned} items returned`,
       }),
     );
@@ -193,6 +207,7 @@ export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): P
       latencySamples(ctx.quick),
     );
     figures.push(latencyFigure(`4. ${filter.name}`, latency));
+    ctx.log(latencyLine(`4. ${filter.name}`, latency));
   }
   ctx.log(`queries: ${filters.length} filters, up to ${pages} pages of 100 each`);
   return figures;
