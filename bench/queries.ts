@@ -39,7 +39,12 @@ interface ListFilter {
   readonly returned?: (items: readonly unknown[]) => number;
 }
 
-export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): Promise<Figure[]> {
+export async function measureQueries(
+  ctx: BenchContext,
+  tenant: LoadedTenant,
+  /** `latency: false` measures what the lists read only (test/integration/bench-data.test.ts: every filter matches). */
+  options: { latency?: boolean } = {},
+): Promise<Figure[]> {
   const { routes } = await import('../shared/http/routes');
   const { tenantId, owner } = tenant;
   // Filter values come from members and entries every data set has (load-data's anchors and the middle
@@ -197,6 +202,7 @@ export async function measureQueries(ctx: BenchContext, tenant: LoadedTenant): P
         note: `${page} page(s) of 100: Query ScannedCount ${scanned}, Count ${count}; ${returned} items returned`,
       }),
     );
+    if (options.latency === false) continue;
     const latency = await readLatency(
       filter.route,
       {
