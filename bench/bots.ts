@@ -1,10 +1,11 @@
 import type { BotRecord, ResourceGrantRecord } from '../shared/data/records';
+import type { Identity } from '../shared/domain/actor';
 import type { RouteDefinition } from '../shared/http/route-definition';
 import type { ServiceDeps } from '../shared/services/service-deps';
 import { withCallLog } from './ddb-calls';
 import { call } from './invoke';
 import { type BenchContext, type Figure, figure } from './lib';
-import { readList } from './list-reading';
+import { latencyFigure, latencyLine, latencySamples, readLatency, readList } from './list-reading';
 import { batchWrite, type LoadedTenant } from './load-data';
 
 /**
@@ -18,7 +19,8 @@ import { batchWrite, type LoadedTenant } from './load-data';
  *
  * For each list, the Queries of up to 5 pages of 100 are summed: ScannedCount / Count is what DynamoDB read per
  * item it returned, 1.0 for a key-condition Query without a filter expression; each list is followed to its
- * last page at least once (nextCursor null), so nothing is silently cut short.
+ * last page at least once (nextCursor null), so nothing is silently cut short. Each list's first page is also timed
+ * through its handler against its raw round trips (`readLatency`): p50 ratio, target ≤ 1.3.
  */
 export interface LoadedBots {
   readonly botIds: readonly string[];
@@ -103,13 +105,26 @@ interface BotList {
   readonly expected?: number;
   /** A filter applied to what was read (no target: reported as read per returned). */
   readonly filtered?: boolean;
+  /** Who asks (default: the Owner). */
+  readonly identity?: Identity;
 }
 
 export async function measureBots(ctx: BenchContext, tenant: LoadedTenant, bots: LoadedBots): Promise<Figure[]> {
   const { routes } = await import('../shared/http/routes');
   const { tenantId, owner } = tenant;
+  const anchor = tenant.anchors.active;
+  const anchorIdentity: Identity = { userId: anchor.userId as string, email: anchor.email, groups: [] };
   const lists: BotList[] = [
     { name: 'GET /bots', route: routes.listBots, params: { tenantId }, query: {}, expected: bots.botIds.length },
+    {
+      // A member's directory: every bot, each with what the member holds on it (their grants on the page's bots).
+      name: 'GET /bots (as a member)',
+      route: routes.listBots,
+      params: { tenantId },
+      query: {},
+      expected: bots.botIds.length,
+      identity: anchorIdentity,
+    },
     { name: 'GET /bots?q=support', route: routes.listBots, params: { tenantId }, query: { q: 'support' } },
     {
       name: 'GET /bots/{id}/access (crowded bot)',
@@ -125,6 +140,13 @@ export async function measureBots(ctx: BenchContext, tenant: LoadedTenant, bots:
       params: { tenantId, memberId: tenant.anchors.active.memberId },
       query: { permission: 'flows:write' },
       expected: bots.anchorBots,
+    },
+    {
+      // Any access: an Agent holds bot-scoped permissions (inbox, campaigns...) tenant-wide, so every bot.
+      name: 'GET /members/{id}/bots',
+      route: routes.listMemberBots,
+      params: { tenantId, memberId: tenant.anchors.active.memberId },
+      query: {},
     },
     {
       // The Owner holds every bot-scoped permission tenant-wide: every bot, paged over BOT#.
@@ -144,9 +166,10 @@ export async function measureBots(ctx: BenchContext, tenant: LoadedTenant, bots:
   ];
   const figures: Figure[] = [];
   for (const list of lists) {
+    const identity = list.identity ?? ownerIdentityOf(tenant);
     const { scanned, count, returned, pages, ended } = await readList(
       list.route,
-      { identity: owner.identity, params: list.params, query: list.query },
+      { identity, params: list.params, query: list.query },
       list.expected === undefined ? 5 : undefined,
     );
     if (list.expected !== undefined && returned !== list.expected) {
@@ -166,6 +189,13 @@ export async function measureBots(ctx: BenchContext, tenant: LoadedTenant, bots:
         }`,
       }),
     );
+    const latency = await readLatency(
+      list.route,
+      { identity, params: list.params, query: { ...list.query, limit: '50' } },
+      latencySamples(ctx.quick),
+    );
+    figures.push(latencyFigure(`9. ${list.name}`, latency));
+    ctx.log(latencyLine(`9. ${list.name}`, latency));
   }
 
   // The caller's authorization on a bot route: the DynamoDB round trips of GET /bots/{id} for a member who holds

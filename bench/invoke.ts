@@ -8,6 +8,12 @@ import type { RouteDefinition } from '../shared/http/route-definition';
 import { httpEvent, lambdaContext } from '../test/support/http-event';
 
 type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
+/**
+ * Imported on first use, not at the top: the fixtures load shared/ modules, which must see the stack's environment.
+ * Kept once imported: under tsx every `import()` resolves through the loader's hooks thread (about 0.4 ms of this
+ * thread's CPU and a cross-thread round trip per call, measured), which would be timed as the handler's.
+ */
+let fixtures: Promise<typeof import('../test/support/fixtures')> | undefined;
 const handlers = new Map<string, Promise<Handler>>();
 
 /** A route's Lambda handler, imported once, in this process (the module the local stack runs too). */
@@ -43,8 +49,8 @@ export async function call(
   expectStatus: number,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const handler = await handlerOf(route);
-  // Imported here, not at the top: the fixtures load shared/ modules, which must see the stack's environment.
-  const { claimsOf } = await import('../test/support/fixtures');
+  fixtures ??= import('../test/support/fixtures');
+  const { claimsOf } = await fixtures;
   const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(request.params?.[name] ?? ''));
   const event = httpEvent({
     method: route.method,

@@ -212,7 +212,22 @@ export async function loadTenant(deps: ServiceDeps, options: LoadOptions): Promi
     updatedAt: iso(now),
     version: 1,
   };
-  const items: Record<string, unknown>[] = [...putItems(putNewRole(deps, role))];
+  // A custom bot role (SPEC §7), held by nobody: `GET /roles?scope=bot` has one to list.
+  const botRole: CustomRoleRecord = {
+    tenantId,
+    roleId: ulid(),
+    name: 'Flow Reviewer',
+    description: 'Reads flows and runs tests',
+    permissions: ['flows:read', 'testing:run'],
+    scope: 'bot',
+    createdAt: iso(now),
+    updatedAt: iso(now),
+    version: 1,
+  };
+  const items: Record<string, unknown>[] = [
+    ...putItems(putNewRole(deps, role)),
+    ...putItems(putNewRole(deps, botRole)),
+  ];
 
   const counts: Record<MemberStatus, number> = { active: 1, invited: 0, suspended: 0 };
   const invitationCounts = { pending: 0, expired: 0 };

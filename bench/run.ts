@@ -138,7 +138,7 @@ async function main(): Promise<number> {
         });
         figures.push(...(await measureBots(ctx, tenant, bots)));
       }
-      if (tenant && wanted(10)) figures.push(...(await measureGroupsAndRequests(ctx, deps, tenant)));
+      if (tenant && wanted(10)) figures.push(...(await measureGroupsAndRequests(ctx, deps, tenant, drain)));
       if (tenant && wanted(11)) figures.push(...(await measureConsole(ctx, stack.info, tenant)));
     }
   } finally {
