@@ -104,6 +104,14 @@ export async function measureBulkInvite(
     }
   }
   await drain();
+  for (const name of names)
+    ctx.log(
+      `${name}: ${samples
+        .get(name)!
+        .map((ms) => ms.toFixed(0))
+        .join(' ')}`,
+    );
+  ctx.log(`last request's transactions by round trip: ${transactions.map((group) => group.join('+')).join(', ')}`);
   const medians = Object.fromEntries(names.map((name) => [name, median(samples.get(name)!)]));
   ctx.log(
     `bulk invite medians of ${rounds}: ${names.map((name) => `${name} ${medians[name]!.toFixed(0)} ms`).join(', ')}`,
