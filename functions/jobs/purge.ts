@@ -3,7 +3,7 @@ import { logger } from '../../shared/observability';
 import { purgeExpiredAccessRequests } from '../../shared/services/access-request-service';
 import { purgeExpiredBotGrants } from '../../shared/services/bot-grant-expiry-service';
 import { purgeExpiredGroupRoles } from '../../shared/services/group-service';
-import { purgeExpiredInvitations } from '../../shared/services/invitation-service';
+import { purgeExpiredInvitations, purgeLeftoverSeatReservations } from '../../shared/services/invitation-service';
 import { purgeExpiredAssignments } from '../../shared/services/member-admin-service';
 import { defaultServiceDeps } from '../../shared/services/service-deps';
 
@@ -14,6 +14,7 @@ import { defaultServiceDeps } from '../../shared/services/service-deps';
  */
 const purgeTasks = {
   invitations: () => purgeExpiredInvitations(defaultServiceDeps()),
+  seatReservations: () => purgeLeftoverSeatReservations(defaultServiceDeps()),
   roleAssignments: () => purgeExpiredAssignments(defaultServiceDeps()),
   botGrants: () => purgeExpiredBotGrants(defaultServiceDeps()),
   accessRequests: () => purgeExpiredAccessRequests(defaultServiceDeps()),

@@ -23,6 +23,7 @@
  * | group              | TENANT#<t>              | GROUP#<groupId>           | -                                              |
  * | group-name guard   | TENANT#<t>              | GROUPNAME#<nameKey>       | -                                              |
  * | group membership   | TENANT#<t>              | GROUPMEMBER#<groupId>#<memberId> | -                                       |
+ * | seat reservation   | TENANT#<t>              | SEATRESERVATION#<id>      | -                                              |
  *
  * Invitations also use GSI2 (EXPIRY#INVITATION#<shard> / <expiresAt>#<t>#<id>) so the purge finds every
  * expired invitation of every tenant with key-condition queries, and GSI3 (EMAIL#<email> /
@@ -71,6 +72,10 @@
  * set `groupIds`, changed in the membership's transaction), so that authorization reads the member's groups in
  * the same BatchGetItem as the member, and the limit of 50 groups is a condition on the member's own item.
  * A group with time-bound roles is in GSI2 (EXPIRY#GROUP_ROLE#<shard> / <earliest expiresAt>#<t>#<groupId>).
+ *
+ * A seat reservation holds seats a bulk invitation took on the tenant's counter for one of its chunks, until
+ * that chunk's transaction consumes it (shared/data/tenant-repository.ts); one a crash left behind is found by
+ * the purge in GSI2 (EXPIRY#SEAT_RESERVATION#<shard> / <expiresAt>#<t>#<id>) and released with its seats.
  */
 
 export const TENANT_PREFIX = 'TENANT#';
@@ -198,6 +203,17 @@ export const keys = {
     Array.from({ length: EXPIRY_SHARDS }, (_, shard) => ({ GSI2PK: `EXPIRY#INVITATION#${shard}` })),
   invitationsForEmail: (email: string) => ({ GSI3PK: `EMAIL#${email}`, skPrefix: 'INVITATION#' }),
   invitationToken: (tokenHash: string): ItemKey => ({ PK: `INVITATION_TOKEN#${tokenHash}`, SK: 'TOKEN' }),
+
+  seatReservation: (tenantId: string, reservationId: string): ItemKey => ({
+    PK: `${TENANT_PREFIX}${tenantId}`,
+    SK: `SEATRESERVATION#${reservationId}`,
+  }),
+  seatReservationExpiryIndex: (tenantId: string, reservationId: string, expiresAt: string) => ({
+    GSI2PK: `EXPIRY#SEAT_RESERVATION#${shardOf(reservationId)}`,
+    GSI2SK: `${expiresAt}#${tenantId}#${reservationId}`,
+  }),
+  seatReservationExpiryShards: () =>
+    Array.from({ length: EXPIRY_SHARDS }, (_, shard) => ({ GSI2PK: `EXPIRY#SEAT_RESERVATION#${shard}` })),
 
   outboxEvent: (eventId: string): ItemKey => ({ PK: `${OUTBOX_PREFIX}${eventId}`, SK: 'OUTBOX' }),
   /**

@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetItems } from './batch-get';
 import type { DataDeps } from './data-deps';
 import { stripKeys } from './data-deps';
+import { expiredPage } from './expiry-index';
 import { keys } from './keys';
 import type { TenantRecord } from './records';
 import type { TransactItem } from './transactions';
@@ -98,4 +99,86 @@ export function releaseSeats(deps: DataDeps, tenantId: string, count: number): T
       ExpressionAttributeValues: { ':count': count },
     },
   };
+}
+
+/**
+ * Seats a bulk invitation took on the tenant's counter for one chunk of its invitations (SPEC §3's seat
+ * limit, PERFORMANCE.md figure 7). One transaction takes the seats of every chunk and writes one reservation
+ * per chunk (`reserveSeats` + `putSeatReservation`); each chunk's transaction then consumes its own
+ * reservation instead of updating the counter, so the chunks do not conflict on the counter and run in
+ * parallel. The counter counts reserved seats as used until they are consumed or released: the limit holds
+ * throughout. A reservation a crash left behind is released, with its seats, by the purge once `expiresAt`
+ * has passed (`releaseSeatReservation`).
+ */
+export interface SeatReservation {
+  readonly tenantId: string;
+  readonly reservationId: string;
+  readonly seats: number;
+  readonly expiresAt: string;
+}
+
+export function putSeatReservation(deps: DataDeps, reservation: SeatReservation): TransactItem {
+  return {
+    Put: {
+      TableName: deps.tableName,
+      Item: {
+        ...keys.seatReservation(reservation.tenantId, reservation.reservationId),
+        ...keys.seatReservationExpiryIndex(reservation.tenantId, reservation.reservationId, reservation.expiresAt),
+        entity: 'seatReservation',
+        ...reservation,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+}
+
+/**
+ * A chunk's transaction takes its seats from its reservation: the reservation goes, on condition that it is
+ * still there (not consumed twice, not released by the purge meanwhile). When the chunk writes fewer members
+ * than it reserved for (an address lost a race), the seats it does not use go back to the counter in the
+ * same transaction. The first item is the reservation's, whose condition failing means "gone".
+ */
+export function consumeSeatReservation(deps: DataDeps, reservation: SeatReservation, used: number): TransactItem[] {
+  const unused = reservation.seats - used;
+  return [
+    {
+      Delete: {
+        TableName: deps.tableName,
+        Key: keys.seatReservation(reservation.tenantId, reservation.reservationId),
+        ConditionExpression: 'attribute_exists(PK) AND seats = :seats',
+        ExpressionAttributeValues: { ':seats': reservation.seats },
+      },
+    },
+    ...(unused > 0 ? [releaseSeats(deps, reservation.tenantId, unused)] : []),
+  ];
+}
+
+/** Gives a reservation's seats back, whether a request that no longer needs them or the purge does it. */
+export function releaseSeatReservation(deps: DataDeps, reservation: SeatReservation): TransactItem[] {
+  return consumeSeatReservation(deps, reservation, 0);
+}
+
+export async function getSeatReservation(
+  deps: DataDeps,
+  tenantId: string,
+  reservationId: string,
+): Promise<SeatReservation | undefined> {
+  const { Item } = await deps.db.send(
+    new GetCommand({
+      TableName: deps.tableName,
+      Key: keys.seatReservation(tenantId, reservationId),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? stripKeys<SeatReservation>(Item) : undefined;
+}
+
+/** One page of seat reservations, of every tenant, whose `expiresAt` is at or before `now`, from one shard. */
+export function expiredSeatReservationsPage(
+  deps: DataDeps,
+  shard: { GSI2PK: string },
+  now: Date,
+  startKey?: Record<string, unknown>,
+) {
+  return expiredPage(deps, shard, now, ['tenantId', 'reservationId'] as const, startKey);
 }

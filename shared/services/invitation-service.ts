@@ -25,7 +25,18 @@ import {
 import { type OutboxEvent, outboxPut } from '../data/outbox';
 import { customRoleIdsOf, putNewPrincipalLink } from '../data/principal-repository';
 import type { InvitationBotAccess, InvitationRecord, MemberRecord, TenantRecord } from '../data/records';
-import { getTenant, getTenants, releaseSeats, reserveSeats } from '../data/tenant-repository';
+import {
+  consumeSeatReservation,
+  expiredSeatReservationsPage,
+  getSeatReservation,
+  getTenant,
+  getTenants,
+  putSeatReservation,
+  releaseSeatReservation,
+  releaseSeats,
+  reserveSeats,
+  type SeatReservation,
+} from '../data/tenant-repository';
 import { type TransactItem, type TransactionStep, transactWrite } from '../data/transactions';
 import { canOn } from '../domain/ability';
 import {
@@ -47,6 +58,7 @@ import {
   ValidationFailed,
 } from '../domain/errors';
 import { assertCanGrant, isAdminLevel } from '../domain/escalation';
+import { present } from '../domain/present';
 import type { RoleDefinition } from '../domain/roles';
 import type { IdentityDirectory } from '../identity/identity-directory';
 import { IdentityAlreadyExists } from '../identity/identity-directory';
@@ -197,8 +209,13 @@ async function draftInvitation(
 /**
  * Invites people by email (SPEC §2 scenario 1). Each address is invited or fails on its own; the
  * uniqueness of emails and the seat limit are conditions of the writes, so they hold under any
- * concurrency. Invitations are written in transactions of up to 19, each taking its seats in the same
- * transaction; a transaction cancelled by one address is retried without it.
+ * concurrency. Invitations are written in chunks of as many as fit one transaction (14 with one role);
+ * a transaction cancelled by one address is retried without it. One chunk takes its seats on the tenant's
+ * counter in its own transaction; several first take all their seats in one transaction that writes a seat
+ * reservation per chunk, then run in parallel, each consuming its reservation (PERFORMANCE.md figure 7: the
+ * counter would otherwise make them conflict, and one after another they take half as long again). Every
+ * chunk writes its invitations with their `member.invited` events or nothing, and its seats end up held
+ * by its members or back on the counter (a crash in between leaves a reservation the purge releases).
  */
 export async function inviteMembers(
   deps: ServiceDeps,
@@ -231,21 +248,12 @@ export async function inviteMembers(
 
   // Most duplicates are found by one read; the conditional writes below catch the rest (races).
   const existing = await memberIdsByEmail(deps, caller.tenantId, candidates);
-  if (existing.size > 0) {
-    const members = await getMembers(
-      deps,
-      [...existing.values()].map((memberId) => ({ tenantId: caller.tenantId, memberId })),
-    );
-    for (const [email] of existing) {
-      const member = members.find((m) => m.email === email);
-      failed.set(email, member?.status === 'invited' ? 'already_invited' : 'already_member');
-    }
-  }
+  if (existing.size > 0) await nameDuplicates(deps, caller.tenantId, [...existing.keys()], failed, existing);
   const firstRead = await getTenant(deps, caller.tenantId);
   if (!firstRead) throw new NotFound('Tenant', 'tenant_not_found');
   const inviter = auditActorOf(caller, meta);
   // Each address is drafted once (ids, token, items); a retried transaction reuses the drafts.
-  let pending = await Promise.all(
+  const drafts: Draft[] = await Promise.all(
     candidates
       .filter((email) => !failed.has(email))
       .map((email) =>
@@ -262,11 +270,20 @@ export async function inviteMembers(
         }),
       ),
   );
-  const created: InvitationRecord[] = [];
+  const placed = new Set<Draft>();
+  const context: ChunkContext = {
+    deps,
+    tenantId: caller.tenantId,
+    failed,
+    guards: () => guards,
+    rejudge: async () => {
+      guards = await judge();
+    },
+  };
 
+  let pending = drafts;
   for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt >= MAX_TRANSACTION_ATTEMPTS)
-      throw new ServiceUnavailable('The tenant is too busy to take these invitations now; retry.');
+    if (attempt >= MAX_TRANSACTION_ATTEMPTS) throw busy();
     const tenant = attempt === 0 ? firstRead : await getTenant(deps, caller.tenantId);
     if (!tenant) throw new NotFound('Tenant', 'tenant_not_found');
     const free = tenant.seatLimit - tenant.seatsUsed;
@@ -274,64 +291,252 @@ export async function inviteMembers(
       for (const draft of pending) failed.set(draft.member.email, 'seat_limit_reached');
       break;
     }
-    // As many invitations as there are free seats and as fit one transaction after the seat counter.
-    const batch: typeof pending = [];
-    let itemCount = 1 + guards.length;
-    for (const draft of pending) {
-      if (batch.length === free || itemCount + draft.items.length > MAX_TRANSACTION_ITEMS) break;
-      batch.push(draft);
-      itemCount += draft.items.length;
+    // As many invitations as there are free seats, in chunks that each fit one transaction beside the seat
+    // items and the role guards.
+    const chunks = chunksOf(pending.slice(0, free), CHUNK_OVERHEAD + guards.length);
+    let outcome: ChunkOutcome;
+    if (chunks.length === 1) {
+      // One transaction: it takes its seats on the counter itself (no reservation to write and consume).
+      outcome = await placeChunk(context, present(chunks[0], 'chunk'), {
+        take: (count) => [reserveSeats(deps, tenant.tenantId, count, tenant.seatLimit)],
+        // Nothing is held: the seats come with the invitations' own transaction.
+        giveBack: () => Promise.resolve(),
+      });
+    } else {
+      // One transaction takes the seats of every chunk and writes a reservation per chunk; then the chunks'
+      // transactions, which consume their reservations and leave the counter alone, run in parallel.
+      const expiresAt = addMinutes(deps.now(), SEAT_RESERVATION_MINUTES).toISOString();
+      const reservations = chunks.map(
+        (chunk): SeatReservation => ({
+          tenantId: tenant.tenantId,
+          reservationId: deps.newId(),
+          seats: chunk.length,
+          expiresAt,
+        }),
+      );
+      try {
+        await deps.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              reserveSeats(
+                deps,
+                tenant.tenantId,
+                reservations.reduce((sum, r) => sum + r.seats, 0),
+                tenant.seatLimit,
+              ),
+              ...reservations.map((reservation) => putSeatReservation(deps, reservation)),
+            ],
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        await backoff(attempt); // another request moved the seat counter: re-read it and try again
+        continue;
+      }
+      outcome = mergeOutcomes(
+        await settleAll(
+          chunks.map((chunk, i) => {
+            const reservation = present(reservations[i], 'reservation');
+            const source: SeatSource = {
+              take: (count) => consumeSeatReservation(deps, reservation, count),
+              giveBack: () => releaseReservation(deps, reservation).then(() => undefined),
+            };
+            return placeChunk(context, chunk, source).catch(async (error: unknown) => {
+              // Its seats go back now if its transaction did not commit (the reservation is still there);
+              // if this fails too, the purge releases them once the reservation expires.
+              await releaseReservation(deps, reservation).catch(() => undefined);
+              throw error;
+            });
+          }),
+        ),
+      );
     }
-    const items: TransactItem[] = [
-      reserveSeats(deps, tenant.tenantId, batch.length, tenant.seatLimit),
-      ...batch.flatMap((d) => d.items),
-      ...guards,
-    ];
+    for (const draft of outcome.created) placed.add(draft);
+    if (outcome.created.length > 0 || outcome.lost.length > 0) attempt = -1;
+    // What is left: addresses beyond the free seats, and chunks whose reservation was gone (retried).
+    const settled = new Set([...outcome.created, ...outcome.lost]);
+    pending = pending.filter((draft) => !settled.has(draft));
+    if (outcome.retry && outcome.created.length === 0 && outcome.lost.length === 0) await backoff(attempt);
+  }
+  // Chunks commit in any order: `created` follows the request's order.
+  const created = drafts.filter((draft) => placed.has(draft)).map((draft) => draft.invitation);
+  const outcome = { created, failed: [...failed].map(([email, code]) => ({ email, code })) };
+  if (created.length === 0) throw nobodyInvited(outcome.failed);
+  return outcome;
+}
+
+type Draft = Awaited<ReturnType<typeof draftInvitation>>;
+
+/**
+ * Items a chunk's transaction has besides its invitations: the seats (the counter update, or the
+ * reservation's delete and the release of the seats it does not use).
+ */
+const CHUNK_OVERHEAD = 2;
+/**
+ * A reservation outlives any request (API functions time out after seconds; Lambda's ceiling is 15 minutes),
+ * so the purge never releases one a live request is about to consume; a chunk that finds its reservation
+ * gone takes its seats again anyway.
+ */
+const SEAT_RESERVATION_MINUTES = 15;
+const addMinutes = (date: Date, minutes: number) => new Date(date.getTime() + minutes * 60 * 1000);
+const busy = () => new ServiceUnavailable('The tenant is too busy to take these invitations now; retry.');
+
+/** Drafts in request order, cut into chunks that fit one TransactWriteItems beside `overhead` other items. */
+function chunksOf(drafts: readonly Draft[], overhead: number): Draft[][] {
+  const chunks: Draft[][] = [];
+  let chunk: Draft[] = [];
+  let itemCount = overhead;
+  for (const draft of drafts) {
+    if (chunk.length > 0 && itemCount + draft.items.length > MAX_TRANSACTION_ITEMS) {
+      chunks.push(chunk);
+      chunk = [];
+      itemCount = overhead;
+    }
+    chunk.push(draft);
+    itemCount += draft.items.length;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+interface ChunkContext {
+  readonly deps: ServiceDeps;
+  readonly tenantId: string;
+  /** Addresses refused, by email: a lost race is recorded here. */
+  readonly failed: Map<string, InvitationFailureCode>;
+  /** The role guards as last judged (shared by the chunks of a request). */
+  readonly guards: () => TransactItem[];
+  /** Judges the roles again after a guard failed (which may refuse the grant: it throws then). */
+  readonly rejudge: () => Promise<void>;
+}
+
+interface ChunkOutcome {
+  /** Written, with their seats. */
+  readonly created: Draft[];
+  /** Refused: their email was taken by a concurrent write (recorded in `failed`). */
+  readonly lost: Draft[];
+  /** Some drafts were not placed and need their seats taken again (a reservation was gone, the counter moved). */
+  readonly retry: boolean;
+}
+
+/**
+ * Writes one chunk of invitations in one transaction, with its seats either taken on the counter (`seats`)
+ * or consumed from its reservation. An address whose email a concurrent write took is dropped and the rest
+ * retried; a role changed since it was judged is judged again. With a reservation, the seats of dropped
+ * addresses go back to the counter in the chunk's own transaction (or all of them, by releasing the
+ * reservation, when none is left), so no seat is held by nobody.
+ */
+async function placeChunk(context: ChunkContext, chunk: readonly Draft[], seats: SeatSource): Promise<ChunkOutcome> {
+  const { deps } = context;
+  const lost: Draft[] = [];
+  let drafts = [...chunk];
+  for (let attempt = 0; ; attempt++) {
+    if (attempt >= MAX_TRANSACTION_ATTEMPTS) throw busy();
+    if (drafts.length === 0) {
+      await seats.giveBack();
+      return { created: [], lost, retry: false };
+    }
+    const head = seats.take(drafts.length);
+    const items: TransactItem[] = [...head, ...drafts.flatMap((d) => d.items), ...context.guards()];
     try {
       await deps.db.send(new TransactWriteCommand({ TransactItems: items }));
-      created.push(...batch.map((d) => d.invitation));
-      pending = pending.slice(batch.length);
-      attempt = -1;
+      return { created: drafts, lost, retry: false };
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       // Each draft's items start with its member, then its email guard (putNewMember).
-      const lostRaces: string[] = [];
-      let offset = 1;
-      for (const draft of batch) {
-        if (reasons[offset + 1]?.Code === 'ConditionalCheckFailed') lostRaces.push(draft.member.email);
+      const lostRaces: Draft[] = [];
+      let offset = head.length;
+      for (const draft of drafts) {
+        if (reasons[offset + 1]?.Code === 'ConditionalCheckFailed') lostRaces.push(draft);
         offset += draft.items.length;
       }
       if (reasons.slice(offset).some((r) => r.Code === 'ConditionalCheckFailed')) {
-        // A role changed since it was judged: judge the grant on the role as it is now (which may refuse it).
-        guards = await judge();
+        await context.rejudge(); // a role changed since it was judged: judge the grant on the role as it is now
       } else if (lostRaces.length > 0) {
-        const holders = await memberIdsByEmail(deps, caller.tenantId, lostRaces);
-        const members = await getMembers(
+        await nameDuplicates(
           deps,
-          [...holders.values()].map((memberId) => ({ tenantId: caller.tenantId, memberId })),
+          context.tenantId,
+          lostRaces.map((d) => d.member.email),
+          context.failed,
         );
-        for (const email of lostRaces) {
-          failed.set(
-            email,
-            members.find((m) => m.email === email)?.status === 'invited' ? 'already_invited' : 'already_member',
-          );
-        }
-        pending = pending.filter((draft) => !lostRaces.includes(draft.member.email));
-      } else if (
-        reasons.some((r) => r.Code === 'TransactionConflict') ||
-        reasons[0]?.Code === 'ConditionalCheckFailed'
-      ) {
-        await backoff(attempt); // another request moved the seat counter: re-read it and try again
+        lost.push(...lostRaces);
+        drafts = drafts.filter((draft) => !lostRaces.includes(draft));
+      } else if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+        // The counter moved (no reservation), or the reservation is gone (the purge took it back: it outlives
+        // any request, so hardly ever): the caller takes the seats again for what is left.
+        return { created: [], lost, retry: true };
+      } else if (reasons.some((r) => r.Code === 'TransactionConflict')) {
+        await backoff(attempt); // another transaction held one of the items: try again
       } else {
         throw error;
       }
     }
   }
-  // `pending` kept request order throughout, so `created` is in request order too.
-  const outcome = { created, failed: [...failed].map(([email, code]) => ({ email, code })) };
-  if (created.length === 0) throw nobodyInvited(outcome.failed);
-  return outcome;
+}
+
+/** Where a chunk's seats come from: the tenant's counter, or a reservation made for the chunk. */
+interface SeatSource {
+  /** The items that give `count` seats to the chunk's transaction; the first one's condition failing means they are not there. */
+  take(count: number): TransactItem[];
+  /** The chunk writes nobody after all: what it holds goes back. */
+  giveBack(): Promise<void>;
+}
+
+/**
+ * Gives a reservation's seats back, unless it is gone (consumed by its chunk's transaction, which may have
+ * committed even though its answer was lost, or released already): false then.
+ */
+async function releaseReservation(deps: ServiceDeps, reservation: SeatReservation): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.db.send(new TransactWriteCommand({ TransactItems: releaseSeatReservation(deps, reservation) }));
+      return true;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (attempt >= MAX_TRANSACTION_ATTEMPTS || !reasons.some((r) => r.Code === 'TransactionConflict')) throw error;
+      await backoff(attempt);
+    }
+  }
+}
+
+/** Records why each address is taken: invited already (a pending invitation) or a member. */
+async function nameDuplicates(
+  deps: ServiceDeps,
+  tenantId: string,
+  emails: readonly string[],
+  failed: Map<string, InvitationFailureCode>,
+  holders?: Map<string, string>,
+): Promise<void> {
+  const memberIds = holders ?? (await memberIdsByEmail(deps, tenantId, emails));
+  const members = await getMembers(
+    deps,
+    [...memberIds.values()].map((memberId) => ({ tenantId, memberId })),
+  );
+  for (const email of emails) {
+    failed.set(
+      email,
+      members.find((m) => m.email === email)?.status === 'invited' ? 'already_invited' : 'already_member',
+    );
+  }
+}
+
+/** Like Promise.all, but throws the first rejection only once every chunk has settled (seats included). */
+async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+function mergeOutcomes(outcomes: readonly ChunkOutcome[]): ChunkOutcome {
+  return {
+    created: outcomes.flatMap((o) => o.created),
+    lost: outcomes.flatMap((o) => o.lost),
+    retry: outcomes.some((o) => o.retry),
+  };
 }
 
 /**
@@ -996,4 +1201,33 @@ async function expireOne(
     if (error instanceof Conflict) return false; // accepted, resent or purged by someone else meanwhile
     throw error;
   }
+}
+
+/**
+ * Scheduled purge of seat reservations a bulk invitation left behind (its process died between taking the
+ * seats and writing a chunk): each expired one is released with its seats, on condition that it is still
+ * there, so a chunk consuming it at the same moment and two purges at once each settle it once. Nothing is
+ * audited: no member, invitation or limit changed, the counter only gets back seats nobody holds.
+ */
+export async function purgeLeftoverSeatReservations(deps: ServiceDeps): Promise<{ released: number; skipped: number }> {
+  const now = deps.now();
+  let released = 0;
+  let skipped = 0;
+  for (const shard of keys.seatReservationExpiryShards()) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await expiredSeatReservationsPage(deps, shard, now, startKey);
+      const outcomes = await Promise.all(
+        page.refs.map(async (ref) => {
+          const reservation = await getSeatReservation(deps, ref.tenantId, ref.reservationId);
+          if (!reservation || Date.parse(reservation.expiresAt) > now.getTime()) return false;
+          return releaseReservation(deps, reservation);
+        }),
+      );
+      released += outcomes.filter(Boolean).length;
+      skipped += outcomes.filter((o) => !o).length;
+      startKey = page.nextKey;
+    } while (startKey);
+  }
+  return { released, skipped };
 }
