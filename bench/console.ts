@@ -49,7 +49,7 @@ export async function measureConsole(ctx: BenchContext, info: StackInfo, tenant:
     const usersKb = kb();
     const initialFiles = assets.size;
 
-    const samples = ctx.quick ? 3 : 15;
+    const samples = ctx.quick ? 2 : 15;
     const interactive: number[] = [];
     const apiWait: number[] = [];
     for (let i = 0; i < samples; i++) {

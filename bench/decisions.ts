@@ -128,7 +128,7 @@ export async function measureDecisions(ctx: BenchContext, deps: ServiceDeps): Pr
 
   // The whole call vs its raw round trips, alternating so that noise lands on both alike.
   const warmup = ctx.quick ? 5 : 50;
-  const samples = ctx.quick ? 30 : 1000;
+  const samples = ctx.quick ? 20 : 1000;
   const handlerTimes: number[] = [];
   const rawTimes: number[] = [];
   for (let i = 0; i < warmup + samples; i++) {

@@ -111,7 +111,7 @@ export async function readLatency(
 }
 
 /** Samples for `readLatency`: enough for a stable p50 in a full run, a smoke test with `--quick`. */
-export const latencySamples = (quick: boolean) => (quick ? { samples: 15, warmup: 3 } : { samples: 120, warmup: 10 });
+export const latencySamples = (quick: boolean) => (quick ? { samples: 7, warmup: 2 } : { samples: 120, warmup: 10 });
 
 /** The p50 figure of a list: handler vs its raw round trips, target ≤ 1.3. */
 export function latencyFigure(name: string, reading: LatencyReading): Figure {

@@ -153,7 +153,7 @@ export async function measureQueries(
     },
   ];
 
-  const pages = ctx.quick ? 2 : 5;
+  const pages = ctx.quick ? 1 : 5;
   const figures: Figure[] = [];
   const ownerIdentity = withoutAuthTime(owner.identity);
   for (const filter of filters) {

@@ -210,7 +210,7 @@ export async function measureRequests(ctx: BenchContext, deps: ServiceDeps, tena
 
   // Invitations: raw drafts are prepared up front so that only round trips are timed on the raw side.
   const warmup = ctx.quick ? 5 : 50;
-  const samples = ctx.quick ? 30 : 1000;
+  const samples = ctx.quick ? 20 : 1000;
   const drafts: Awaited<ReturnType<typeof inviteDraft>>[] = [];
   for (let i = 0; i < warmup + samples + 2; i++) drafts.push(await inviteDraft());
   scenarios.push({
