@@ -18,7 +18,7 @@ function containsCall(node: ts.Node): boolean {
 
 function isPureIife(node: ts.Expression, source: ts.SourceFile): boolean {
   if (!ts.isCallExpression(node) || node.arguments.length > 0) return false;
-  let callee = node.expression;
+  let callee: ts.Expression = node.expression;
   while (ts.isParenthesizedExpression(callee)) callee = callee.expression;
   // The comment sits between `=` and the call: the call's leading trivia.
   const pure = source.text.slice(node.getFullStart(), node.getStart(source)).trim() === '/* @__PURE__ */';
