@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { accessRequestRoutes } from '../../shared/http/routes/access-requests';
+import * as accessRequestRoutes from '../../shared/http/routes/access-requests';
 import { accessRequestView } from '../../shared/http/views';
 import { approveAccessRequest } from '../../shared/services/access-request-service';
 

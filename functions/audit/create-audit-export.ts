@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/http-handler';
-import { auditRoutes } from '../../shared/http/routes/audit';
+import * as auditRoutes from '../../shared/http/routes/audit';
 import { requestAuditExport } from '../../shared/services/audit-trail-service';
 
 export const handler = httpHandler(auditRoutes.createAuditExport, async ({ body, caller, meta, deps }) => {

@@ -2,7 +2,7 @@ import { presignGet } from '../../shared/audit/export-link';
 import { config } from '../../shared/config';
 import { auditExportView } from '../../shared/http/audit-views';
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { auditRoutes } from '../../shared/http/routes/audit';
+import * as auditRoutes from '../../shared/http/routes/audit';
 import { getAuditExport } from '../../shared/services/audit-trail-service';
 
 export const handler = httpHandler(auditRoutes.getAuditExport, async ({ params, caller, deps }) => {

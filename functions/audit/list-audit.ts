@@ -1,6 +1,6 @@
 import { auditEntryView } from '../../shared/http/audit-views';
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { auditRoutes } from '../../shared/http/routes/audit';
+import * as auditRoutes from '../../shared/http/routes/audit';
 import { listAudit } from '../../shared/services/audit-trail-service';
 
 export const handler = httpHandler(auditRoutes.listAudit, async ({ query, caller, deps }) => {

@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { auditRoutes } from '../../shared/http/routes/audit';
+import * as auditRoutes from '../../shared/http/routes/audit';
 import { verifyAudit } from '../../shared/services/audit-trail-service';
 
 export const handler = httpHandler(auditRoutes.verifyAudit, async ({ query, caller, deps }) => {

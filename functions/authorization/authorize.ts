@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { authorizationRoutes } from '../../shared/http/routes/authorization';
+import * as authorizationRoutes from '../../shared/http/routes/authorization';
 import { authorize } from '../../shared/services/authorization-service';
 
 export const handler = httpHandler(authorizationRoutes.authorize, async ({ body, caller, deps }) =>

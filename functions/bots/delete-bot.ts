@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/http-handler';
-import { botRoutes } from '../../shared/http/routes/bots';
+import * as botRoutes from '../../shared/http/routes/bots';
 import { deleteBot } from '../../shared/services/bot-service';
 
 export const handler = httpHandler(botRoutes.deleteBot, async ({ caller, meta, deps }) => {

@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { botRoutes } from '../../shared/http/routes/bots';
+import * as botRoutes from '../../shared/http/routes/bots';
 import { botView } from '../../shared/http/views';
 import { listBots } from '../../shared/services/bot-service';
 

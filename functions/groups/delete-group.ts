@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/http-handler';
-import { groupRoutes } from '../../shared/http/routes/groups';
+import * as groupRoutes from '../../shared/http/routes/groups';
 import { deleteGroup } from '../../shared/services/group-service';
 
 export const handler = httpHandler(groupRoutes.deleteGroup, async ({ params, caller, ifMatch, meta, deps }) => {

@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { groupRoutes } from '../../shared/http/routes/groups';
+import * as groupRoutes from '../../shared/http/routes/groups';
 import { groupMemberView } from '../../shared/http/views';
 import { listGroupMembers } from '../../shared/services/group-service';
 

@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/http-handler';
-import { groupRoutes } from '../../shared/http/routes/groups';
+import * as groupRoutes from '../../shared/http/routes/groups';
 import { removeGroupMember } from '../../shared/services/group-service';
 
 export const handler = httpHandler(groupRoutes.removeGroupMember, async ({ params, caller, meta, deps }) => {

@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { invitationRoutes } from '../../shared/http/routes/invitations';
+import * as invitationRoutes from '../../shared/http/routes/invitations';
 import { optionalBearerIdentity } from '../../shared/identity/bearer';
 import { identityDirectory } from '../../shared/identity/identity-directory';
 import { acceptInvitation } from '../../shared/services/invitation-service';

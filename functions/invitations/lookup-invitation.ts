@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { invitationRoutes } from '../../shared/http/routes/invitations';
+import * as invitationRoutes from '../../shared/http/routes/invitations';
 import { lookupInvitation } from '../../shared/services/invitation-service';
 
 export const handler = httpHandler(invitationRoutes.lookupInvitation, async ({ query, deps }) =>

@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { invitationRoutes } from '../../shared/http/routes/invitations';
+import * as invitationRoutes from '../../shared/http/routes/invitations';
 import { invitationView } from '../../shared/http/views';
 import { resendInvitation } from '../../shared/services/invitation-service';
 

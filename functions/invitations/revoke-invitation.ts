@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/http-handler';
-import { invitationRoutes } from '../../shared/http/routes/invitations';
+import * as invitationRoutes from '../../shared/http/routes/invitations';
 import { revokeInvitation } from '../../shared/services/invitation-service';
 
 export const handler = httpHandler(invitationRoutes.revokeInvitation, async ({ params, caller, meta, deps }) => {

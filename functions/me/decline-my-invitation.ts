@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/http-handler';
-import { meRoutes } from '../../shared/http/routes/me';
+import * as meRoutes from '../../shared/http/routes/me';
 import { declineMyInvitation } from '../../shared/services/invitation-service';
 
 export const handler = httpHandler(meRoutes.declineMyInvitation, async ({ params, caller, meta, deps }) => {

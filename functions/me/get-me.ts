@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { meRoutes } from '../../shared/http/routes/me';
+import * as meRoutes from '../../shared/http/routes/me';
 import { getMe } from '../../shared/services/me-service';
 
 export const handler = httpHandler(meRoutes.getMe, async ({ caller, deps }) => json(200, await getMe(deps, caller)));

@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { meRoutes } from '../../shared/http/routes/me';
+import * as meRoutes from '../../shared/http/routes/me';
 import { listMyInvitations } from '../../shared/services/invitation-service';
 
 export const handler = httpHandler(meRoutes.listMyInvitations, async ({ caller, deps }) =>

@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { meRoutes } from '../../shared/http/routes/me';
+import * as meRoutes from '../../shared/http/routes/me';
 import { notificationView } from '../../shared/http/views';
 import { markMyNotificationRead } from '../../shared/services/notification-service';
 

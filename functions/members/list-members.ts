@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { memberRoutes } from '../../shared/http/routes/members';
+import * as memberRoutes from '../../shared/http/routes/members';
 import { memberView } from '../../shared/http/views';
 import { listMembers } from '../../shared/services/member-service';
 

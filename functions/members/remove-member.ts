@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/http-handler';
-import { memberRoutes } from '../../shared/http/routes/members';
+import * as memberRoutes from '../../shared/http/routes/members';
 import { removeMember } from '../../shared/services/member-admin-service';
 
 export const handler = httpHandler(memberRoutes.removeMember, async ({ params, caller, ifMatch, meta, deps }) => {

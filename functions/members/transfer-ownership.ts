@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/http-handler';
-import { memberRoutes } from '../../shared/http/routes/members';
+import * as memberRoutes from '../../shared/http/routes/members';
 import { transferOwnership } from '../../shared/services/member-admin-service';
 
 export const handler = httpHandler(memberRoutes.transferOwnership, async ({ body, caller, meta, deps }) => {

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { metaRoutes } from '../../shared/http/routes/meta';
+import * as metaRoutes from '../../shared/http/routes/meta';
 
 /**
  * The OpenAPI document, generated at build time (STYLE 3): the function's bundling defines it as the

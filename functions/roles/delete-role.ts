@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/http-handler';
-import { roleRoutes } from '../../shared/http/routes/roles';
+import * as roleRoutes from '../../shared/http/routes/roles';
 import { deleteRole } from '../../shared/services/role-service';
 
 export const handler = httpHandler(roleRoutes.deleteRole, async ({ params, query, caller, ifMatch, meta, deps }) => {

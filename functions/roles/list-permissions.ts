@@ -1,6 +1,6 @@
 import { catalogView } from '../../shared/domain/permissions';
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { roleRoutes } from '../../shared/http/routes/roles';
+import * as roleRoutes from '../../shared/http/routes/roles';
 
 const catalog = { modules: catalogView() };
 

@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { roleRoutes } from '../../shared/http/routes/roles';
+import * as roleRoutes from '../../shared/http/routes/roles';
 import { roleView } from '../../shared/http/views';
 import { updateRole } from '../../shared/services/role-service';
 

@@ -1,5 +1,5 @@
 import { httpHandler, json } from '../../shared/http/http-handler';
-import { tenantRoutes } from '../../shared/http/routes/tenants';
+import * as tenantRoutes from '../../shared/http/routes/tenants';
 import { tenantView } from '../../shared/http/views';
 import { updateTenant } from '../../shared/services/tenant-service';
 

@@ -20,7 +20,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildOpenApiDocument } from '../../shared/http/openapi';
 import { fallbackRoute, routeList } from '../../shared/http/routes';
-import { metaRoutes } from '../../shared/http/routes/meta';
+import * as metaRoutes from '../../shared/http/routes/meta';
 import { acknowledge } from '../nag';
 import { fromRepoRoot } from '../paths';
 import type { StageConfig } from '../stage-config';

@@ -1,17 +1,17 @@
 import type { RouteDefinition } from './route-definition';
-import { accessRequestRoutes } from './routes/access-requests';
-import { auditRoutes } from './routes/audit';
-import { authorizationRoutes } from './routes/authorization';
-import { botRoutes } from './routes/bots';
-import { groupRoutes } from './routes/groups';
-import { invitationRoutes } from './routes/invitations';
-import { meRoutes } from './routes/me';
-import { memberRoutes } from './routes/members';
-import { fallbackRoute, metaRoutes } from './routes/meta';
-import { roleRoutes } from './routes/roles';
-import { tenantRoutes } from './routes/tenants';
+import * as accessRequestRoutes from './routes/access-requests';
+import * as auditRoutes from './routes/audit';
+import * as authorizationRoutes from './routes/authorization';
+import * as botRoutes from './routes/bots';
+import * as groupRoutes from './routes/groups';
+import * as invitationRoutes from './routes/invitations';
+import * as meRoutes from './routes/me';
+import * as memberRoutes from './routes/members';
+import * as metaRoutes from './routes/meta';
+import * as roleRoutes from './routes/roles';
+import * as tenantRoutes from './routes/tenants';
 
-export { fallbackRoute };
+export const fallbackRoute = metaRoutes.fallbackRoute;
 
 /**
  * THE route table. CDK creates one Lambda and one API Gateway route per entry, the local server
@@ -19,8 +19,9 @@ export { fallbackRoute };
  * (isolation, authentication, authorization, fuzzing) iterate over them.
  *
  * Each entry is defined in its resource's module, `routes/<resource>.ts`, named after the handlers'
- * directory `functions/<resource>/`: a handler imports only that module (`memberRoutes.getMember`), so
- * its bundle constructs only its resource's schemas. To find a route's code: its `handler` is the
+ * directory `functions/<resource>/`: each route is its own export, imported
+ * by its handler through the module namespace (`memberRoutes.getMember`), so that its bundle constructs only
+ * the schemas that route names. To find a route's code: its `handler` is the
  * Lambda entry file.
  */
 export const routes = {

@@ -60,6 +60,23 @@ describe('bundled synth of the dev stage', () => {
     expect(report.pluginReports).toEqual([]);
   });
 
+  it("a route's bundle constructs the schemas its route names, not its neighbours' (figure 1)", () => {
+    const codeOf = (operationId: string) => {
+      const fn = stack.api.routeFunctions.get(operationId)!;
+      const { s3Key } = stack.resolve((fn.node.defaultChild as CfnFunction).code) as { s3Key: string };
+      return bundles.find((b) => b.dir === `asset.${s3Key.replace(/\.zip$/, '')}`)!.code;
+    };
+    // getMember validates its path (ULIDs) and names the Member response; the members module's other
+    // routes' schemas (PATCH body, transfer body, member bots page) are dropped by esbuild.
+    const getMember = codeOf('getMember');
+    expect(getMember).toContain('must be a ULID');
+    expect(getMember).toContain('"Member"');
+    for (const id of ['UpdateMemberRequest', 'TransferOwnershipRequest', 'MemberBot'])
+      expect(getMember, id).not.toContain(`"${id}"`);
+    // ...and the module's PATCH route keeps its own body.
+    expect(codeOf('updateMember')).toContain('"UpdateMemberRequest"');
+  });
+
   it('getOpenApi serves the document generated at synth, and its bundle builds none of it', async () => {
     const fn = stack.api.routeFunctions.get('getOpenApi')!;
     const { s3Key } = stack.resolve((fn.node.defaultChild as CfnFunction).code) as { s3Key: string };

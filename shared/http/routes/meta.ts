@@ -1,23 +1,23 @@
 import type { RouteDefinition } from '../route-definition';
 
-/**
+/*
  * Routes served by `functions/meta/*`: the OpenAPI document (and, apart, the 404 fallback). Part of THE route table,
- * `shared/http/routes.ts`, which assembles every resource's module; a handler imports only its own
- * resource's module, so that its bundle builds only these schemas.
+ * `shared/http/routes.ts`, which assembles every resource's module; every route is its own
+ * export, and a handler imports the module as a namespace (`memberRoutes.getMember`): esbuild keeps only
+ * that route and the schemas it names (their constructions are pure, shared/http/schemas/common.ts), not
+ * the module's other routes (docs/PERFORMANCE.md, figure 1).
  */
-export const metaRoutes = {
-  getOpenApi: {
-    operationId: 'getOpenApi',
-    method: 'GET',
-    path: '/v1/openapi.json',
-    handler: 'functions/meta/get-openapi.ts',
-    summary: 'The OpenAPI 3.1 document of this API',
-    tags: ['meta'],
-    access: { kind: 'public' },
-    grants: [],
-    responses: { 200: { description: 'OpenAPI document' } },
-  },
-} as const satisfies Record<string, RouteDefinition>;
+export const getOpenApi = {
+  operationId: 'getOpenApi',
+  method: 'GET',
+  path: '/v1/openapi.json',
+  handler: 'functions/meta/get-openapi.ts',
+  summary: 'The OpenAPI 3.1 document of this API',
+  tags: ['meta'],
+  access: { kind: 'public' },
+  grants: [],
+  responses: { 200: { description: 'OpenAPI document' } },
+} as const satisfies RouteDefinition;
 
 /**
  * Requests that match no route get a problem+json from this function (API Gateway `$default`) rather
