@@ -197,12 +197,17 @@ function shuffled<T>(items: readonly T[]): T[] {
   return copy;
 }
 
-export async function measureBundles(ctx: BenchContext): Promise<Figure[]> {
+/**
+ * `beforeImports` runs between the build and the first import: `--quick` starts the local stack during the
+ * build and waits for it there, so that its start (a JVM, CPU-heavy) never overlaps a measured import.
+ */
+export async function measureBundles(ctx: BenchContext, beforeImports?: () => Promise<unknown>): Promise<Figure[]> {
   const outDir = join(ctx.tmpDir, 'bundles');
   mkdirSync(outDir, { recursive: true });
   const started = performance.now();
   const { baseline, bundles } = await buildBundles(outDir, ctx.quick ? quickSample(bundleEntries()) : bundleEntries());
   ctx.log(`built ${bundles.length} bundles + baseline in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  await beforeImports?.();
 
   const importer = join(ctx.tmpDir, 'import-bundle.mjs');
   writeFileSync(importer, IMPORTER);
