@@ -23,11 +23,25 @@ export function hasCrmAccess(member: Member): boolean {
   return member.effectivePermissions.some((entry) => entry.permission === 'crm:access');
 }
 
+/**
+ * A cell drawn once per member object: the same element is returned while the member is unchanged, so React
+ * skips its subtree when the Table draws its rows again (it does once after mounting, when it has measured
+ * itself). A refetch that changes a member gives a new object (TanStack Query keeps unchanged ones), hence a
+ * new cell.
+ */
+function drawnOnce(cell: (member: Member) => ReactNode): (member: Member) => ReactNode {
+  const drawn = new WeakMap<Member, ReactNode>();
+  return (member) => {
+    if (!drawn.has(member)) drawn.set(member, cell(member));
+    return drawn.get(member);
+  };
+}
+
+/** The columns; build them once per change of what the cells show (each keeps the cells it drew). */
 export function columnDefinitions(options: {
-  readonly roleName: (roleId: string) => string;
   readonly roleBadges: (member: Member) => ReactNode;
 }): TableProps.ColumnDefinition<Member>[] {
-  return [
+  const columns: TableProps.ColumnDefinition<Member>[] = [
     { id: 'email', header: 'Email', cell: (member) => member.email, isRowHeader: true },
     { id: 'name', header: 'Name', cell: (member) => member.displayName ?? '—' },
     { id: 'roles', header: 'Roles', cell: (member) => options.roleBadges(member) },
@@ -53,4 +67,5 @@ export function columnDefinitions(options: {
     { id: 'crm', header: 'CRM access', cell: (member) => (hasCrmAccess(member) ? 'Yes' : 'No') },
     { id: 'lastLogin', header: 'Last login', cell: (member) => formatDate(member.lastLoginAt) },
   ];
+  return columns.map((column) => ({ ...column, cell: drawnOnce(column.cell) }));
 }
