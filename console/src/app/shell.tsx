@@ -5,8 +5,9 @@
 import AppLayout from '@cloudscape-design/components/app-layout';
 import SideNavigation, { type SideNavigationProps } from '@cloudscape-design/components/side-navigation';
 import Spinner from '@cloudscape-design/components/spinner';
-import TopNavigation from '@cloudscape-design/components/top-navigation';
+import TopNavigation, { type TopNavigationProps } from '@cloudscape-design/components/top-navigation';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { api, ok } from '../api/client';
 import { signOut, useSignedInEmail } from '../auth/session';
@@ -64,14 +65,17 @@ export function Shell() {
   const { data: me } = useMe();
   const unread = useUnreadCount();
   const workspace = tenantId ? workspaceOf(me, tenantId) : undefined;
-  const active = (me?.memberships ?? []).filter((membership) => membership.status === 'active');
+  const active = useMemo(() => (me?.memberships ?? []).filter((membership) => membership.status === 'active'), [me]);
 
-  const follow = (event: CustomEvent<{ href?: string; external?: boolean }>) => {
-    if (event.detail.href && !event.detail.external) {
-      event.preventDefault();
-      navigate(event.detail.href);
-    }
-  };
+  const follow = useCallback(
+    (event: CustomEvent<{ href?: string; external?: boolean }>) => {
+      if (event.detail.href && !event.detail.external) {
+        event.preventDefault();
+        navigate(event.detail.href);
+      }
+    },
+    [navigate],
+  );
 
   const base = tenantId ? `/t/${tenantId}` : undefined;
   const items: SideNavigationProps.Item[] = [];
@@ -91,51 +95,57 @@ export function Shell() {
     .filter((href) => location.pathname === href || location.pathname.startsWith(`${href}/`))
     .sort((a, b) => b.length - a.length)[0];
 
+  // The same utilities while they show the same things: TopNavigation measures its items (a forced layout
+  // of the whole page) whenever it is given new ones, which a navigation between screens would otherwise do.
+  const tenantName = workspace?.membership?.tenantName;
+  const identity = useMemo(() => ({ href: '/', title: 'Users & Roles', onFollow: follow }), [follow]);
+  const utilities = useMemo(
+    (): TopNavigationProps.Utility[] => [
+      ...(active.length > 0
+        ? [
+            {
+              type: 'menu-dropdown' as const,
+              text: tenantName ?? 'Choose a workspace',
+              ariaLabel: 'Switch workspace',
+              title: 'Workspaces',
+              items: active.map((membership) => ({
+                id: membership.tenantId,
+                text: membership.tenantName,
+                href: workspaceHome(me, membership.tenantId),
+              })),
+              onItemFollow: follow,
+            },
+          ]
+        : []),
+      {
+        type: 'button' as const,
+        iconName: 'notification' as const,
+        ariaLabel: unread > 0 ? `Notifications (${unread >= 100 ? '99+' : unread} unread)` : 'Notifications',
+        badge: unread > 0,
+        text: unread > 0 ? (unread >= 100 ? '99+' : String(unread)) : undefined,
+        href: '/me',
+        onFollow: follow,
+      },
+      {
+        type: 'menu-dropdown' as const,
+        text: email ?? '',
+        iconName: 'user-profile' as const,
+        items: [{ id: 'sign-out', text: 'Sign out' }],
+        onItemClick: async ({ detail }) => {
+          if (detail.id !== 'sign-out') return;
+          await signOut();
+          queryClient.clear();
+          navigate('/sign-in');
+        },
+      },
+    ],
+    [active, tenantName, me, unread, email, follow, queryClient, navigate],
+  );
+
   return (
     <>
       <div id="top-nav" style={{ position: 'sticky', top: 0, zIndex: 1002 }}>
-        <TopNavigation
-          identity={{ href: '/', title: 'Users & Roles', onFollow: follow }}
-          utilities={[
-            ...(active.length > 0
-              ? [
-                  {
-                    type: 'menu-dropdown' as const,
-                    text: workspace?.membership?.tenantName ?? 'Choose a workspace',
-                    ariaLabel: 'Switch workspace',
-                    title: 'Workspaces',
-                    items: active.map((membership) => ({
-                      id: membership.tenantId,
-                      text: membership.tenantName,
-                      href: workspaceHome(me, membership.tenantId),
-                    })),
-                    onItemFollow: follow,
-                  },
-                ]
-              : []),
-            {
-              type: 'button' as const,
-              iconName: 'notification' as const,
-              ariaLabel: unread > 0 ? `Notifications (${unread >= 100 ? '99+' : unread} unread)` : 'Notifications',
-              badge: unread > 0,
-              text: unread > 0 ? (unread >= 100 ? '99+' : String(unread)) : undefined,
-              href: '/me',
-              onFollow: follow,
-            },
-            {
-              type: 'menu-dropdown' as const,
-              text: email ?? '',
-              iconName: 'user-profile' as const,
-              items: [{ id: 'sign-out', text: 'Sign out' }],
-              onItemClick: async ({ detail }) => {
-                if (detail.id !== 'sign-out') return;
-                await signOut();
-                queryClient.clear();
-                navigate('/sign-in');
-              },
-            },
-          ]}
-        />
+        <TopNavigation identity={identity} utilities={utilities} />
       </div>
       <AppLayout
         headerSelector="#top-nav"

@@ -11,7 +11,7 @@ import Spinner from '@cloudscape-design/components/spinner';
 import Table from '@cloudscape-design/components/table';
 import Tabs from '@cloudscape-design/components/tabs';
 import TextFilter from '@cloudscape-design/components/text-filter';
-import { Suspense, useMemo, useState } from 'react';
+import { Suspense, useCallback, useMemo, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { useWorkspace } from '../../app/workspace';
 import { useCursorPages } from '../commons/cursor-pages';
@@ -47,7 +47,7 @@ function MembersTab() {
   const members = useMembers(tenantId, filter);
   const roles = useRoles(tenantId);
   const roleNames = useMemo(() => new Map((roles.data ?? []).map((role) => [role.roleId, role.name])), [roles.data]);
-  const roleName = (roleId: string) => roleNames.get(roleId) ?? roleId;
+  const roleName = useCallback((roleId: string) => roleNames.get(roleId) ?? roleId, [roleNames]);
 
   const nextCursor = members.data?.nextCursor ?? undefined;
   // One dialog for the whole table (the row cells hold no state).
@@ -56,6 +56,25 @@ function MembersTab() {
   >();
   const closeDialog = () => setDialog(undefined);
   const canWrite = workspace.can('users:write');
+  const selfId = workspace.membership?.memberId;
+  // The same columns (and cells) from render to render: the Table draws every row again whenever its own
+  // state changes (it measures itself once mounted), and a cell it was given before is not drawn again.
+  const columns = useMemo(
+    () =>
+      columnDefinitions({
+        roleBadges: (member) => (
+          <MemberRolesCell
+            member={member}
+            roleName={roleName}
+            canWrite={canWrite}
+            selfId={selfId}
+            onReassign={(target, roleId) => setDialog({ kind: 'reassign', member: target, roleId })}
+            onEdit={(target) => setDialog({ kind: 'edit', member: target })}
+          />
+        ),
+      }),
+    [roleName, canWrite, selfId],
+  );
   // The selected member as the last read has them (an action changes their status).
   const selectedMember = members.data?.items.find((member) => member.memberId === selected[0]?.memberId);
 
@@ -75,19 +94,7 @@ function MembersTab() {
           itemSelectionLabel: (_, member) => `Select ${member.email}`,
           allItemsSelectionLabel: () => 'Select all',
         }}
-        columnDefinitions={columnDefinitions({
-          roleName,
-          roleBadges: (member) => (
-            <MemberRolesCell
-              member={member}
-              roleName={roleName}
-              canWrite={canWrite}
-              selfId={workspace.membership?.memberId}
-              onReassign={(target, roleId) => setDialog({ kind: 'reassign', member: target, roleId })}
-              onEdit={(target) => setDialog({ kind: 'edit', member: target })}
-            />
-          ),
-        })}
+        columnDefinitions={columns}
         header={
           <Header
             variant="awsui-h1-sticky"
