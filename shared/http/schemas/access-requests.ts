@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { accessRequestStatuses, botEnvironments } from '../../data/records';
-import { botEnvironmentSchema, botIdSchema, botRoleAssignmentSchema } from './bots';
+import { accessRequestStatuses } from '../../data/records';
+import { botIdSchema, botRoleAssignmentSchema, environmentsSchema } from './bots';
 import {
   intSchema,
   isoDateTimeSchema,
@@ -14,14 +14,6 @@ import {
 
 export const accessRequestStatusSchema = /* @__PURE__ */ (() =>
   z.enum(accessRequestStatuses).check(z.meta({ id: 'AccessRequestStatus' })))();
-
-const environmentsSchema = /* @__PURE__ */ (() =>
-  z.array(botEnvironmentSchema).check(
-    z.minLength(1),
-    z.maxLength(botEnvironments.length),
-    z.refine((environments) => new Set(environments).size === environments.length, 'each environment at most once'),
-    z.meta({ override: { uniqueItems: true } }),
-  ))();
 
 const requestedRoleFields = /* @__PURE__ */ (() => ({
   roleId: roleIdSchema,

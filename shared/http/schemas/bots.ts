@@ -18,7 +18,8 @@ import {
 
 export { BOT_ID_PATTERN, botEnvironmentSchema, botIdSchema } from './common';
 
-const environmentsSchema = /* @__PURE__ */ (() =>
+/** A bot role's environments: at least one, each at most once (bots and access requests alike). */
+export const environmentsSchema = /* @__PURE__ */ (() =>
   z.array(botEnvironmentSchema).check(
     z.minLength(1),
     z.maxLength(botEnvironments.length),
